@@ -1,0 +1,49 @@
+# Every target bootstraps .venv when it is missing, so a fresh clone needs only `make demo` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSETS := src/wuxing/static/vendor/echarts.min.js
+PYTEST_ARGS ?=
+WORKERS ?= 2
+
+.PHONY: demo serve test test-browser bench lint lock assets clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p src/wuxing/static/vendor
+	cp node_modules/echarts/dist/echarts.min.js $(ASSETS)
+
+assets: $(ASSETS)
+
+demo: $(STAMP) $(ASSETS)
+	$(BIN)/wuxing demo
+
+serve: $(STAMP) $(ASSETS)
+	$(BIN)/wuxing serve
+
+test: $(STAMP) $(ASSETS)
+	WUXING_TESTING=true $(BIN)/wuxing makemigrations --check --dry-run
+	$(BIN)/pytest -m "not e2e" -n $(WORKERS) $(PYTEST_ARGS)
+
+test-browser: $(STAMP) $(ASSETS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/python -m compileall -q src tests
+
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable | grep -iv '^wuxing' > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules src/wuxing/static/vendor var

@@ -1,0 +1,17 @@
+"""Navigation entries depend on the user's roles; computed once per request, lazily."""
+
+from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject
+
+
+def navigation(request):
+    def is_admin():
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        from wuxing.orgs.selectors import is_admin as _is_admin
+
+        return _is_admin(user)
+
+    return {"nav_is_admin": SimpleLazyObject(lambda: {"value": is_admin()})}

@@ -1,0 +1,75 @@
+"""Excel and CSV exports shared by every list, with spreadsheet formula injection neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """OWASP's rule for CSV: a text cell that a spreadsheet would run as a formula gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _xlsx_cell(ws, value, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        # openpyxl turns any text starting with '=' into a formula; keep it as plain text.
+        cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """Build a workbook from (title, headers, rows) triples, streaming rows (write-only mode)."""
+    wb = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet(title=title[:31])
+        ws.append([_xlsx_cell(ws, h, bold=True) for h in headers])
+        for row in rows:
+            ws.append([_xlsx_cell(ws, v) for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _disposition(filename: str) -> str:
+    # RFC 6266: an ASCII fallback plus the UTF-8 name for Chinese file names.
+    return f"attachment; filename=\"export.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1"):
+    response = HttpResponse(xlsx_bytes([(title, headers, rows)]), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = _disposition(filename)
+    return response
+
+
+def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    writer = csv.writer(buffer)
+    writer.writerow([csv_safe(h) for h in headers])
+    for row in rows:
+        writer.writerow([csv_safe(v) for v in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _disposition(filename)
+    return response
+
+
+def export_response(fmt: str, filename_stem: str, headers, rows, title: str = "Sheet1"):
+    """`fmt` is 'xlsx' or 'csv' (anything else is treated as xlsx)."""
+    if fmt == "csv":
+        return csv_response(f"{filename_stem}.csv", headers, rows)
+    return xlsx_response(f"{filename_stem}.xlsx", headers, rows, title=title)

@@ -1,0 +1,71 @@
+"""Cross-cutting models: the hash-chained audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.core import hashing
+
+
+class AuditHead(models.Model):
+    """The single row that serialises appends to the chain (locked with SELECT ... FOR UPDATE).
+
+    Locking the newest event instead would let two writers read the same predecessor under
+    READ COMMITTED and fork the chain; a fixed row re-read after the lock wait cannot.
+    """
+
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=hashing.GENESIS)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = verbose_name
+
+
+class AuditEvent(models.Model):
+    """One link of the append-only, hash-chained audit log."""
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    unit_path = models.CharField(_("所属单位路径"), max_length=255, blank=True, db_index=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    algorithm = models.CharField(_("算法"), max_length=16)
+    prev_hash = models.CharField(_("前一哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def sealed_fields(self) -> dict:
+        """The fields the hash covers; everything a reader relies on."""
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "unit_path": self.unit_path,
+            "data": self.data,
+            "ip": self.ip,
+        }

@@ -1,0 +1,91 @@
+"""The one permission gate: `Model.objects.for_user(user, action)`.
+
+A user's rights are role assignments, each a role plus an org unit; a role reaches the unit's
+whole subtree, found by the unit's materialised path (`path LIKE 'prefix%'`, indexed). Each scoped
+model says which lookup leads from a row to its unit path and which roles grant each action.
+Rows outside the result do not exist for that user: views answer 404, never 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+ANY_ROLE = None  # an action any role holder may take inside its scope
+
+
+def collapse_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie inside another path of the set: their subtree is already covered."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def scope_paths(user, roles: frozenset[str] | None) -> list[str]:
+    """Unit paths whose subtrees the user reaches through any of `roles` (None = any role)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache = user.__dict__.setdefault("_wuxing_scope_cache", {})
+    key = roles
+    if key not in cache:
+        RoleAssignment = apps.get_model("orgs", "RoleAssignment")
+        Assignment = apps.get_model("orgs", "Assignment")
+        from wuxing.orgs.roles import Role
+
+        grants = RoleAssignment.objects.filter(user=user, unit__is_active=True)
+        if roles is not None:
+            grants = grants.filter(role__in=roles)
+        paths: list[str] = []
+        leader_role = False
+        for role, path in grants.values_list("role", "unit__path"):
+            if role == Role.LEADER:
+                # A leader's reach is the branches assigned to them (分包), not the whole office.
+                leader_role = True
+            else:
+                paths.append(path)
+        if leader_role:
+            paths.extend(
+                Assignment.objects.filter(leader=user, unit__is_active=True).values_list("unit__path", flat=True)
+            )
+        cache[key] = collapse_paths(paths)
+    return cache[key]
+
+
+def forget_scope(user) -> None:
+    """Call after changing a user's roles within one request or test."""
+    user.__dict__.pop("_wuxing_scope_cache", None)
+
+
+def path_q(field: str, paths: Iterable[str]) -> Q:
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every scoped model.
+
+    Subclasses set `scope_field` (lookup to an OrgUnit path) and `action_roles`
+    (action -> frozenset of role codes, or ANY_ROLE).
+    """
+
+    scope_field = "path"
+    action_roles: dict[str, frozenset[str] | None] = {"view": ANY_ROLE}
+
+    def for_user(self, user, action: str = "view"):
+        if action not in self.action_roles:
+            raise ValueError(f"unknown action {action!r} for {self.model.__name__}")
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        paths = scope_paths(user, self.action_roles[action])
+        if not paths:
+            return self.none()
+        return self.filter(path_q(self.scope_field, paths))

@@ -1,0 +1,194 @@
+"""The org tree, people, their roles and 分包 assignments."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet, path_q, scope_paths
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Kind, Level, Role
+from wuxing.orgs.validators import area_code_validator, code_validator, mask_mobile, mobile_validator, no_nul
+
+PATH_SEGMENT_WIDTH = 8
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_SEGMENT_WIDTH}d}/"
+
+
+class OrgUnitQuerySet(ScopedQuerySet):
+    scope_field = "path"
+    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
+
+    def branches(self):
+        return self.filter(level__in=BRANCH_LEVELS)
+
+    def subtree(self, unit: OrgUnit):
+        return self.filter(path__startswith=unit.path)
+
+
+class OrgUnit(models.Model):
+    """A node of the org tree: district, office (办事处/乡镇/街道), community, village or grid.
+
+    `path` is the materialised path of ancestor ids (`00000001/00000007/`), so a subtree is one
+    indexed prefix scan and the ancestors are parsed from the path without a query per level.
+    """
+
+    code = models.CharField(_("单位编码"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("单位名称"), max_length=100, validators=[no_nul])
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("城乡类型"), max_length=8, choices=Kind.choices, default=Kind.MIXED)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Unique on PostgreSQL also yields a varchar_pattern_ops index, which serves LIKE 'prefix%'.
+    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("深度"), default=0, editable=False)
+    area_code = models.CharField(_("区划代码"), max_length=12, blank=True, validators=[area_code_validator])
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
+        indexes = [models.Index(fields=["level", "path"], name="orgs_unit_level_path_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_path(self) -> str:
+        return self.path
+
+    @property
+    def is_branch(self) -> bool:
+        return self.level in BRANCH_LEVELS
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(seg) for seg in self.path.split("/") if seg][:-1]
+
+    def ancestors(self):
+        """Ancestors from the root down; one query."""
+        ids = self.ancestor_ids()
+        by_id = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def is_inside(self, other: OrgUnit) -> bool:
+        return self.path.startswith(other.path)
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view"):
+        """People an administrator may see or manage: those holding a role inside their subtree.
+
+        Every signed-in user may see themselves; only admins see others.
+        """
+        if action not in ("view", "manage"):
+            raise ValueError(f"unknown action {action!r} for User")
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        paths = scope_paths(user, ADMIN_ROLES)
+        inside = Q()
+        if paths:
+            grants = RoleAssignment.objects.filter(path_q("unit__path", paths)).values("user_id")
+            inside = Q(pk__in=grants)
+        if action == "view":
+            return self.filter(inside | Q(pk=user.pk)) if paths else self.filter(pk=user.pk)
+        return self.filter(inside) if paths else self.none()
+
+
+class WuxingUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in. Rights come only from role assignments."""
+
+    real_name = models.CharField(_("姓名"), max_length=50, validators=[no_nul])
+    mobile = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[mobile_validator])
+
+    objects = WuxingUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.real_name}（{self.username}）" if self.real_name else self.username
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    scope_field = "unit__path"
+    action_roles = {"view": ADMIN_ROLES, "manage": ADMIN_ROLES}
+
+
+class RoleAssignment(models.Model):
+    """A role held over an org subtree. A user may hold several."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("范围单位"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="orgs_roleassignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.unit.name}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.unit.path
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    scope_field = "unit__path"
+    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
+
+
+class Assignment(models.Model):
+    """分包: an office leader assigned to follow one community or village."""
+
+    leader = models.ForeignKey(User, verbose_name=_("包联领导"), on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("包联支部"), on_delete=models.PROTECT, related_name="assignments")
+    note = models.CharField(_("备注"), max_length=200, blank=True, validators=[no_nul])
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__path"]
+        verbose_name = _("分包")
+        verbose_name_plural = _("分包")
+        constraints = [models.UniqueConstraint(fields=["leader", "unit"], name="orgs_assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.leader} → {self.unit}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.unit.path

@@ -1,0 +1,61 @@
+"""Reads of org data; every query starts from for_user()."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
+from wuxing.orgs.roles import ADMIN_ROLES, Role
+
+
+def visible_units(user, *, q: str = "", level: str = "") -> QuerySet[OrgUnit]:
+    units = OrgUnit.objects.for_user(user).select_related("parent")
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(area_code__startswith=q))
+    if level:
+        units = units.filter(level=level)
+    return units.order_by("path")
+
+
+def unit_children(user, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_user(user).filter(parent=unit).annotate(n_children=Count("children")).order_by("path")
+
+
+def unit_people(user, unit: OrgUnit) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.for_user(user).filter(unit=unit).select_related("user").order_by("role", "user__username")
+
+
+def unit_leaders(user, unit: OrgUnit) -> QuerySet[Assignment]:
+    return Assignment.objects.for_user(user).filter(unit=unit).select_related("leader")
+
+
+def eligible_leaders(user, unit: OrgUnit) -> QuerySet[User]:
+    """People holding the 包联领导 role in an office above `unit`, that the actor may manage."""
+    grants = RoleAssignment.objects.filter(role=Role.LEADER, unit_id__in=unit.ancestor_ids()).values("user_id")
+    return User.objects.for_user(user, "manage").filter(pk__in=grants, is_active=True).order_by("real_name")
+
+
+def visible_users(user, *, q: str = "", role: str = "") -> QuerySet[User]:
+    users = User.objects.for_user(user, "manage").prefetch_related("role_assignments__unit")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(real_name__icontains=q) | Q(mobile__endswith=q))
+    if role:
+        users = users.filter(role_assignments__role=role).distinct()
+    return users.order_by("username")
+
+
+def user_grants(user, target: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.for_user(user).filter(user=target).select_related("unit").order_by("role")
+
+
+def my_roles(user) -> list[RoleAssignment]:
+    return list(RoleAssignment.objects.filter(user=user).select_related("unit").order_by("role"))
+
+
+def is_admin(user) -> bool:
+    return bool(user.is_superuser or RoleAssignment.objects.filter(user=user, role__in=ADMIN_ROLES).exists())
+
+
+def level_counts(user) -> dict[str, int]:
+    rows = OrgUnit.objects.for_user(user).values("level").annotate(n=Count("id"))
+    return {row["level"]: row["n"] for row in rows}

@@ -1,0 +1,98 @@
+"""Personas of DESIGN §5.3: a fixed mini district every test can lean on.
+
+    区 T (district)
+    ├── 东城办事处 T1 (office)  ── 东城社区 T101 (community, urban) ── 一网格 T10101 (grid)
+    │                          └─ 李家村  T102 (village, rural)
+    └── 西城办事处 T2 (office)  ── 西城社区 T201 (community)
+                               └─ 王家村  T202 (village)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+
+from wuxing.orgs import services
+from wuxing.orgs.models import OrgUnit, User
+from wuxing.orgs.roles import Level, Role
+
+PASSWORD = "Test@2026pass"
+SYSTEM = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
+
+
+@dataclass
+class World:
+    district: OrgUnit
+    east: OrgUnit
+    west: OrgUnit
+    community: OrgUnit
+    village: OrgUnit
+    grid: OrgUnit
+    west_community: OrgUnit
+    west_village: OrgUnit
+    district_admin: User
+    office_admin: User
+    branch_user: User
+    village_user: User
+    other_branch_user: User
+    star_reviewer: User
+    casefile_reviewer: User
+    leader: User
+    outsider: User
+    superuser: User
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+def make_world() -> World:
+    unit = services.create_unit
+    district = unit(SYSTEM, parent=None, code="T", name="测试区", level=Level.DISTRICT)
+    east = unit(SYSTEM, parent=district, code="T1", name="东城办事处", level=Level.OFFICE)
+    west = unit(SYSTEM, parent=district, code="T2", name="西城办事处", level=Level.OFFICE)
+    community = unit(SYSTEM, parent=east, code="T101", name="东城社区", level=Level.COMMUNITY)
+    village = unit(SYSTEM, parent=east, code="T102", name="李家村", level=Level.VILLAGE)
+    grid = unit(SYSTEM, parent=community, code="T10101", name="一网格", level=Level.GRID)
+    west_community = unit(SYSTEM, parent=west, code="T201", name="西城社区", level=Level.COMMUNITY)
+    west_village = unit(SYSTEM, parent=west, code="T202", name="王家村", level=Level.VILLAGE)
+
+    def person(username, role, where, real_name):
+        return services.create_user(SYSTEM, username=username, real_name=real_name, mobile="13912345678",
+                                    password=PASSWORD, role=role, unit=where)
+
+    leader = person("leader", Role.LEADER, east, "包联领导甲")
+    services.assign_leader(SYSTEM, leader, community)
+    outsider = User.objects.create_user("outsider", password=PASSWORD, real_name="无角色用户")
+    superuser = User.objects.create_superuser("root", password=PASSWORD, real_name="超级管理员")
+    return World(
+        district=district, east=east, west=west, community=community, village=village, grid=grid,
+        west_community=west_community, west_village=west_village,
+        district_admin=person("district_admin", Role.DISTRICT_ADMIN, district, "区管理员"),
+        office_admin=person("office_admin", Role.OFFICE_ADMIN, east, "东城管理员"),
+        branch_user=person("branch_user", Role.SECRETARY, community, "社区书记"),
+        village_user=person("village_user", Role.SECRETARY, village, "村书记"),
+        other_branch_user=person("other_branch_user", Role.SECRETARY, west_village, "西城村书记"),
+        star_reviewer=person("star_reviewer", Role.STAR_REVIEWER, district, "审核员"),
+        casefile_reviewer=person("casefile_reviewer", Role.CASEFILE_REVIEWER, district, "评查员"),
+        leader=leader, outsider=outsider, superuser=superuser,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a persona in (force_login: the lockout backend wants a real request for password logins)."""
+
+    def _login(user: User | None):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,153 @@
+"""Generated permission tests: every page and API URL × every persona.
+
+Each case names who may use a URL; everyone else signed in must get 404 (the object does not
+exist for them), anonymous users the login redirect (pages) or 401 (API). A final test fails when a
+URL exists that no case covers, so a new page cannot ship without its permission tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from wuxing.orgs.models import Assignment, RoleAssignment
+from wuxing.orgs.roles import Role
+
+PERSONAS = ["superuser", "district_admin", "office_admin", "branch_user", "village_user", "other_branch_user",
+            "star_reviewer", "casefile_reviewer", "leader", "outsider"]
+SIGNED_IN = frozenset(PERSONAS)
+ADMINS = frozenset({"superuser", "district_admin", "office_admin"})
+DISTRICT_WIDE = frozenset({"superuser", "district_admin", "star_reviewer", "casefile_reviewer"})
+# Who reaches the east community T101: district-wide roles, its office, its own branch, its leader.
+EAST_COMMUNITY = DISTRICT_WIDE | {"office_admin", "branch_user", "leader"}
+WEST_VILLAGE = DISTRICT_WIDE | {"other_branch_user"}
+
+
+@dataclass
+class Case:
+    name: str  # URL name as reversed
+    url: Callable  # world -> url (called once per persona so that deletions get a fresh object)
+    allowed: frozenset[str]
+    method: str = "get"
+    data: Callable | None = None
+    ok_status: int = 200
+    api: bool = False
+    anonymous_status: int | None = None  # default: 302 to login for pages, 401 for the API
+    extra: dict = field(default_factory=dict)
+
+
+def _fresh_grant(w):
+    grant, _ = RoleAssignment.objects.get_or_create(user=w.village_user, role=Role.REPORTER, unit=w.village)
+    return reverse("orgs:role_revoke", args=[grant.pk])
+
+
+def _reset_target(w):
+    """A clerk who is not a persona: resetting a persona's password would end its own session."""
+    from wuxing.orgs.models import User
+
+    clerk, created = User.objects.get_or_create(username="village_clerk", defaults={"real_name": "村填报员"})
+    if created:
+        RoleAssignment.objects.create(user=clerk, role=Role.REPORTER, unit=w.village)
+    return reverse("orgs:password_reset", args=[clerk.pk])
+
+
+def _fresh_assignment(w):
+    assignment, _ = Assignment.objects.get_or_create(leader=w.leader, unit=w.community)
+    return reverse("orgs:assignment_delete", args=[assignment.pk])
+
+
+CASES = [
+    Case("home", lambda w: reverse("home"), SIGNED_IN),
+    Case("orgs:unit_list", lambda w: reverse("orgs:unit_list"), SIGNED_IN),
+    Case("orgs:unit_export", lambda w: reverse("orgs:unit_export"), SIGNED_IN),
+    Case("orgs:unit_detail", lambda w: reverse("orgs:unit_detail", args=[w.community.pk]), EAST_COMMUNITY),
+    Case("orgs:unit_detail#west", lambda w: reverse("orgs:unit_detail", args=[w.west_village.pk]), WEST_VILLAGE),
+    Case("orgs:unit_edit", lambda w: reverse("orgs:unit_edit", args=[w.community.pk]), ADMINS),
+    Case("orgs:unit_edit#west", lambda w: reverse("orgs:unit_edit", args=[w.west_village.pk]),
+         ADMINS - {"office_admin"}),
+    Case("orgs:unit_create", lambda w: reverse("orgs:unit_create", args=[w.east.pk]), ADMINS),
+    Case("orgs:unit_create#west", lambda w: reverse("orgs:unit_create", args=[w.west.pk]),
+         ADMINS - {"office_admin"}),
+    Case("orgs:unit_import", lambda w: reverse("orgs:unit_import"), ADMINS),
+    Case("orgs:unit_import_template", lambda w: reverse("orgs:unit_import_template"), ADMINS),
+    Case("orgs:assignment_create", lambda w: reverse("orgs:assignment_create", args=[w.community.pk]), ADMINS,
+         method="post", data=lambda w: {"leader": w.leader.pk}, ok_status=302),
+    Case("orgs:assignment_delete", _fresh_assignment, ADMINS, method="post", ok_status=302),
+    Case("orgs:user_list", lambda w: reverse("orgs:user_list"), ADMINS),
+    Case("orgs:user_export", lambda w: reverse("orgs:user_export"), ADMINS),
+    Case("orgs:user_import", lambda w: reverse("orgs:user_import"), ADMINS),
+    Case("orgs:user_import_template", lambda w: reverse("orgs:user_import_template"), ADMINS),
+    Case("orgs:user_create", lambda w: reverse("orgs:user_create"), ADMINS),
+    Case("orgs:user_detail", lambda w: reverse("orgs:user_detail", args=[w.branch_user.pk]), ADMINS),
+    Case("orgs:user_detail#west", lambda w: reverse("orgs:user_detail", args=[w.other_branch_user.pk]),
+         ADMINS - {"office_admin"}),
+    Case("orgs:role_grant", lambda w: reverse("orgs:role_grant", args=[w.village_user.pk]), ADMINS,
+         method="post", data=lambda w: {"role": Role.REPORTER, "unit": w.village.pk}, ok_status=302),
+    Case("orgs:role_grant#west", lambda w: reverse("orgs:role_grant", args=[w.other_branch_user.pk]),
+         ADMINS - {"office_admin"}, method="post",
+         data=lambda w: {"role": Role.REPORTER, "unit": w.west_village.pk}, ok_status=302),
+    Case("orgs:role_revoke", _fresh_grant, ADMINS, method="post", ok_status=302),
+    Case("orgs:password_reset", _reset_target, ADMINS,
+         method="post", data=lambda w: {"password": "Another2026pw"}, ok_status=302),
+    Case("password_change", lambda w: reverse("password_change"), SIGNED_IN),
+    Case("password_change_done", lambda w: reverse("password_change_done"), SIGNED_IN),
+    Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
+    Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
+    Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,
+         api=True),
+    Case("api:me", lambda w: reverse("api:me"), SIGNED_IN, api=True),
+]
+
+# URLs that are the same for everyone, tested elsewhere (login, logout, token, schema, docs, health).
+PUBLIC = {"login", "logout", "api:token", "schema", "swagger-ui", "healthz", "api:api-root"}
+
+
+def _status(client, case: Case, w, persona: str) -> int:
+    url = case.url(w)
+    data = case.data(w) if case.data else {}
+    if case.api and persona != "anonymous":
+        token, _ = Token.objects.get_or_create(user=w.persona(persona))
+        client.logout()
+        response = getattr(client, case.method)(url, data, HTTP_AUTHORIZATION=f"Token {token.key}")
+    else:
+        response = getattr(client, case.method)(url, data)
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_url_answers_each_persona_as_its_scope_says(case, world, login, client):
+    wrong = []
+    for persona in ["anonymous", *PERSONAS]:
+        login(world.persona(persona))
+        status = _status(client, case, world, persona)
+        if persona == "anonymous":
+            expected = case.anonymous_status or (401 if case.api else 302)
+        elif persona in case.allowed:
+            expected = case.ok_status
+        else:
+            expected = 404
+        if status != expected:
+            wrong.append(f"{persona}: got {status}, expected {expected}")
+    assert not wrong, f"{case.name}: " + "; ".join(wrong)
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            if p.namespace == "admin":
+                continue
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def test_every_named_url_has_a_permission_case():
+    covered = {c.name.split("#")[0] for c in CASES} | PUBLIC
+    missing = sorted({n for n in _names(get_resolver().url_patterns) if n not in covered})
+    assert not missing, f"URLs without permission tests: {missing}"
