@@ -24,3 +24,8 @@ def test_csv_cells_that_look_like_formulas_get_a_quote():
 @given(st.text())
 def test_csv_safe_never_starts_with_a_formula_trigger(value):
     assert not csv_safe(value).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_control_characters_are_dropped_instead_of_failing_the_export():
+    data = xlsx_bytes([("表", ["名称"], [["坏\x00名\x07"]])])
+    assert load_workbook(io.BytesIO(data)).active.cell(row=2, column=1).value == "坏名"

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,6 +24,9 @@ def csv_safe(value) -> str:
 
 
 def _xlsx_cell(ws, value, bold: bool = False) -> WriteOnlyCell:
+    if isinstance(value, str):
+        # Control characters are illegal in the file format; drop them rather than fail the export.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and cell.data_type == "f":
         # openpyxl turns any text starting with '=' into a formula; keep it as plain text.

@@ -26,39 +26,36 @@ def collapse_paths(paths: Iterable[str]) -> list[str]:
     return kept
 
 
-def scope_paths(user, roles: frozenset[str] | None) -> list[str]:
-    """Unit paths whose subtrees the user reaches through any of `roles` (None = any role)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cache = user.__dict__.setdefault("_wuxing_scope_cache", {})
-    key = roles
-    if key not in cache:
+def user_grants(user) -> list[tuple[str, str]]:
+    """(role, unit path) of every grant on an active unit, read once per user object (= per request).
+
+    A leader's grant is replaced by the paths of the branches assigned to them (分包): their
+    reach is those branches, not the whole office.
+    """
+    if "_wuxing_grants" not in user.__dict__:
         RoleAssignment = apps.get_model("orgs", "RoleAssignment")
         Assignment = apps.get_model("orgs", "Assignment")
         from wuxing.orgs.roles import Role
 
-        grants = RoleAssignment.objects.filter(user=user, unit__is_active=True)
-        if roles is not None:
-            grants = grants.filter(role__in=roles)
-        paths: list[str] = []
-        leader_role = False
-        for role, path in grants.values_list("role", "unit__path"):
-            if role == Role.LEADER:
-                # A leader's reach is the branches assigned to them (分包), not the whole office.
-                leader_role = True
-            else:
-                paths.append(path)
-        if leader_role:
-            paths.extend(
-                Assignment.objects.filter(leader=user, unit__is_active=True).values_list("unit__path", flat=True)
-            )
-        cache[key] = collapse_paths(paths)
-    return cache[key]
+        rows = list(RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list("role", "unit__path"))
+        grants = [(role, path) for role, path in rows if role != Role.LEADER]
+        if any(role == Role.LEADER for role, _ in rows):
+            assigned = Assignment.objects.filter(leader=user, unit__is_active=True).values_list("unit__path", flat=True)
+            grants.extend((Role.LEADER, path) for path in assigned)
+        user.__dict__["_wuxing_grants"] = grants
+    return user.__dict__["_wuxing_grants"]
+
+
+def scope_paths(user, roles: frozenset[str] | None) -> list[str]:
+    """Unit paths whose subtrees the user reaches through any of `roles` (None = any role)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return collapse_paths(path for role, path in user_grants(user) if roles is None or role in roles)
 
 
 def forget_scope(user) -> None:
     """Call after changing a user's roles within one request or test."""
-    user.__dict__.pop("_wuxing_scope_cache", None)
+    user.__dict__.pop("_wuxing_grants", None)
 
 
 def path_q(field: str, paths: Iterable[str]) -> Q:

@@ -157,16 +157,6 @@ def import_units(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
         if r.parent and r.parent not in parsed and r.parent not in existing:
             report.add(r.number, "上级编码", _("上级编码“{code}”不存在（既不在本表中，也不在系统中）。").format(code=r.parent))
             continue
-        parent_level = level_of(r.parent) if r.parent else None
-        if r.parent and not parent_level:
-            continue  # the parent row itself is broken and reported
-        if parent_level not in PARENT_LEVELS[r.level]:
-            if r.parent:
-                report.add(r.number, "上级编码", _("“{level}”不能设在“{parent_level}”之下。").format(
-                    level=Level(r.level).label, parent_level=Level(parent_level).label))
-            else:
-                report.add(r.number, "上级编码", _("“{level}”必须填写上级编码。").format(level=Level(r.level).label))
-            continue
         # Cycle check: walk up the final tree until a settled code or a root.
         seen = [code]
         walker = final_parent(code)
@@ -181,6 +171,16 @@ def import_units(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
             report.add(r.number, "上级编码", _("上下级关系形成循环：{chain}。").format(chain=" → ".join(seen + [walker])))
             continue
         settled.update(seen)
+        parent_level = level_of(r.parent) if r.parent else None
+        if r.parent and not parent_level:
+            continue  # the parent row itself is broken and reported
+        if parent_level not in PARENT_LEVELS[r.level]:
+            if r.parent:
+                report.add(r.number, "上级编码", _("“{level}”不能设在“{parent_level}”之下。").format(
+                    level=Level(r.level).label, parent_level=Level(parent_level).label))
+            else:
+                report.add(r.number, "上级编码", _("“{level}”必须填写上级编码。").format(level=Level(r.level).label))
+            continue
         # Rights: an existing unit must be inside the actor's subtree; so must a new unit's parent.
         if not getattr(actor, "is_superuser", False):
             anchor = existing.get(code) if code in existing else (existing.get(r.parent) if r.parent else None)

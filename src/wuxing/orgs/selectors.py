@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from wuxing.core.scoping import scope_paths
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
 from wuxing.orgs.roles import ADMIN_ROLES, Role
 
@@ -53,7 +54,7 @@ def my_roles(user) -> list[RoleAssignment]:
 
 
 def is_admin(user) -> bool:
-    return bool(user.is_superuser or RoleAssignment.objects.filter(user=user, role__in=ADMIN_ROLES).exists())
+    return bool(user.is_superuser or scope_paths(user, ADMIN_ROLES))
 
 
 def level_counts(user) -> dict[str, int]:
