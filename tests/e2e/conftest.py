@@ -1,0 +1,66 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium, never a downloaded browser."""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+
+CHROMIUM = os.environ.get("WUXING_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from wuxing.orgs.demo import load_demo
+
+    load_demo()
+
+
+@pytest.fixture
+def page(browser, live_server, demo):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    external = []
+
+    def guard(route):
+        # Any request leaving the live server is a bug: no CDN, no web fonts.
+        external.append(route.request.url)
+        route.abort()
+
+    page.route(lambda url: not url.startswith(live_server.url), guard)
+    yield page
+    context.close()
+    assert not external, f"page tried to load from outside: {external}"
+
+
+@pytest.fixture
+def phone(browser, live_server, demo):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 375, "height": 740},
+                                  is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, username, password="Wuxing@2026"):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

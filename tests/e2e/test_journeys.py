@@ -1,0 +1,72 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_branch_secretary_signs_in_and_sees_only_its_own_unit(page):
+    sign_in(page, "demo_branch")
+    expect(page.locator("h1")).to_contain_text("张丽华")
+    expect(page.locator(".roles")).to_contain_text("支部书记")
+    page.click("text=组织架构")
+    rows = page.locator("#unit-rows tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("明湖社区")
+    # Another office's village by id answers 404.
+    response = page.goto("/orgs/units/999999/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_contain_text("页面不存在")
+
+
+def test_office_admin_sees_its_office_and_searches_live(page):
+    sign_in(page, "demo_office")
+    page.goto("/orgs/units/")
+    body = page.locator("#unit-rows")
+    expect(body).to_contain_text("明湖办事处")
+    expect(body).not_to_contain_text("九龙办事处")
+    expect(body).not_to_contain_text("京航")
+    page.fill("#id_q", "杨庄")
+    expect(page.locator("#unit-rows tbody tr")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"q=%E6%9D%A8%E5%BA%84|q=杨庄"))
+
+
+def test_office_admin_adds_a_community_and_sees_it_in_the_tree(page):
+    sign_in(page, "demo_office")
+    page.goto("/orgs/units/?q=明湖办事处")
+    page.click("#unit-rows >> text=明湖办事处")
+    page.click("text=新增下级单位")
+    page.fill("#id_code", "JK0199")
+    page.fill("#id_name", "新湖社区")
+    page.select_option("#id_level", "community")
+    page.click("button.primary")
+    expect(page.locator("h1")).to_contain_text("新湖社区")
+    expect(page.locator(".crumbs")).to_contain_text("明湖办事处")
+
+
+def test_wrong_password_shows_a_chinese_message(page):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "demo_branch")
+    page.fill("#id_password", "wrong-password1")
+    page.click("button[type=submit]")
+    expect(page.locator(".errors")).to_contain_text("请输入一个正确的")
+
+
+def test_district_admin_opens_people_and_the_api_docs(page):
+    sign_in(page, "demo_district")
+    page.click("text=用户管理")
+    expect(page.locator("table")).to_contain_text("demo_branch2")
+    expect(page.locator("table")).to_contain_text("137****0004")
+    page.goto("/api/docs/")
+    expect(page.locator("#swagger-ui")).to_contain_text("Wuxing API", timeout=15000)
+
+
+def test_the_site_works_on_a_phone(phone):
+    sign_in(phone, "demo_office")
+    phone.goto("/orgs/units/")
+    expect(phone.locator("#unit-rows")).to_contain_text("明湖社区")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1, f"page is {width}px wide on a 375px phone"
