@@ -55,6 +55,14 @@ def _reset_target(w):
     return reverse("orgs:password_reset", args=[clerk.pk])
 
 
+def _standard(w) -> int:
+    from tests.conftest import SYSTEM
+    from wuxing.standards.library import shipped_files
+    from wuxing.standards.services import load_standard
+
+    return load_standard(SYSTEM, shipped_files()[0].read_bytes()).standard.pk
+
+
 def _fresh_assignment(w):
     assignment, _ = Assignment.objects.get_or_create(leader=w.leader, unit=w.community)
     return reverse("orgs:assignment_delete", args=[assignment.pk])
@@ -95,6 +103,17 @@ CASES = [
          method="post", data=lambda w: {"password": "Another2026pw"}, ok_status=302),
     Case("password_change", lambda w: reverse("password_change"), SIGNED_IN),
     Case("password_change_done", lambda w: reverse("password_change_done"), SIGNED_IN),
+    Case("standards:standard_list", lambda w: reverse("standards:standard_list"), SIGNED_IN),
+    Case("standards:standard_detail", lambda w: reverse("standards:standard_detail", args=[_standard(w)]),
+         SIGNED_IN),
+    Case("standards:standard_export", lambda w: reverse("standards:standard_export", args=[_standard(w)]),
+         SIGNED_IN),
+    Case("standards:standard_upload", lambda w: reverse("standards:standard_upload"),
+         frozenset({"superuser", "district_admin"})),
+    Case("api:standard-list", lambda w: reverse("api:standard-list"), SIGNED_IN, api=True),
+    Case("api:standard-detail", lambda w: reverse("api:standard-detail", args=[_standard(w)]), SIGNED_IN, api=True),
+    Case("api:standard-list#load", lambda w: reverse("api:standard-list"), frozenset({"superuser", "district_admin"}),
+         method="post", api=True, ok_status=400),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
     Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "wuxing.core",
     "wuxing.orgs",
+    "wuxing.standards",
 ]
 
 MIDDLEWARE = [

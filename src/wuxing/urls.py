@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("orgs/", include("wuxing.orgs.urls")),
+    path("standards/", include("wuxing.standards.urls")),
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,9 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from wuxing.orgs.api import MeView, TokenView, UnitViewSet
+from wuxing.standards.api import StandardViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
+router.register("standards", StandardViewSet, basename="standard")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

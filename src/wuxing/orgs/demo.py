@@ -74,4 +74,15 @@ def load_demo() -> bool:
     leader = User.objects.get(username="demo_leader")
     for code in LEADER_BRANCHES:
         services.assign_leader(system, leader, units[code])
+    _load_shipped_standards(system)
     return True
+
+
+def _load_shipped_standards(actor) -> None:
+    from wuxing.standards.library import shipped_files
+    from wuxing.standards.services import load_standard
+
+    for path in shipped_files():
+        result = load_standard(actor, path.read_bytes())
+        if not result.ok:
+            raise RuntimeError(f"shipped standard {path.name} does not load: {result.errors}")

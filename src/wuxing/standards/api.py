@@ -1,0 +1,79 @@
+"""Standards API: read for every signed-in user, load (POST YAML) for district admins."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from wuxing.standards import selectors
+from wuxing.standards.models import Indicator, Standard, Star, Veto
+from wuxing.standards.services import load_standard, may_load
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["code", "text", "evidence_hint", "kind", "max_points", "pass_mark", "required", "order"]
+
+
+class VetoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Veto
+        fields = ["code", "text", "category", "order"]
+
+
+class StarSerializer(serializers.ModelSerializer):
+    indicators = IndicatorSerializer(many=True)
+    vetoes = VetoSerializer(many=True)
+
+    class Meta:
+        model = Star
+        fields = ["code", "name", "order", "lead_department", "description", "indicators", "vetoes"]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Standard
+        fields = ["id", "code", "version", "title", "applies_to", "effective_year", "prerequisite_star",
+                  "capstone_star", "source_sha256", "loaded_at"]
+
+
+class StandardDetailSerializer(StandardSerializer):
+    stars = StarSerializer(many=True)
+
+    class Meta(StandardSerializer.Meta):
+        fields = StandardSerializer.Meta.fields + ["description", "stars"]
+
+
+class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.standard_full()
+        return Standard.objects.all()
+
+    def get_serializer_class(self):
+        return StandardDetailSerializer if self.action == "retrieve" else StandardSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("StandardUpload", {"file": serializers.FileField()})},
+        responses={201: StandardDetailSerializer, 200: StandardDetailSerializer,
+                   400: inline_serializer("StandardErrors", {"errors": serializers.ListField(child=serializers.CharField())})},
+    )
+    def create(self, request, *args, **kwargs):
+        if not may_load(request.user):
+            raise NotFound()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"errors": ["缺少文件字段 file"]}, status=status.HTTP_400_BAD_REQUEST)
+        result = load_standard(request.user, upload.read())
+        if not result.ok:
+            return Response({"errors": [e.format(upload.name) for e in result.errors]}, status=status.HTTP_400_BAD_REQUEST)
+        standard = selectors.standard_full().get(pk=result.standard.pk)
+        return Response(StandardDetailSerializer(standard).data,
+                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
