@@ -96,3 +96,26 @@ def login(client):
         return client
 
     return _login
+
+
+def make_campaign(world: World, year: int = 2026):
+    """The shipped standards and a campaign year for the test district."""
+    import datetime as dt
+
+    from wuxing.creation.services import create_campaign
+    from wuxing.standards.library import shipped_files
+    from wuxing.standards.models import Standard
+    from wuxing.standards.services import load_standard
+
+    for path in shipped_files():
+        load_standard(SYSTEM, path.read_bytes())
+    return create_campaign(
+        SYSTEM, world.district, year=year, name=f"{year} 年度创建", key_work_tags=["网格化基层治理", "重点项目"],
+        urban_standard=Standard.objects.get(applies_to="urban"), rural_standard=Standard.objects.get(applies_to="rural"),
+        plan_due=dt.date(year, 3, 31), assessment_opens=dt.date(year, 10, 1), assessment_closes=dt.date(year, 10, 31),
+        office_review_due=dt.date(year, 11, 15), district_review_due=dt.date(year, 11, 30))
+
+
+@pytest.fixture
+def campaign(world):
+    return make_campaign(world)

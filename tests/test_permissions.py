@@ -7,6 +7,7 @@ URL exists that no case covers, so a new page cannot ship without its permission
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,9 @@ DISTRICT_WIDE = frozenset({"superuser", "district_admin", "star_reviewer", "case
 # Who reaches the east community T101: district-wide roles, its office, its own branch, its leader.
 EAST_COMMUNITY = DISTRICT_WIDE | {"office_admin", "branch_user", "leader"}
 WEST_VILLAGE = DISTRICT_WIDE | {"other_branch_user"}
+EAST_OFFICE = DISTRICT_WIDE | {"office_admin"}
+IN_DISTRICT = SIGNED_IN - {"outsider"}
+COMMUNITY_PLAN = frozenset({"superuser", "district_admin", "office_admin", "branch_user"})
 
 
 @dataclass
@@ -37,6 +41,9 @@ class Case:
     ok_status: int = 200
     api: bool = False
     anonymous_status: int | None = None  # default: 302 to login for pages, 401 for the API
+    # Transitions whose outcome depends on state (tested on their own): allowed personas must reach the
+    # object (any answer but 404/403/5xx); everyone else must get 404.
+    reach_only: bool = False
     extra: dict = field(default_factory=dict)
 
 
@@ -61,6 +68,38 @@ def _standard(w) -> int:
     from wuxing.standards.services import load_standard
 
     return load_standard(SYSTEM, shipped_files()[0].read_bytes()).standard.pk
+
+
+def _campaign(w):
+    from tests.conftest import make_campaign
+    from wuxing.creation.models import Campaign
+
+    return Campaign.objects.first() or make_campaign(w)
+
+
+def _target(w):
+    from wuxing.creation.models import Target
+    from wuxing.creation.services import save_target
+
+    return Target.objects.filter(branch=w.community).first() or save_target(
+        w.branch_user, _campaign(w), w.community, star_codes=["pafz"])
+
+
+def _task(w):
+    import datetime as dt
+
+    from wuxing.creation.services import create_task
+
+    return create_task(w.branch_user, _campaign(w), w.community, title="任务", star_code="pafz",
+                       due_date=dt.date(2030, 1, 1), responsible_name="张三")
+
+
+def _c(name, *args):
+    return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
+
+
+def _cid(w):
+    return _campaign(w).pk
 
 
 def _fresh_assignment(w):
@@ -114,6 +153,49 @@ CASES = [
     Case("api:standard-detail", lambda w: reverse("api:standard-detail", args=[_standard(w)]), SIGNED_IN, api=True),
     Case("api:standard-list#load", lambda w: reverse("api:standard-list"), frozenset({"superuser", "district_admin"}),
          method="post", api=True, ok_status=400),
+    Case("creation:campaigns", _c("creation:campaigns"), SIGNED_IN),
+    Case("creation:campaign_create", lambda w: (_campaign(w), reverse("creation:campaign_create"))[1],
+         frozenset({"superuser", "district_admin"})),
+    Case("creation:campaign", _c("creation:campaign", _cid), IN_DISTRICT),
+    Case("creation:campaign_edit", _c("creation:campaign_edit", _cid), frozenset({"superuser", "district_admin"})),
+    Case("creation:leader", _c("creation:leader", _cid), IN_DISTRICT),
+    Case("creation:plan_import", _c("creation:plan_import", _cid), ADMINS),
+    Case("creation:plan_template", _c("creation:plan_template", _cid), IN_DISTRICT),
+    Case("creation:plan_export", _c("creation:plan_export", _cid, lambda w: w.east.pk), EAST_OFFICE),
+    Case("creation:office", _c("creation:office", _cid, lambda w: w.east.pk), EAST_OFFICE),
+    Case("creation:office#west", _c("creation:office", _cid, lambda w: w.west.pk), DISTRICT_WIDE),
+    Case("creation:branch", _c("creation:branch", _cid, lambda w: w.community.pk), EAST_COMMUNITY),
+    Case("creation:branch#west", _c("creation:branch", _cid, lambda w: w.west_village.pk), WEST_VILLAGE),
+    Case("creation:target_edit", _c("creation:target_edit", _cid, lambda w: w.community.pk),
+         frozenset({"superuser", "branch_user"})),
+    Case("creation:target_action", lambda w: (_target(w), reverse("creation:target_action", args=[
+        _cid(w), w.community.pk, "submit"]))[1], EAST_COMMUNITY, method="post", ok_status=302),
+    Case("creation:task_create", _c("creation:task_create", _cid, lambda w: w.community.pk), COMMUNITY_PLAN),
+    Case("creation:task", _c("creation:task", lambda w: _task(w).pk), EAST_COMMUNITY),
+    Case("creation:task_progress", _c("creation:task_progress", lambda w: _task(w).pk), COMMUNITY_PLAN,
+         method="post", data=lambda w: {"on": "2026-01-01", "note": "进展"}, ok_status=302),
+    Case("creation:task_delete", _c("creation:task_delete", lambda w: _task(w).pk), COMMUNITY_PLAN, method="post",
+         ok_status=302),
+    Case("api:campaign-list", _c("api:campaign-list"), SIGNED_IN, api=True),
+    Case("api:campaign-detail", _c("api:campaign-detail", _cid), IN_DISTRICT, api=True),
+    Case("api:target-list", _c("api:target-list"), SIGNED_IN, api=True),
+    Case("api:target-detail", _c("api:target-detail", lambda w: _target(w).pk), EAST_COMMUNITY, api=True),
+    Case("api:target-list#save", _c("api:target-list"), frozenset({"superuser", "branch_user"}), method="post",
+         api=True, data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "star_codes": ["pafz"]}),
+    Case("api:target-submit", _c("api:target-submit", lambda w: _target(w).pk), EAST_COMMUNITY, method="post",
+         api=True, reach_only=True),
+    Case("api:target-confirm", _c("api:target-confirm", lambda w: _target(w).pk), EAST_COMMUNITY, method="post",
+         api=True, reach_only=True),
+    Case("api:target-return", _c("api:target-return", lambda w: _target(w).pk), EAST_COMMUNITY, method="post",
+         api=True, reach_only=True),
+    Case("api:task-list", _c("api:task-list"), SIGNED_IN, api=True),
+    Case("api:task-detail", _c("api:task-detail", lambda w: _task(w).pk), EAST_COMMUNITY, api=True),
+    Case("api:task-detail#delete", _c("api:task-detail", lambda w: _task(w).pk), COMMUNITY_PLAN, method="delete",
+         api=True, ok_status=204),
+    Case("api:task-progress", _c("api:task-progress", lambda w: _task(w).pk), COMMUNITY_PLAN, method="post",
+         api=True, data=lambda w: {"note": "进展"}),
+    Case("api:gaps", lambda w: reverse("api:gaps") + f"?campaign={_cid(w)}&branch={w.community.pk}", EAST_COMMUNITY,
+         api=True),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
     Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,
@@ -131,7 +213,11 @@ def _status(client, case: Case, w, persona: str) -> int:
     if case.api and persona != "anonymous":
         token, _ = Token.objects.get_or_create(user=w.persona(persona))
         client.logout()
-        response = getattr(client, case.method)(url, data, HTTP_AUTHORIZATION=f"Token {token.key}")
+        kwargs = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        if case.method in ("post", "put", "patch"):
+            response = getattr(client, case.method)(url, json.dumps(data), content_type="application/json", **kwargs)
+        else:
+            response = getattr(client, case.method)(url, data, **kwargs)
     else:
         response = getattr(client, case.method)(url, data)
     return response.status_code
@@ -146,6 +232,10 @@ def test_url_answers_each_persona_as_its_scope_says(case, world, login, client):
         status = _status(client, case, world, persona)
         if persona == "anonymous":
             expected = case.anonymous_status or (401 if case.api else 302)
+        elif case.reach_only and persona in case.allowed:
+            if status in (403, 404) or status >= 500:
+                wrong.append(f"{persona}: got {status}, expected to reach the object")
+            continue
         elif persona in case.allowed:
             expected = case.ok_status
         else:

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "wuxing.core",
     "wuxing.orgs",
     "wuxing.standards",
+    "wuxing.creation",
+    "wuxing.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # --- API ------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("orgs/", include("wuxing.orgs.urls")),
     path("standards/", include("wuxing.standards.urls")),
+    path("creation/", include("wuxing.creation.urls")),
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,16 +4,21 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from wuxing.creation.api import CampaignViewSet, GapView, TargetViewSet, TaskViewSet
 from wuxing.orgs.api import MeView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("standards", StandardViewSet, basename="standard")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("targets", TargetViewSet, basename="target")
+router.register("tasks", TaskViewSet, basename="task")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("gaps/", GapView.as_view(), name="gaps"),
     path("", include(router.urls)),
 ]
 

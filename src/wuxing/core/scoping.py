@@ -86,3 +86,10 @@ class ScopedQuerySet(models.QuerySet):
         if not paths:
             return self.none()
         return self.filter(path_q(self.scope_field, paths))
+
+
+def reaches(user, unit, roles: frozenset[str] | None) -> bool:
+    """Whether `user` holds one of `roles` (None = any) over `unit` (any object with a `path`)."""
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", True):
+        return True
+    return any(unit.path.startswith(p) for p in scope_paths(user, roles))

@@ -75,6 +75,11 @@ def load_demo() -> bool:
     for code in LEADER_BRANCHES:
         services.assign_leader(system, leader, units[code])
     _load_shipped_standards(system)
+    from wuxing.creation.demo import load as load_creation
+    from wuxing.standards.models import Standard
+
+    load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
+                  Standard.objects.get(code="henan-rural-sample", version=1))
     return True
 
 

@@ -1,0 +1,196 @@
+"""Creation API: campaigns, targets (with may_* flags and transitions), tasks, gap analysis."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wuxing.creation import selectors, services
+from wuxing.creation.models import Campaign, PlanTask, Target
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import BRANCH_LEVELS
+
+
+def _drf(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ["id", "unit", "year", "name", "urban_standard", "rural_standard", "plan_due", "assessment_opens",
+                  "assessment_closes", "office_review_due", "district_review_due", "notice_working_days",
+                  "flag_min_level", "flag_min_share", "flag_allow_zero", "key_work_tags", "is_active"]
+
+
+class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self):
+        return selectors.campaigns_for(self.request.user).order_by("-year", "pk")
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Target
+        fields = ["id", "campaign", "branch", "strengths", "achieved", "weaknesses", "goal", "measures", "star_codes",
+                  "level", "status", "office_note", "submitted_at", "decided_at", "flags"]
+        read_only_fields = ["level", "status", "office_note", "submitted_at", "decided_at"]
+        # POST saves the one target per (campaign, branch): the service updates it, so the generated
+        # unique-together check would wrongly refuse a second save (and tell outsiders a target exists).
+        validators = []
+
+    def get_flags(self, obj) -> dict[str, bool]:
+        return services.target_flags(self.context["request"].user, obj)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Targets in scope. POST saves the caller's branch target (draft/returned); transitions are actions."""
+
+    serializer_class = TargetSerializer
+
+    def get_queryset(self):
+        qs = Target.objects.for_user(self.request.user).select_related("branch").order_by("branch__path")
+        params = self.request.query_params
+        if params.get("campaign", "").isdigit():
+            qs = qs.filter(campaign_id=params["campaign"])
+        return qs
+
+    def create(self, request):
+        data = TargetSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        campaign = get_object_or_404(selectors.campaigns_for(request.user), pk=v["campaign"].pk)
+        branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=v["branch"].pk)
+        try:
+            target = services.save_target(request.user, campaign, branch, star_codes=v.get("star_codes", []),
+                                          **{k: v.get(k, "") for k in ("strengths", "achieved", "weaknesses", "goal",
+                                                                       "measures")})
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        except DjangoValidationError as exc:
+            raise _drf(exc) from None
+        return Response(TargetSerializer(target, context={"request": request}).data, status=status.HTTP_200_OK)
+
+    def _act(self, request, fn, *args):
+        target = self.get_object()
+        try:
+            target = fn(request.user, target, *args)
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        except DjangoValidationError as exc:
+            raise _drf(exc) from None
+        return Response(TargetSerializer(target, context={"request": request}).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, services.submit_target)
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act(request, services.confirm_target, str(request.data.get("note", "")))
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        return self._act(request, services.return_target, str(request.data.get("note", "")))
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanTask
+        fields = ["id", "campaign", "branch", "star_code", "indicator_codes", "title", "measures", "responsible_name",
+                  "due_date", "status", "tags", "completed_at"]
+        read_only_fields = ["status", "completed_at"]
+
+
+class ProgressSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+    on = serializers.DateField(required=False)
+    done = serializers.BooleanField(required=False, default=False)
+
+
+class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = TaskSerializer
+
+    def get_queryset(self):
+        qs = PlanTask.objects.for_user(self.request.user).order_by("branch_id", "due_date", "pk")
+        params = self.request.query_params
+        for key in ("campaign", "branch"):
+            if params.get(key, "").isdigit():
+                qs = qs.filter(**{f"{key}_id": params[key]})
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        return qs
+
+    def perform_create(self, serializer):
+        v = serializer.validated_data
+        campaign = get_object_or_404(selectors.campaigns_for(self.request.user), pk=v["campaign"].pk)
+        branch = get_object_or_404(OrgUnit.objects.for_user(self.request.user), pk=v["branch"].pk)
+        try:
+            serializer.instance = services.create_task(
+                self.request.user, campaign, branch, title=v["title"], star_code=v["star_code"], due_date=v["due_date"],
+                responsible_name=v.get("responsible_name", ""), measures=v.get("measures", ""),
+                indicator_codes=v.get("indicator_codes", []), tags=v.get("tags", []))
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        except DjangoValidationError as exc:
+            raise _drf(exc) from None
+
+    def perform_destroy(self, instance):
+        try:
+            services.delete_task(self.request.user, instance)
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+
+    @extend_schema(request=ProgressSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        task = self.get_object()
+        body = ProgressSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.add_progress(request.user, task, body.validated_data["note"], body.validated_data.get("on"),
+                                  body.validated_data["done"])
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        except DjangoValidationError as exc:
+            raise _drf(exc) from None
+        task.refresh_from_db()
+        return Response(TaskSerializer(task).data)
+
+
+class GapView(APIView):
+    """Gap analysis of one branch: per target star, each indicator's state (met/evidence/planned/none)."""
+
+    @extend_schema(parameters=[OpenApiParameter("campaign", int, required=True),
+                               OpenApiParameter("branch", int, required=True)], responses=dict)
+    def get(self, request):
+        params = request.query_params
+        if not (params.get("campaign", "").isdigit() and params.get("branch", "").isdigit()):
+            raise ValidationError({"detail": "campaign 和 branch 参数必填（整数）"})
+        campaign = get_object_or_404(selectors.campaigns_for(request.user), pk=params["campaign"])
+        branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS),
+                                   pk=params["branch"])
+        target = Target.objects.filter(campaign=campaign, branch=branch).first()
+        stars = selectors.gap_analysis(campaign, branch, target)
+        return Response({"campaign": campaign.pk, "branch": branch.pk, "stars": [
+            {"code": s.code, "name": s.name, "gaps": [i.code for i in s.gaps],
+             "indicators": [{"code": i.code, "text": i.text, "required": i.required, "state": i.state}
+                            for i in s.indicators]} for s in stars]})

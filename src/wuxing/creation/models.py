@@ -1,0 +1,197 @@
+"""Annual creation (年度创建): the campaign year, each branch's target and its creation plan."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet, scope_paths
+from wuxing.evaluation.models import BranchScopedQuerySet
+from wuxing.orgs.roles import Kind, Role
+
+DEFAULT_TAGS = ["能力作风建设年", "基层党建质量提升三年行动", "网格化基层治理", "防汛救灾", "疫情防控", "重点项目"]
+
+
+def default_tags() -> list[str]:
+    return list(DEFAULT_TAGS)
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    """A campaign belongs to a district; everyone inside that district sees it, and so do people above."""
+
+    scope_field = "unit__path"
+    action_roles = {"view": ANY_ROLE, "manage": frozenset({Role.DISTRICT_ADMIN})}
+
+    def for_user(self, user, action: str = "view"):
+        if action != "view":
+            return super().for_user(user, action)
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        paths = scope_paths(user, None)
+        if not paths:
+            return self.none()
+        ancestors = {int(seg) for p in paths for seg in p.split("/") if seg}
+        q = Q(unit_id__in=ancestors)
+        for p in paths:
+            q |= Q(unit__path__startswith=p)
+        return self.filter(q)
+
+
+class Campaign(models.Model):
+    """One year of the campaign in one district, with its standards, key dates and rules."""
+
+    unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("所属区县"), on_delete=models.PROTECT, related_name="campaigns")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("名称"), max_length=100)
+    urban_standard = models.ForeignKey("standards.Standard", verbose_name=_("城市社区标准"), on_delete=models.PROTECT,
+                                       related_name="+")
+    rural_standard = models.ForeignKey("standards.Standard", verbose_name=_("农村标准"), on_delete=models.PROTECT,
+                                       related_name="+")
+    plan_due = models.DateField(_("创建规划截止"))
+    assessment_opens = models.DateField(_("自评开始"))
+    assessment_closes = models.DateField(_("自评截止"))
+    office_review_due = models.DateField(_("初审截止"))
+    district_review_due = models.DateField(_("审核截止"))
+    notice_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5)
+    flag_min_level = models.PositiveSmallIntegerField(_("夺旗：星级线"), default=3)
+    flag_min_share = models.DecimalField(_("夺旗：达线支部比例"), max_digits=4, decimal_places=3, default=Decimal("0.800"))
+    flag_allow_zero = models.BooleanField(_("夺旗：允许零星支部"), default=False)
+    key_work_tags = models.JSONField(_("重点工作标签"), default=default_tags, blank=True)
+    is_active = models.BooleanField(_("进行中"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("创建年度")
+        verbose_name_plural = _("创建年度")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="creation_campaign_unit_year")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_path(self) -> str:
+        return self.unit.path
+
+    def standard_for(self, branch):
+        """The standard that rates `branch`: urban for communities, rural for villages."""
+        return self.standard_for_kind(branch.kind)
+
+    def standard_for_kind(self, kind: str):
+        """The standard (stars, indicators and vetoes prefetched) for an urban or rural branch; cached."""
+        from wuxing.standards.selectors import standard_full
+
+        pk = self.urban_standard_id if kind == Kind.URBAN else self.rural_standard_id
+        cache = self.__dict__.setdefault("_standards", {})
+        if pk not in cache:
+            cache[pk] = standard_full().get(pk=pk)
+        return cache[pk]
+
+
+class TargetStatus(models.TextChoices):
+    DRAFT = "draft", _("填写中")
+    SUBMITTED = "submitted", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    RETURNED = "returned", _("已退回")
+
+
+class Target(models.Model):
+    """A branch's diagnosis (研判) and the stars it goes for this year (争创目标)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="targets")
+    strengths = models.TextField(_("自身优势"), blank=True)
+    achieved = models.TextField(_("已达到的标准"), blank=True)
+    weaknesses = models.TextField(_("短板弱项"), blank=True)
+    goal = models.TextField(_("创建目标"), blank=True)
+    measures = models.TextField(_("创建措施"), blank=True)
+    star_codes = models.JSONField(_("争创的星"), default=list)
+    level = models.PositiveSmallIntegerField(_("争创星级"), default=0)  # = len(star_codes); kept for aggregates
+    status = models.CharField(_("状态"), max_length=16, choices=TargetStatus.choices, default=TargetStatus.DRAFT)
+    office_note = models.TextField(_("办事处意见"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = BranchScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("争创目标")
+        verbose_name_plural = _("争创目标")
+        constraints = [models.UniqueConstraint(fields=["campaign", "branch"], name="creation_target_branch")]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.level}星"
+
+    @property
+    def scope_path(self) -> str:
+        return self.branch.path
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
+    OVERDUE = "overdue", _("已逾期")
+
+
+class PlanTask(models.Model):
+    """One task of a branch's creation plan: what, how, for which star, who, by when."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="tasks")
+    star_code = models.CharField(_("星"), max_length=48)
+    indicator_codes = models.JSONField(_("对应指标"), default=list, blank=True)
+    title = models.CharField(_("任务"), max_length=200)
+    measures = models.TextField(_("推进措施"), blank=True)
+    responsible_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人（账号）"), null=True,
+                                         blank=True, on_delete=models.SET_NULL, related_name="+")
+    responsible_name = models.CharField(_("责任人"), max_length=50)
+    due_date = models.DateField(_("时间节点"))
+    status = models.CharField(_("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED,
+                              db_index=True)
+    tags = models.JSONField(_("重点工作"), default=list, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = BranchScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("创建任务")
+        verbose_name_plural = _("创建任务")
+        indexes = [models.Index(fields=["campaign", "branch", "status"], name="creation_task_branch_idx"),
+                   models.Index(fields=["status", "due_date"], name="creation_task_overdue_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_path(self) -> str:
+        return self.branch.path
+
+
+class TaskProgress(models.Model):
+    """A dated progress note on a task (append-only)."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="progress")
+    on = models.DateField(_("日期"))
+    note = models.TextField(_("进展"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        verbose_name = _("任务进展")
+        verbose_name_plural = _("任务进展")

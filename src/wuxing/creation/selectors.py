@@ -1,0 +1,192 @@
+"""Reads of annual creation. Every query starts from for_user(); aggregates are computed per page
+from a handful of queries (no N+1), independent of the number of branches shown."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from wuxing.creation import gaps as gap_engine
+from wuxing.creation.models import Campaign, PlanTask, Target, TaskStatus
+from wuxing.evaluation.models import STAGE_ORDER, Evidence, IndicatorResult
+from wuxing.orgs.models import Assignment, OrgUnit
+from wuxing.orgs.roles import BRANCH_LEVELS, Kind, Level
+from wuxing.standards.engine import Evaluation, evaluate
+
+
+def campaigns_for(user) -> QuerySet[Campaign]:
+    return Campaign.objects.for_user(user).select_related("unit", "urban_standard", "rural_standard")
+
+
+def current_campaign(user) -> Campaign | None:
+    return campaigns_for(user).filter(is_active=True).order_by("-year").first()
+
+
+def visible_branches(user, campaign: Campaign, within: OrgUnit | None = None) -> QuerySet[OrgUnit]:
+    branches = OrgUnit.objects.for_user(user).filter(level__in=BRANCH_LEVELS, is_active=True,
+                                                     path__startswith=(within or campaign.unit).path)
+    return branches.select_related("parent").order_by("path")
+
+
+def latest_results(campaign: Campaign, branch_ids: list[int]) -> dict[int, dict[str, bool | float | None]]:
+    """Per branch, the results of its most advanced assessment stage that has any (district > office > self)."""
+    rank = {stage: i for i, stage in enumerate(STAGE_ORDER)}
+    rows = IndicatorResult.objects.filter(assessment__campaign=campaign, assessment__branch_id__in=branch_ids).values_list(
+        "assessment__branch_id", "assessment__stage", "indicator_code", "met", "points")
+    by_stage: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for branch_id, stage, code, met, points in rows:
+        by_stage[branch_id][stage][code] = points if points is not None else met
+    out = {}
+    for branch_id, stages in by_stage.items():
+        best = max(stages, key=lambda s: rank[s])
+        out[branch_id] = stages[best]
+    return out
+
+
+def evaluations(campaign: Campaign, branches: list[OrgUnit]) -> dict[int, Evaluation]:
+    """The star engine over each branch's latest results."""
+    results = latest_results(campaign, [b.pk for b in branches])
+    specs = {kind: campaign.standard_for_kind(kind).spec() for kind in (Kind.URBAN, Kind.RURAL)}
+    return {b.pk: evaluate(specs[Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL], results.get(b.pk, {}))
+            for b in branches}
+
+
+def gap_analysis(campaign: Campaign, branch: OrgUnit, target: Target | None) -> list[gap_engine.StarGap]:
+    standard = campaign.standard_for(branch)
+    results = latest_results(campaign, [branch.pk]).get(branch.pk, {})
+    evidence = set(Evidence.objects.filter(campaign=campaign, branch=branch).values_list("indicator_code", flat=True))
+    planned = {code for codes in PlanTask.objects.filter(campaign=campaign, branch=branch).values_list(
+        "indicator_codes", flat=True) for code in codes}
+    stars = target.star_codes if target is not None else []
+    return gap_engine.analyse(standard.spec(), stars, results, evidence, planned)
+
+
+def branch_tasks(campaign: Campaign, branch: OrgUnit) -> QuerySet[PlanTask]:
+    return PlanTask.objects.filter(campaign=campaign, branch=branch).select_related("responsible_user").annotate(
+        n_progress=Count("progress")).order_by("star_code", "due_date", "pk")
+
+
+def star_columns(campaign: Campaign) -> list[tuple[int, str]]:
+    """Matrix columns by star position; urban and rural names share a column where they differ."""
+    urban = list(campaign.standard_for_kind(Kind.URBAN).stars.all())
+    rural = list(campaign.standard_for_kind(Kind.RURAL).stars.all())
+    columns = []
+    for i in range(max(len(urban), len(rural))):
+        names = []
+        for stars in (rural, urban):
+            if i < len(stars) and stars[i].name not in names:
+                names.append(stars[i].name)
+        columns.append((i, " / ".join(names)))
+    return columns
+
+
+@dataclass
+class MatrixRow:
+    unit: OrgUnit
+    target: Target | None
+    level_now: int
+    cells: list[str]  # per column: hit (target met), todo (target not met), extra (met, not targeted), ""
+    overdue: int = 0
+    tasks: int = 0
+
+
+def office_matrix(user, campaign: Campaign, office: OrgUnit) -> tuple[list[tuple[int, str]], list[MatrixRow]]:
+    """Branches × stars: what each branch goes for against what it meets now."""
+    branches = list(visible_branches(user, campaign, office))
+    ids = [b.pk for b in branches]
+    targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign, branch_id__in=ids)}
+    evals = evaluations(campaign, branches)
+    task_counts = {row["branch_id"]: row for row in PlanTask.objects.filter(campaign=campaign, branch_id__in=ids)
+                   .values("branch_id").annotate(n=Count("id"), overdue=Count("id", filter=Q(status=TaskStatus.OVERDUE)))}
+    columns = star_columns(campaign)
+    rows = []
+    for b in branches:
+        standard = campaign.standard_for(b)
+        codes = [s.code for s in standard.stars.all()]
+        target = targets.get(b.pk)
+        wanted = set(target.star_codes) if target else set()
+        held = set(evals[b.pk].held)
+        cells = []
+        for i, _name in columns:
+            code = codes[i] if i < len(codes) else None
+            if code is None:
+                cells.append("")
+            elif code in wanted:
+                cells.append("hit" if code in held else "todo")
+            else:
+                cells.append("extra" if code in held else "")
+        counts = task_counts.get(b.pk, {})
+        rows.append(MatrixRow(b, target, evals[b.pk].level, cells, counts.get("overdue", 0), counts.get("n", 0)))
+    return columns, rows
+
+
+@dataclass
+class OfficeSummary:
+    office: OrgUnit
+    branches: int = 0
+    targeted: list[int] = field(default_factory=list)  # per column: branches going for the star
+    held: list[int] = field(default_factory=list)  # per column: branches meeting it now
+    target_levels: int = 0
+    levels_now: int = 0
+    with_target: int = 0
+
+    @property
+    def cells(self) -> list[tuple[int, int, int]]:
+        """Per column: (targeted, held now, held as % of targeted, capped at 100) for the heat map."""
+        return [(t, h, min(100, round(100 * h / t)) if t else (100 if h else 0))
+                for t, h in zip(self.targeted, self.held)]
+
+
+def district_matrix(user, campaign: Campaign) -> tuple[list[tuple[int, str]], list[OfficeSummary]]:
+    """Offices × stars: how many branches go for each star, and how many meet it now."""
+    columns = star_columns(campaign)
+    offices = list(OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, path__startswith=campaign.unit.path,
+                                                         is_active=True).order_by("path"))
+    branches = list(visible_branches(user, campaign))
+    targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches])}
+    evals = evaluations(campaign, branches)
+    summaries = {o.pk: OfficeSummary(o, 0, [0] * len(columns), [0] * len(columns)) for o in offices}
+    for b in branches:
+        summary = summaries.get(b.parent_id)
+        if summary is None:
+            continue
+        codes = [s.code for s in campaign.standard_for(b).stars.all()]
+        target = targets.get(b.pk)
+        summary.branches += 1
+        summary.levels_now += evals[b.pk].level
+        if target is not None and target.level:
+            summary.with_target += 1
+            summary.target_levels += target.level
+        for i, code in enumerate(codes[: len(columns)]):
+            if target is not None and code in target.star_codes:
+                summary.targeted[i] += 1
+            if code in evals[b.pk].held:
+                summary.held[i] += 1
+    return columns, list(summaries.values())
+
+
+@dataclass
+class LeaderBranch:
+    unit: OrgUnit
+    target: Target | None
+    overdue: list[PlanTask]
+    open_gaps: int
+
+
+def leader_view(user, campaign: Campaign) -> list[LeaderBranch]:
+    """For a 包联领导: each assigned branch's target, overdue tasks and open gaps, on one page."""
+    units = [a.unit for a in Assignment.objects.for_user(user).filter(leader=user).select_related("unit")
+             .order_by("unit__path")]
+    ids = [u.pk for u in units]
+    targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign, branch_id__in=ids)}
+    overdue = defaultdict(list)
+    for task in PlanTask.objects.filter(campaign=campaign, branch_id__in=ids, status=TaskStatus.OVERDUE):
+        overdue[task.branch_id].append(task)
+    out = []
+    for u in units:
+        target = targets.get(u.pk)
+        gaps = gap_analysis(campaign, u, target)
+        out.append(LeaderBranch(u, target, overdue[u.pk], sum(len(g.gaps) for g in gaps)))
+    return out

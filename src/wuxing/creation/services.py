@@ -1,0 +1,293 @@
+"""State changes of annual creation: campaigns, targets and their review, plan tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.core.audit import record
+from wuxing.core.scoping import reaches
+from wuxing.creation.models import Campaign, PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_ROLES, Level, Role
+
+
+def _deny(message: str | None = None):
+    raise PermissionDenied(message or _("您没有权限执行此操作。"))
+
+
+def is_branch_person(actor, branch: OrgUnit) -> bool:
+    return reaches(actor, branch, BRANCH_ROLES)
+
+
+def is_admin_over(actor, unit: OrgUnit) -> bool:
+    return reaches(actor, unit, ADMIN_ROLES)
+
+
+def may_edit_plan(actor, branch: OrgUnit) -> bool:
+    """The branch's people write its plan; the office above may help fill it in."""
+    return reaches(actor, branch, BRANCH_ROLES | ADMIN_ROLES)
+
+
+# --- campaign ------------------------------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = ["year", "name", "urban_standard", "rural_standard", "plan_due", "assessment_opens",
+                   "assessment_closes", "office_review_due", "district_review_due", "notice_working_days",
+                   "flag_min_level", "flag_min_share", "flag_allow_zero", "key_work_tags", "is_active"]
+
+
+def _check_campaign(campaign: Campaign) -> None:
+    errors = {}
+    if campaign.urban_standard.applies_to != "urban":
+        errors["urban_standard"] = _("请选择适用于城市社区的标准。")
+    if campaign.rural_standard.applies_to != "rural":
+        errors["rural_standard"] = _("请选择适用于农村的标准。")
+    if campaign.assessment_opens > campaign.assessment_closes:
+        errors["assessment_closes"] = _("自评截止日期不能早于开始日期。")
+    if campaign.office_review_due < campaign.assessment_closes:
+        errors["office_review_due"] = _("初审截止不能早于自评截止。")
+    if campaign.district_review_due < campaign.office_review_due:
+        errors["district_review_due"] = _("审核截止不能早于初审截止。")
+    if not (0 < campaign.flag_min_share <= 1):
+        errors["flag_min_share"] = _("比例应在 0 到 1 之间，例如 0.8 表示 80%。")
+    if campaign.flag_min_level > 5:
+        errors["flag_min_level"] = _("星级线应在 0 到 5 之间。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_campaign(actor, unit: OrgUnit, **fields) -> Campaign:
+    """A district admin opens a campaign year for their district."""
+    if unit.level not in (Level.DISTRICT, Level.CITY, Level.PROVINCE):
+        raise ValidationError(_("创建年度只能设在区县（或以上）单位。"))
+    if not reaches(actor, unit, frozenset({Role.DISTRICT_ADMIN})):
+        _deny()
+    if Campaign.objects.filter(unit=unit, year=fields["year"]).exists():
+        raise ValidationError({"year": _("{year} 年度已存在。").format(year=fields["year"])})
+    campaign = Campaign(unit=unit, **fields)
+    _check_campaign(campaign)
+    campaign.save()
+    record(actor, "creation.campaign.create", campaign, {"year": campaign.year}, unit_path=unit.path)
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
+    if not reaches(actor, campaign.unit, frozenset({Role.DISTRICT_ADMIN})):
+        _deny()
+    for key, value in fields.items():
+        setattr(campaign, key, value)
+    _check_campaign(campaign)
+    campaign.save()
+    record(actor, "creation.campaign.update", campaign, {k: str(v) for k, v in fields.items()},
+           unit_path=campaign.unit.path)
+    return campaign
+
+
+# --- target --------------------------------------------------------------------------------------------
+
+def target_flags(actor, target: Target) -> dict[str, bool]:
+    """The transitions `actor` may take on `target` now (DHIS2's may* idea), for pages and API."""
+    own = is_branch_person(actor, target.branch)
+    office = is_admin_over(actor, target.branch)
+    editable = target.status in (TargetStatus.DRAFT, TargetStatus.RETURNED)
+    return {
+        "may_edit": own and editable,
+        "may_submit": own and editable and target.pk is not None and target.level > 0,
+        "may_confirm": office and target.status == TargetStatus.SUBMITTED,
+        "may_return": office and target.status == TargetStatus.SUBMITTED,
+    }
+
+
+def get_target(campaign: Campaign, branch: OrgUnit) -> Target:
+    """The branch's target, or an unsaved empty one."""
+    return Target.objects.filter(campaign=campaign, branch=branch).first() or Target(campaign=campaign, branch=branch)
+
+
+@transaction.atomic
+def save_target(actor, campaign: Campaign, branch: OrgUnit, *, star_codes: list[str], strengths: str = "",
+                achieved: str = "", weaknesses: str = "", goal: str = "", measures: str = "") -> Target:
+    """The branch writes its diagnosis and picks its target stars (while a draft or returned)."""
+    if branch.level not in (Level.COMMUNITY, Level.VILLAGE):
+        raise ValidationError(_("只有社区和村可以设定争创目标。"))
+    target = Target.objects.select_for_update().filter(campaign=campaign, branch=branch).first() or Target(
+        campaign=campaign, branch=branch)
+    if not target_flags(actor, target)["may_edit"]:
+        if target.status in (TargetStatus.SUBMITTED, TargetStatus.CONFIRMED):
+            raise ValidationError(_("争创目标已提交或已确认，不能再修改。"))
+        _deny()
+    valid = [s.code for s in campaign.standard_for(branch).stars.all()]
+    unknown = [c for c in star_codes if c not in valid]
+    if unknown:
+        raise ValidationError({"star_codes": _("未知的星：{codes}").format(codes="、".join(unknown))})
+    before = {"star_codes": target.star_codes, "level": target.level}
+    target.star_codes = [c for c in valid if c in set(star_codes)]  # standard order, no duplicates
+    target.level = len(target.star_codes)
+    target.strengths, target.achieved, target.weaknesses = strengths.strip(), achieved.strip(), weaknesses.strip()
+    target.goal, target.measures = goal.strip(), measures.strip()
+    target.save()
+    record(actor, "creation.target.save", target, {"before": before, "star_codes": target.star_codes,
+                                                   "level": target.level}, unit_path=branch.path)
+    return target
+
+
+def _transition(actor, target: Target, flag: str, to: str, note: str = "") -> Target:
+    target = Target.objects.select_for_update().select_related("branch").get(pk=target.pk)
+    if not target_flags(actor, target)[flag]:
+        if reaches(actor, target.branch, None):
+            raise ValidationError(_("当前状态（{status}）下不能执行此操作。").format(status=target.get_status_display()))
+        _deny()
+    old = target.status
+    target.status = to
+    now = timezone.now()
+    if to == TargetStatus.SUBMITTED:
+        target.submitted_at = now
+    else:
+        target.decided_at, target.office_note = now, note.strip()
+        target.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    target.save()
+    record(actor, f"creation.target.{flag.removeprefix('may_')}", target,
+           {"from": old, "to": to, "note": note.strip(), "level": target.level}, unit_path=target.branch.path)
+    return target
+
+
+@transaction.atomic
+def submit_target(actor, target: Target) -> Target:
+    return _transition(actor, target, "may_submit", TargetStatus.SUBMITTED)
+
+
+@transaction.atomic
+def confirm_target(actor, target: Target, note: str = "") -> Target:
+    return _transition(actor, target, "may_confirm", TargetStatus.CONFIRMED, note)
+
+
+@transaction.atomic
+def return_target(actor, target: Target, note: str) -> Target:
+    if not note.strip():
+        raise ValidationError({"note": _("退回时必须填写意见。")})
+    return _transition(actor, target, "may_return", TargetStatus.RETURNED, note)
+
+
+# --- plan tasks ----------------------------------------------------------------------------------------
+
+def status_for(task: PlanTask, today: dt.date, has_progress: bool) -> str:
+    """A task's status from its facts: done stays done; past its time node it is overdue."""
+    if task.status == TaskStatus.DONE:
+        return TaskStatus.DONE
+    if task.due_date < today:
+        return TaskStatus.OVERDUE
+    return TaskStatus.IN_PROGRESS if has_progress else TaskStatus.NOT_STARTED
+
+
+def _check_task(campaign: Campaign, branch: OrgUnit, star_code: str, indicator_codes: list[str],
+                tags: list[str]) -> None:
+    standard = campaign.standard_for(branch)
+    star = next((s for s in standard.stars.all() if s.code == star_code), None)
+    errors = {}
+    if star is None:
+        errors["star_code"] = _("请选择本支部适用标准中的一颗星。")
+    else:
+        valid = {i.code for i in star.indicators.all()}
+        bad = [c for c in indicator_codes if c not in valid]
+        if bad:
+            errors["indicator_codes"] = _("指标不属于“{star}”：{codes}").format(star=star.name, codes="、".join(bad))
+    bad_tags = [t for t in tags if t not in campaign.key_work_tags]
+    if bad_tags:
+        errors["tags"] = _("未知的重点工作：{tags}").format(tags="、".join(bad_tags))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_task(actor, campaign: Campaign, branch: OrgUnit, *, title: str, star_code: str, due_date: dt.date,
+                responsible_name: str = "", responsible_user=None, measures: str = "",
+                indicator_codes: list[str] | None = None, tags: list[str] | None = None) -> PlanTask:
+    if not may_edit_plan(actor, branch):
+        _deny()
+    indicator_codes, tags = list(indicator_codes or []), list(tags or [])
+    _check_task(campaign, branch, star_code, indicator_codes, tags)
+    if not (responsible_name.strip() or responsible_user):
+        raise ValidationError({"responsible_name": _("请填写责任人。")})
+    task = PlanTask(campaign=campaign, branch=branch, title=title.strip(), star_code=star_code,
+                    due_date=due_date, measures=measures.strip(), indicator_codes=indicator_codes, tags=tags,
+                    responsible_user=responsible_user,
+                    responsible_name=(responsible_name.strip() or responsible_user.real_name))
+    task.status = status_for(task, timezone.localdate(), False)
+    task.full_clean(exclude=["campaign", "branch"])
+    task.save()
+    record(actor, "creation.task.create", task, {"title": task.title, "star": star_code}, unit_path=branch.path)
+    return task
+
+
+@transaction.atomic
+def update_task(actor, task: PlanTask, *, title: str, star_code: str, due_date: dt.date, responsible_name: str,
+                responsible_user=None, measures: str = "", indicator_codes: list[str] | None = None,
+                tags: list[str] | None = None, done: bool = False) -> PlanTask:
+    if not may_edit_plan(actor, task.branch):
+        _deny()
+    indicator_codes, tags = list(indicator_codes or []), list(tags or [])
+    _check_task(task.campaign, task.branch, star_code, indicator_codes, tags)
+    if not (responsible_name.strip() or responsible_user):
+        raise ValidationError({"responsible_name": _("请填写责任人。")})
+    old = task.status
+    task.title, task.star_code, task.due_date, task.measures = title.strip(), star_code, due_date, measures.strip()
+    task.indicator_codes, task.tags, task.responsible_user = indicator_codes, tags, responsible_user
+    task.responsible_name = responsible_name.strip() or responsible_user.real_name
+    if done and task.status != TaskStatus.DONE:
+        task.status, task.completed_at = TaskStatus.DONE, timezone.now()
+    elif not done:
+        task.status, task.completed_at = TaskStatus.NOT_STARTED, None
+        task.status = status_for(task, timezone.localdate(), task.progress.exists())
+    task.full_clean(exclude=["campaign", "branch"])
+    task.save()
+    record(actor, "creation.task.update", task, {"from": old, "to": task.status, "title": task.title},
+           unit_path=task.branch.path)
+    return task
+
+
+@transaction.atomic
+def add_progress(actor, task: PlanTask, note: str, on: dt.date | None = None, done: bool = False) -> TaskProgress:
+    """A dated progress note; it moves the task to 进行中, or to 已完成 when `done`."""
+    if not may_edit_plan(actor, task.branch):
+        _deny()
+    if not note.strip():
+        raise ValidationError({"note": _("请填写进展情况。")})
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"on": _("进展日期不能晚于今天。")})
+    progress = TaskProgress.objects.create(task=task, on=on, note=note.strip(),
+                                           author=actor if getattr(actor, "is_authenticated", False) else None)
+    old = task.status
+    if done:
+        task.status, task.completed_at = TaskStatus.DONE, timezone.now()
+    else:
+        task.status = status_for(task, today, True)
+    task.save(update_fields=["status", "completed_at", "updated_at"])
+    record(actor, "creation.task.progress", task, {"from": old, "to": task.status, "note": note.strip()[:200]},
+           unit_path=task.branch.path)
+    return progress
+
+
+@transaction.atomic
+def delete_task(actor, task: PlanTask) -> None:
+    if not may_edit_plan(actor, task.branch):
+        _deny()
+    record(actor, "creation.task.delete", task, {"title": task.title}, unit_path=task.branch.path)
+    task.delete()
+
+
+def mark_overdue(today: dt.date | None = None) -> int:
+    """Set 已逾期 on every unfinished task past its time node. Idempotent: a second run changes nothing.
+
+    One UPDATE whose WHERE clause is its own precondition, so concurrent runs cannot double-count.
+    """
+    today = today or timezone.localdate()
+    return PlanTask.objects.filter(
+        status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], due_date__lt=today
+    ).update(status=TaskStatus.OVERDUE, updated_at=timezone.now())

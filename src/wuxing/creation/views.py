@@ -1,0 +1,309 @@
+"""Annual creation pages: campaigns, the branch workspace (target, plan, gaps), matrices, leader view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuxing.core.exports import export_response
+from wuxing.core.forms import apply_errors
+from wuxing.core.scoping import reaches, scope_paths
+from wuxing.creation import plans_io, selectors, services
+from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm
+from wuxing.creation.models import Campaign, PlanTask
+from wuxing.orgs.models import Assignment, OrgUnit
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level, Role
+from wuxing.orgs.views import _import_page, _template_response
+
+DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})
+
+
+def _campaign(request, pk: int) -> Campaign:
+    return get_object_or_404(selectors.campaigns_for(request.user), pk=pk)
+
+
+def _branch(request, campaign: Campaign, pk: int) -> OrgUnit:
+    return get_object_or_404(OrgUnit.objects.for_user(request.user).filter(
+        level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path), pk=pk)
+
+
+@login_required
+def campaign_list(request):
+    """Entry page: the campaigns, and shortcuts to what this person works on."""
+    campaigns = list(selectors.campaigns_for(request.user))
+    current = next((c for c in campaigns if c.is_active), None)
+    shortcuts = []
+    if current is not None:
+        units = OrgUnit.objects.for_user(request.user).filter(path__startswith=current.unit.path)
+        own = [u for u in units.filter(level__in=BRANCH_LEVELS).order_by("path")[:3]
+               if services.is_branch_person(request.user, u)]
+        for u in own:
+            shortcuts.append((_("{name} 创建工作台").format(name=u.name),
+                              reverse("creation:branch", args=[current.pk, u.pk])))
+        for office in units.filter(level=Level.OFFICE).order_by("path"):
+            if services.is_admin_over(request.user, office) or reaches(request.user, office, frozenset({Role.STAR_REVIEWER})):
+                shortcuts.append((_("{name} 创建矩阵").format(name=office.name),
+                                  reverse("creation:office", args=[current.pk, office.pk])))
+        if reaches(request.user, current.unit, None) and not own:
+            shortcuts.insert(0, (_("全区创建矩阵"), reverse("creation:campaign", args=[current.pk])))
+        if Assignment.objects.filter(leader=request.user).exists():
+            shortcuts.insert(0, (_("我包联的支部"), reverse("creation:leader", args=[current.pk])))
+    may_create = bool(request.user.is_superuser or scope_paths(request.user, DISTRICT_ADMIN))
+    return render(request, "creation/campaign_list.html", {
+        "campaigns": campaigns, "current": current, "shortcuts": shortcuts, "may_create": may_create})
+
+
+def _campaign_form_page(request, form, title, campaign=None, unit=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            if campaign is None:
+                campaign = services.create_campaign(request.user, unit, **form.cleaned_data)
+            else:
+                services.update_campaign(request.user, campaign, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("creation:campaign", pk=campaign.pk)
+    return render(request, "creation/campaign_form.html", {"form": form, "title": title, "campaign": campaign})
+
+
+@login_required
+def campaign_create(request):
+    units = OrgUnit.objects.for_user(request.user, "manage").filter(
+        level__in=[Level.DISTRICT, Level.CITY, Level.PROVINCE]).order_by("path")
+    unit = next((u for u in units if reaches(request.user, u, DISTRICT_ADMIN)), None)
+    if unit is None:
+        raise Http404
+    today = timezone.localdate()
+    initial = {"year": today.year, "name": _("{year} 年度“五星”支部创建").format(year=today.year),
+               "plan_due": f"{today.year}-03-31", "assessment_opens": f"{today.year}-10-01",
+               "assessment_closes": f"{today.year}-10-31", "office_review_due": f"{today.year}-11-15",
+               "district_review_due": f"{today.year}-11-30",
+               "key_work_tags": "\n".join(services.Campaign._meta.get_field("key_work_tags").default())}
+    form = CampaignForm(request.POST or None, initial=initial)
+    return _campaign_form_page(request, form, _("新建创建年度（{unit}）").format(unit=unit.name), unit=unit)
+
+
+@login_required
+def campaign_edit(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, "manage"), pk=pk)
+    initial = {f: getattr(campaign, f) for f in services.CAMPAIGN_FIELDS}
+    initial["key_work_tags"] = "\n".join(campaign.key_work_tags)
+    form = CampaignForm(request.POST or None, initial=initial)
+    return _campaign_form_page(request, form, _("编辑创建年度"), campaign=campaign)
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    """The district matrix: offices × stars, targeted against met now."""
+    campaign = _campaign(request, pk)
+    columns, offices = selectors.district_matrix(request.user, campaign)
+    return render(request, "creation/campaign_detail.html", {
+        "campaign": campaign, "columns": columns, "offices": offices,
+        "may_edit": reaches(request.user, campaign.unit, DISTRICT_ADMIN),
+    })
+
+
+@login_required
+def office_matrix(request, pk: int, office: int):
+    campaign = _campaign(request, pk)
+    office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office)
+    columns, rows = selectors.office_matrix(request.user, campaign, office)
+    return render(request, "creation/office_matrix.html", {
+        "campaign": campaign, "office": office, "columns": columns, "rows": rows,
+        "may_import": services.is_admin_over(request.user, office)})
+
+
+@login_required
+def plan_export(request, pk: int, unit: int):
+    campaign = _campaign(request, pk)
+    unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=unit)
+    branches = selectors.visible_branches(request.user, campaign, unit)
+    headers = [c.header for c in plans_io.COLUMNS]
+    return export_response(request.GET.get("format", "xlsx"), f"创建规划_{unit.name}_{campaign.year}", headers,
+                           plans_io.export_rows(campaign, branches), title=_("创建规划"))
+
+
+@login_required
+def plan_import(request, pk: int):
+    campaign = _campaign(request, pk)
+    # Office and district admins import; each row is checked against the importer's own scope.
+    if not (request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES)):
+        raise Http404
+
+    def importer(actor, upload, dry_run, filename):
+        return plans_io.import_plans(actor, campaign, upload, dry_run=dry_run, filename=filename)
+
+    return _import_page(request, importer=importer, title=_("导入创建规划（{name}）").format(name=campaign.name),
+                        template_url=reverse("creation:plan_template", args=[campaign.pk]),
+                        back_url=reverse("creation:campaign", args=[campaign.pk]))
+
+
+@login_required
+def plan_template(request, pk: int):
+    campaign = _campaign(request, pk)
+    example = ["明湖办事处", "JK0101", "明湖社区", "3", "平安法治星", "完善网格员配备", "每个网格配备 1 名专职网格员",
+               "", "张三", f"{campaign.year}-06-30", "未开始", ""]
+    return _template_response(f"创建规划导入模板_{campaign.year}.xlsx", _("创建规划"), plans_io.COLUMNS, [example])
+
+
+# --- branch workspace ----------------------------------------------------------------------------------
+
+@login_required
+def branch_workspace(request, pk: int, branch: int):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    target = services.get_target(campaign, branch)
+    standard = campaign.standard_for(branch)
+    tasks = list(selectors.branch_tasks(campaign, branch))
+    stars = [(s, [t for t in tasks if t.star_code == s.code]) for s in standard.stars.all()]
+    return render(request, "creation/branch.html", {
+        "campaign": campaign, "branch": branch, "target": target, "standard": standard,
+        "flags": services.target_flags(request.user, target), "stars": stars, "n_tasks": len(tasks),
+        "target_names": [s.name for s in standard.stars.all() if s.code in target.star_codes],
+        "gaps": selectors.gap_analysis(campaign, branch, target if target.pk else None),
+        "may_plan": services.may_edit_plan(request.user, branch), "note_form": NoteForm(),
+    })
+
+
+@login_required
+def target_edit(request, pk: int, branch: int):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    target = services.get_target(campaign, branch)
+    if not services.target_flags(request.user, target)["may_edit"]:
+        raise Http404
+    standard = campaign.standard_for(branch)
+    initial = {f: getattr(target, f) for f in ("star_codes", "strengths", "achieved", "weaknesses", "goal", "measures")}
+    form = TargetForm(request.POST or None, initial=initial, standard=standard)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_target(request.user, campaign, branch, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("争创目标已保存。确认无误后请提交办事处。"))
+            return redirect("creation:branch", pk=campaign.pk, branch=branch.pk)
+    return render(request, "creation/target_form.html", {"form": form, "campaign": campaign, "branch": branch})
+
+
+@login_required
+@require_POST
+def target_action(request, pk: int, branch: int, action: str):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    target = services.get_target(campaign, branch)
+    if target.pk is None:
+        raise Http404
+    note = NoteForm(request.POST)
+    note_text = note.cleaned_data["note"] if note.is_valid() else ""
+    try:
+        if action == "submit":
+            services.submit_target(request.user, target)
+            messages.success(request, _("已提交办事处确认。"))
+        elif action == "confirm":
+            services.confirm_target(request.user, target, note_text)
+            messages.success(request, _("已确认争创目标。"))
+        elif action == "return":
+            services.return_target(request.user, target, note_text)
+            messages.success(request, _("已退回支部修改。"))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("creation:branch", pk=campaign.pk, branch=branch.pk)
+
+
+def _task_form(data, campaign, branch, initial=None):
+    return TaskForm(data, initial=initial, standard=campaign.standard_for(branch), tags=campaign.key_work_tags)
+
+
+@login_required
+def task_create(request, pk: int, branch: int):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    if not services.may_edit_plan(request.user, branch):
+        raise Http404
+    form = _task_form(request.POST or None, campaign, branch, initial={"star_code": request.GET.get("star", "")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("done")
+        try:
+            services.create_task(request.user, campaign, branch, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已添加任务。"))
+            return redirect("creation:branch", pk=campaign.pk, branch=branch.pk)
+    return render(request, "creation/task_form.html", {"form": form, "campaign": campaign, "branch": branch,
+                                                       "title": _("新增创建任务")})
+
+
+def _task(request, pk: int, action: str = "view") -> PlanTask:
+    return get_object_or_404(PlanTask.objects.for_user(request.user, action).select_related("campaign", "branch"), pk=pk)
+
+
+@login_required
+def task_detail(request, pk: int):
+    task = _task(request, pk)
+    may_edit = services.may_edit_plan(request.user, task.branch)
+    initial = {"title": task.title, "star_code": task.star_code, "indicator_codes": task.indicator_codes,
+               "measures": task.measures, "responsible_name": task.responsible_name, "due_date": task.due_date,
+               "tags": task.tags, "done": task.status == "done"}
+    form = _task_form(request.POST if may_edit and request.method == "POST" else None, task.campaign, task.branch,
+                      initial=initial)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.update_task(request.user, task, responsible_user=task.responsible_user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("creation:branch", pk=task.campaign_id, branch=task.branch_id)
+    return render(request, "creation/task_detail.html", {
+        "task": task, "form": form, "may_edit": may_edit, "progress": task.progress.select_related("author"),
+        "progress_form": ProgressForm(initial={"on": timezone.localdate()})})
+
+
+@login_required
+@require_POST
+def task_progress(request, pk: int):
+    task = _task(request, pk, "edit")
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_progress(request.user, task, form.cleaned_data["note"], form.cleaned_data["on"],
+                                  form.cleaned_data["done"])
+            messages.success(request, _("已记录进展。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("请填写日期和进展情况。"))
+    return redirect("creation:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_delete(request, pk: int):
+    task = _task(request, pk, "edit")
+    services.delete_task(request.user, task)
+    messages.success(request, _("已删除任务。"))
+    return redirect("creation:branch", pk=task.campaign_id, branch=task.branch_id)
+
+
+@login_required
+def leader(request, pk: int):
+    campaign = _campaign(request, pk)
+    return render(request, "creation/leader.html", {
+        "campaign": campaign, "branches": selectors.leader_view(request.user, campaign)})
