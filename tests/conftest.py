@@ -80,6 +80,12 @@ def make_world() -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Uploaded files of a test go to a temporary folder, never into the work tree."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()

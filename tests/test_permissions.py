@@ -102,6 +102,34 @@ def _cid(w):
     return _campaign(w).pk
 
 
+def _report(w):
+    """A submitted week-1 report of the east community (week 1 has begun whatever today is)."""
+    from wuxing.weekly import services as weekly
+
+    report = weekly.get_report(_campaign(w), w.community, _campaign(w).year, 1)
+    if report.pk is None:
+        report = weekly.save_report(w.branch_user, _campaign(w), w.community, _campaign(w).year, 1, summary="周动态")
+        weekly.submit_report(w.branch_user, report)
+    return report
+
+
+def _attachment(w):
+    from django.core.files.base import ContentFile
+
+    from wuxing.weekly.models import Attachment
+
+    report = _report(w)
+    att = Attachment.objects.filter(report=report).first()
+    if att is None:
+        att = Attachment(report=report, original_name="a.png", content_type="image/png", size=8, sha256="0" * 64)
+        att.file.save("a.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return att
+
+
+def _wk(name, *extra):
+    return lambda w: reverse(name, args=[_cid(w), w.community.pk, _campaign(w).year, 1, *extra])
+
+
 def _fresh_assignment(w):
     assignment, _ = Assignment.objects.get_or_create(leader=w.leader, unit=w.community)
     return reverse("orgs:assignment_delete", args=[assignment.pk])
@@ -196,6 +224,31 @@ CASES = [
          api=True, data=lambda w: {"note": "进展"}),
     Case("api:gaps", lambda w: reverse("api:gaps") + f"?campaign={_cid(w)}&branch={w.community.pk}", EAST_COMMUNITY,
          api=True),
+    Case("notifications", _c("notifications"), SIGNED_IN),
+    Case("notifications_read", _c("notifications_read"), SIGNED_IN, method="post", ok_status=302),
+    Case("weekly:home", _c("weekly:home"), SIGNED_IN, reach_only=True),
+    Case("weekly:district", _c("weekly:district", _cid), DISTRICT_WIDE),
+    Case("weekly:office", _c("weekly:office", _cid, lambda w: w.east.pk), EAST_OFFICE),
+    Case("weekly:rollup", lambda w: reverse("weekly:rollup", args=[_cid(w), w.east.pk, _campaign(w).year, 1]),
+         EAST_OFFICE),
+    Case("weekly:branch", _c("weekly:branch", _cid, lambda w: w.community.pk), EAST_COMMUNITY),
+    Case("weekly:report", lambda w: (_report(w), _wk("weekly:report")(w))[1], EAST_COMMUNITY),
+    Case("weekly:report_action", lambda w: (_report(w), _wk("weekly:report_action", "accept")(w))[1],
+         EAST_COMMUNITY, method="post", reach_only=True),
+    Case("weekly:attachment_add", lambda w: (_report(w), _wk("weekly:attachment_add")(w))[1], EAST_COMMUNITY,
+         method="post", reach_only=True),
+    Case("weekly:attachment", lambda w: reverse("weekly:attachment", args=[_attachment(w).pk]), EAST_COMMUNITY),
+    Case("api:weekly-report-list", _c("api:weekly-report-list"), SIGNED_IN, api=True),
+    Case("api:weekly-report-detail", lambda w: reverse("api:weekly-report-detail", args=[_report(w).pk]),
+         EAST_COMMUNITY, api=True),
+    Case("api:weekly-report-submit", lambda w: reverse("api:weekly-report-submit", args=[_report(w).pk]),
+         EAST_COMMUNITY, method="post", api=True, reach_only=True),
+    Case("api:weekly-report-return", lambda w: reverse("api:weekly-report-return", args=[_report(w).pk]),
+         EAST_COMMUNITY, method="post", api=True, reach_only=True),
+    Case("api:weekly-report-accept", lambda w: reverse("api:weekly-report-accept", args=[_report(w).pk]),
+         EAST_COMMUNITY, method="post", api=True, reach_only=True),
+    Case("api:weekly-compliance", lambda w: reverse("api:weekly-compliance") + f"?campaign={_cid(w)}&unit={w.east.pk}",
+         EAST_OFFICE, api=True),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
     Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,

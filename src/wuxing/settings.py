@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wuxing.standards",
     "wuxing.creation",
     "wuxing.evaluation",
+    "wuxing.weekly",
 ]
 
 MIDDLEWARE = [

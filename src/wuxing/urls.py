@@ -10,6 +10,8 @@ admin.site.site_title = "五星"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("notifications/", core_views.notifications, name="notifications"),
+    path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("orgs/", include("wuxing.orgs.urls")),
     path("standards/", include("wuxing.standards.urls")),
     path("creation/", include("wuxing.creation.urls")),
+    path("weekly/", include("wuxing.weekly.urls")),
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from wuxing.creation.api import CampaignViewSet, GapView, TargetViewSet, TaskViewSet
 from wuxing.orgs.api import MeView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
+from wuxing.weekly.api import ComplianceView, ReportViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -14,11 +15,13 @@ router.register("standards", StandardViewSet, basename="standard")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("targets", TargetViewSet, basename="target")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("weekly-reports", ReportViewSet, basename="weekly-report")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("gaps/", GapView.as_view(), name="gaps"),
+    path("weekly-compliance/", ComplianceView.as_view(), name="weekly-compliance"),
     path("", include(router.urls)),
 ]
 

@@ -14,4 +14,13 @@ def navigation(request):
 
         return _is_admin(user)
 
-    return {"nav_is_admin": SimpleLazyObject(lambda: {"value": is_admin()})}
+    def unread():
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return 0
+        from wuxing.core.notify import unread as _unread
+
+        return _unread(user).count()
+
+    return {"nav_is_admin": SimpleLazyObject(lambda: {"value": is_admin()}),
+            "nav_unread": SimpleLazyObject(lambda: {"value": unread()})}

@@ -69,3 +69,23 @@ class AuditEvent(models.Model):
             "data": self.data,
             "ip": self.ip,
         }
+
+
+class Notification(models.Model):
+    """An in-app message (the bell). Created by services and scheduled commands."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

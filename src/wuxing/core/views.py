@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from wuxing.orgs import selectors
 from wuxing.orgs.roles import Level
@@ -26,3 +27,26 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def notifications(request):
+    """The bell: the user's own notifications, newest first."""
+    from django.core.paginator import Paginator
+
+    from wuxing.core.models import Notification
+
+    page = Paginator(Notification.objects.filter(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    from django.shortcuts import redirect
+
+    from wuxing.core.notify import mark_read
+
+    pk = request.POST.get("id")
+    mark_read(request.user, int(pk) if pk and pk.isdigit() else None)
+    return redirect("notifications")

@@ -54,7 +54,8 @@ def load(actor, district: OrgUnit, urban_standard, rural_standard) -> None:
         rural_standard=rural_standard, plan_due=dt.date(year, 3, 31), assessment_opens=dt.date(year, 10, 1),
         assessment_closes=dt.date(year, 12, 10), office_review_due=dt.date(year, 12, 20),
         district_review_due=dt.date(year, 12, 28), notice_working_days=5, flag_min_level=3,
-        flag_min_share=Decimal("0.800"), flag_allow_zero=False, key_work_tags=list(services.Campaign._meta.get_field(
+        flag_min_share=Decimal("0.800"), flag_allow_zero=False,
+        weekly_from=today - dt.timedelta(weeks=8, days=today.weekday()), key_work_tags=list(services.Campaign._meta.get_field(
             "key_work_tags").default()), is_active=True)
     leader_secretaries = {u.username: u for u in User.objects.filter(username__in=["demo_branch", "demo_branch2"])}
     branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, path__startswith=district.path).order_by("path")

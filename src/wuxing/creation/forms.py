@@ -27,6 +27,13 @@ class CampaignForm(forms.Form):
     flag_min_share = forms.DecimalField(label=_("夺旗：达线支部比例"), min_value=0, max_value=1, decimal_places=3,
                                         initial="0.8", help_text=_("0.8 表示 80%。"))
     flag_allow_zero = forms.BooleanField(label=_("夺旗：允许存在零星支部"), required=False)
+    weekly_from = forms.DateField(label=_("周动态起始日期"), widget=DATE, required=False,
+                                  help_text=_("留空表示从年度的 1 月 1 日起。"))
+    weekly_due_weekday = forms.TypedChoiceField(label=_("周动态截止：次周星期几"), coerce=int, initial=0, choices=[
+        (0, _("星期一")), (1, _("星期二")), (2, _("星期三")), (3, _("星期四")), (4, _("星期五")), (5, _("星期六")),
+        (6, _("星期日"))])
+    weekly_due_time = forms.TimeField(label=_("周动态截止时间"), initial="12:00",
+                                      widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     key_work_tags = forms.CharField(label=_("重点工作标签"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                                     help_text=_("每行一个，任务可以标注。"), validators=[no_nul])
     is_active = forms.BooleanField(label=_("进行中"), required=False, initial=True)

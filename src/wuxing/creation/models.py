@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -62,6 +63,12 @@ class Campaign(models.Model):
     flag_min_level = models.PositiveSmallIntegerField(_("夺旗：星级线"), default=3)
     flag_min_share = models.DecimalField(_("夺旗：达线支部比例"), max_digits=4, decimal_places=3, default=Decimal("0.800"))
     flag_allow_zero = models.BooleanField(_("夺旗：允许零星支部"), default=False)
+    weekly_from = models.DateField(_("周动态起始日期"), null=True, blank=True,
+                                   help_text=_("留空表示从年度的 1 月 1 日起。"))
+    weekly_due_weekday = models.PositiveSmallIntegerField(
+        _("周动态截止（次周星期几）"), default=0, choices=[(i, d) for i, d in enumerate(
+            [_("星期一"), _("星期二"), _("星期三"), _("星期四"), _("星期五"), _("星期六"), _("星期日")])])
+    weekly_due_time = models.TimeField(_("周动态截止时间"), default=dt.time(12, 0))
     key_work_tags = models.JSONField(_("重点工作标签"), default=default_tags, blank=True)
     is_active = models.BooleanField(_("进行中"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -80,6 +87,16 @@ class Campaign(models.Model):
     @property
     def scope_path(self) -> str:
         return self.unit.path
+
+    @property
+    def weekly_start(self) -> dt.date:
+        return self.weekly_from or dt.date(self.year, 1, 1)
+
+    def weekly_due(self, iso_year: int, iso_week: int) -> dt.datetime:
+        """When this campaign's report for an ISO week is due."""
+        from wuxing.weekly.deadlines import due_at
+
+        return due_at(iso_year, iso_week, self.weekly_due_weekday, self.weekly_due_time)
 
     def standard_for(self, branch):
         """The standard that rates `branch`: urban for communities, rural for villages."""

@@ -78,8 +78,11 @@ def load_demo() -> bool:
     from wuxing.creation.demo import load as load_creation
     from wuxing.standards.models import Standard
 
-    load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
-                  Standard.objects.get(code="henan-rural-sample", version=1))
+    from wuxing.weekly.demo import load as load_weekly
+
+    campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
+                             Standard.objects.get(code="henan-rural-sample", version=1))
+    load_weekly(campaign)
     return True
 
 

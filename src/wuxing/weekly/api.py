@@ -1,0 +1,126 @@
+"""Weekly dynamics API: reports (save, submit, return, accept) and compliance, on the same services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wuxing.creation.api import NoteSerializer, _drf
+from wuxing.creation.models import PlanTask
+from wuxing.creation.selectors import campaigns_for
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import BRANCH_LEVELS
+from wuxing.weekly import selectors, services
+from wuxing.weekly.models import WeeklyReport, WorkItem
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    task = serializers.PrimaryKeyRelatedField(queryset=PlanTask.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = WorkItem
+        fields = ["text", "task", "indicator_codes", "task_done"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    items = ItemSerializer(many=True, required=False)
+    flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WeeklyReport
+        fields = ["id", "campaign", "branch", "iso_year", "iso_week", "week_start", "due_at", "summary", "problems",
+                  "next_plan", "highlights", "items", "status", "submitted_at", "office_note", "version", "flags"]
+        read_only_fields = ["week_start", "due_at", "status", "submitted_at", "office_note"]
+        validators = []  # one report per branch and week: POST saves it (the service), it never duplicates
+
+    def get_flags(self, obj) -> dict[str, bool]:
+        return services.report_flags(self.context["request"].user, obj)
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Reports in scope. POST saves the caller's branch report of a week (draft or returned)."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        qs = WeeklyReport.objects.for_user(self.request.user).prefetch_related("items").order_by(
+            "-iso_year", "-iso_week", "branch_id")
+        params = self.request.query_params
+        for key in ("campaign", "branch", "iso_year", "iso_week"):
+            if params.get(key, "").isdigit():
+                qs = qs.filter(**{f"{key}_id" if key in ("campaign", "branch") else key: params[key]})
+        return qs
+
+    def create(self, request):
+        body = ReportSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        campaign = get_object_or_404(campaigns_for(request.user), pk=v["campaign"].pk)
+        branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=v["branch"].pk)
+        items = [services.ItemInput(text=i["text"], task=i.get("task"), indicator_codes=tuple(i.get("indicator_codes", [])),
+                                    task_done=i.get("task_done", False)) for i in v.get("items", [])]
+        try:
+            report = services.save_report(request.user, campaign, branch, v["iso_year"], v["iso_week"], items=items,
+                                          version=v.get("version"),
+                                          **{k: v.get(k, "") for k in ("summary", "problems", "next_plan", "highlights")})
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        except DjangoValidationError as exc:
+            raise _drf(exc) from None
+        return Response(ReportSerializer(report, context={"request": request}).data)
+
+    def _act(self, request, fn, *args):
+        report = self.get_object()
+        try:
+            report = fn(request.user, report, *args)
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        except DjangoValidationError as exc:
+            raise _drf(exc) from None
+        return Response(ReportSerializer(report, context={"request": request}).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, services.submit_report)
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        return self._act(request, services.return_report, str(request.data.get("note", "")))
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(request, services.accept_report, str(request.data.get("note", "")))
+
+
+class ComplianceView(APIView):
+    """Per branch per week: on_time / late / missing / pending, for the branches of a unit in scope."""
+
+    @extend_schema(parameters=[OpenApiParameter("campaign", int, required=True), OpenApiParameter("unit", int),
+                               OpenApiParameter("weeks", int, description="how many recent weeks (default 8)")],
+                   responses=dict)
+    def get(self, request):
+        params = request.query_params
+        if not params.get("campaign", "").isdigit():
+            raise ValidationError({"detail": "campaign 参数必填（整数）"})
+        campaign = get_object_or_404(campaigns_for(request.user), pk=params["campaign"])
+        unit = campaign.unit
+        if params.get("unit", "").isdigit():
+            unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=params["unit"])
+        last = min(int(params["weeks"]), 53) if params.get("weeks", "").isdigit() and int(params["weeks"]) > 0 else 8
+        weeks = selectors.report_weeks(campaign, last=last)
+        branches = list(selectors.branches_in(request.user, unit))
+        status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
+        return Response({
+            "campaign": campaign.pk, "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
+            "branches": [{"id": b.pk, "code": b.code, "name": b.name,
+                          "statuses": [status_of[(b.pk, w)] for w in weeks]} for b in branches]})

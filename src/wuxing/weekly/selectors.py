@@ -1,0 +1,111 @@
+"""Reads of weekly dynamics: compliance per branch and week, office and district roll-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from wuxing.creation.models import Campaign
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import BRANCH_LEVELS, Level
+from wuxing.weekly import deadlines
+from wuxing.weekly.models import WeeklyReport, WorkItem
+
+
+def report_weeks(campaign: Campaign, now: dt.datetime | None = None, last: int | None = None) -> list[tuple[int, int]]:
+    """Weeks of the campaign from its weekly start up to the current week (which may still be pending)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    end = min(today, dt.date(campaign.year, 12, 31))
+    weeks = deadlines.weeks_between(campaign.weekly_start, end)
+    return weeks[-last:] if last else weeks
+
+
+def statuses(campaign: Campaign, branch_ids: list[int], weeks: list[tuple[int, int]],
+             now: dt.datetime | None = None) -> dict[tuple[int, tuple[int, int]], str]:
+    """(branch id, week) -> on_time / late / missing / pending, from one query."""
+    now = now or timezone.now()
+    if not weeks:
+        return {}
+    years = {y for y, _ in weeks}
+    rows = WeeklyReport.objects.filter(branch_id__in=branch_ids, iso_year__in=years).values_list(
+        "branch_id", "iso_year", "iso_week", "submitted_at")
+    submitted = {(b, (y, w)): at for b, y, w, at in rows}
+    wanted = set(weeks)
+    out = {}
+    for b in branch_ids:
+        for week in weeks:
+            if week in wanted:
+                out[(b, week)] = deadlines.status(submitted.get((b, week)), campaign.weekly_due(*week), now)
+    return out
+
+
+def branches_in(user, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_user(user).filter(level__in=BRANCH_LEVELS, is_active=True,
+                                                 path__startswith=unit.path).order_by("path")
+
+
+@dataclass
+class WeekRate:
+    week: tuple[int, int]
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def report_rate(self) -> float | None:
+        return round(100 * self.reported / self.expected, 1) if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else None
+
+
+@dataclass
+class OfficeRates:
+    office: OrgUnit
+    weeks: list[WeekRate] = field(default_factory=list)
+
+
+def district_rates(user, campaign: Campaign, weeks: list[tuple[int, int]],
+                   now: dt.datetime | None = None) -> list[OfficeRates]:
+    """Per office per week: expected reports (due time passed), on time, late, missing."""
+    offices = list(OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
+                                                         path__startswith=campaign.unit.path).order_by("path"))
+    branches = list(branches_in(user, campaign.unit).values_list("pk", "parent_id"))
+    status_of = statuses(campaign, [b for b, _ in branches], weeks, now)
+    out = []
+    for office in offices:
+        mine = [b for b, parent in branches if parent == office.pk]
+        rates = []
+        for week in weeks:
+            rate = WeekRate(week)
+            for b in mine:
+                s = status_of[(b, week)]
+                if s == deadlines.PENDING:
+                    continue
+                rate.expected += 1
+                setattr(rate, s, getattr(rate, s) + 1)
+            rates.append(rate)
+        out.append(OfficeRates(office, rates))
+    return out
+
+
+def rollup(user, campaign: Campaign, office: OrgUnit, week: tuple[int, int], now: dt.datetime | None = None):
+    """All branches of an office for one week: (branch, report or None, status), missing first."""
+    branches = list(branches_in(user, office))
+    reports = {r.branch_id: r for r in WeeklyReport.objects.filter(
+        branch__in=branches, iso_year=week[0], iso_week=week[1]).prefetch_related(
+        Prefetch("items", queryset=WorkItem.objects.select_related("task")), "attachments")}
+    status_of = statuses(campaign, [b.pk for b in branches], [week], now)
+    rows = [(b, reports.get(b.pk), status_of[(b.pk, week)]) for b in branches]
+    order = {deadlines.MISSING: 0, deadlines.PENDING: 1, deadlines.LATE: 2, deadlines.ON_TIME: 3}
+    return sorted(rows, key=lambda row: (order[row[2]], row[0].path))

@@ -1,0 +1,276 @@
+"""Weekly reports: write, submit, return, accept; reminders. Checked, atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.core.audit import record
+from wuxing.core.notify import notify
+from wuxing.core.scoping import reaches
+from wuxing.creation.models import Campaign, PlanTask, TaskProgress, TaskStatus
+from wuxing.creation.services import status_for
+from wuxing.evaluation import filecheck
+from wuxing.orgs.models import OrgUnit, RoleAssignment
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.weekly import deadlines
+from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyReport, WorkItem
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def report_flags(actor, report: WeeklyReport) -> dict[str, bool]:
+    own = reaches(actor, report.branch, BRANCH_ROLES)
+    office = reaches(actor, report.branch, ADMIN_ROLES)
+    return {
+        "may_edit": own and report.status in EDITABLE,
+        "may_submit": own and report.status in EDITABLE and report.pk is not None,
+        "may_return": office and report.status == ReportStatus.SUBMITTED,
+        "may_accept": office and report.status == ReportStatus.SUBMITTED,
+    }
+
+
+def check_week(campaign: Campaign, iso_year: int, iso_week: int, today: dt.date | None = None) -> dt.date:
+    """The Monday of a reportable week: inside the campaign's weekly range and already begun."""
+    try:
+        monday = deadlines.week_start(iso_year, iso_week)
+    except ValueError:
+        raise ValidationError(_("{y} 年没有第 {w} 周。").format(y=iso_year, w=iso_week)) from None
+    today = today or timezone.localdate()
+    if monday > today:
+        raise ValidationError(_("这一周还没有开始，不能填报。"))
+    if monday + dt.timedelta(days=6) < campaign.weekly_start:
+        raise ValidationError(_("这一周早于本年度周动态的起始日期。"))
+    return monday
+
+
+def get_report(campaign: Campaign, branch: OrgUnit, iso_year: int, iso_week: int) -> WeeklyReport:
+    """The stored report, or an unsaved blank one with its due time."""
+    report = WeeklyReport.objects.filter(branch=branch, iso_year=iso_year, iso_week=iso_week).first()
+    if report is None:
+        report = WeeklyReport(campaign=campaign, branch=branch, iso_year=iso_year, iso_week=iso_week,
+                              week_start=deadlines.week_start(iso_year, iso_week),
+                              due_at=campaign.weekly_due(iso_year, iso_week))
+    return report
+
+
+@dataclass
+class ItemInput:
+    text: str
+    task: PlanTask | None = None
+    indicator_codes: tuple[str, ...] = ()
+    task_done: bool = False
+
+
+@transaction.atomic
+def save_report(actor, campaign: Campaign, branch: OrgUnit, iso_year: int, iso_week: int, *, summary: str = "",
+                problems: str = "", next_plan: str = "", highlights: str = "", items: list[ItemInput] | None = None,
+                version: int | None = None) -> WeeklyReport:
+    """Create or update the branch's report of a week while it is a draft or returned."""
+    if branch.level not in BRANCH_LEVELS:
+        raise ValidationError(_("只有社区和村报送周工作动态。"))
+    check_week(campaign, iso_year, iso_week)
+    report = WeeklyReport.objects.select_for_update().filter(branch=branch, iso_year=iso_year, iso_week=iso_week).first()
+    if report is None:
+        report = get_report(campaign, branch, iso_year, iso_week)
+    if not reaches(actor, branch, BRANCH_ROLES):
+        raise PermissionDenied(_("只有本支部的书记或填报员可以填写周工作动态。"))
+    if report.status not in EDITABLE:
+        raise ValidationError(_("该周动态已提交或已采纳，不能再修改。"))
+    if version is not None and report.pk and report.version != version:
+        raise ValidationError(_("该周动态已被他人修改，请刷新页面后再保存。"))
+    items = items or []
+    for item in items:
+        if item.task is not None and (item.task.branch_id != branch.pk or item.task.campaign_id != campaign.pk):
+            raise ValidationError(_("只能关联本支部本年度的创建任务。"))
+    if not (summary.strip() or items):
+        raise ValidationError({"summary": _("请填写本周工作。")})
+    report.summary, report.problems = summary.strip(), problems.strip()
+    report.next_plan, report.highlights = next_plan.strip(), highlights.strip()
+    report.author = actor if getattr(actor, "is_authenticated", False) else None
+    report.version = (report.version or 0) + 1 if report.pk else 1
+    report.save()
+    report.items.filter(applied=False).delete()
+    start = report.items.count()
+    WorkItem.objects.bulk_create([
+        WorkItem(report=report, order=start + i, text=item.text.strip()[:500], task=item.task,
+                 indicator_codes=list(item.indicator_codes) or (item.task.indicator_codes if item.task else []),
+                 task_done=item.task_done)
+        for i, item in enumerate(items) if item.text.strip()
+    ])
+    record(actor, "weekly.report.save", report, {"week": f"{iso_year}-W{iso_week:02d}"}, unit_path=branch.path)
+    return report
+
+
+def _apply_items(actor, report: WeeklyReport) -> None:
+    """Write each linked item into its task's progress once; a 'done' item completes the task."""
+    today = timezone.localdate()
+    for item in report.items.filter(applied=False, task__isnull=False).select_related("task"):
+        task = item.task
+        on = min(today, report.week_start + dt.timedelta(days=6))
+        TaskProgress.objects.create(task=task, on=on, note=_("（周动态）{text}").format(text=item.text),
+                                    author=actor if getattr(actor, "is_authenticated", False) else None)
+        if item.task_done and task.status != TaskStatus.DONE:
+            task.status, task.completed_at = TaskStatus.DONE, timezone.now()
+        elif task.status != TaskStatus.DONE:
+            task.status = status_for(task, today, True)
+        task.save(update_fields=["status", "completed_at", "updated_at"])
+        item.applied = True
+        item.save(update_fields=["applied"])
+
+
+def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "") -> WeeklyReport:
+    report = WeeklyReport.objects.select_for_update().select_related("branch").get(pk=report.pk)
+    if not report_flags(actor, report)[flag]:
+        if reaches(actor, report.branch, None):
+            raise ValidationError(_("当前状态（{s}）下不能执行此操作。").format(s=report.get_status_display()))
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+    old = report.status
+    now = timezone.now()
+    report.status = to
+    if to == ReportStatus.SUBMITTED:
+        report.submitted_at = report.submitted_at or now
+        _apply_items(actor, report)
+    else:
+        report.office_note, report.decided_at = note.strip(), now
+        report.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.save()
+    record(actor, f"weekly.report.{flag.removeprefix('may_')}", report,
+           {"from": old, "to": to, "note": note.strip()}, unit_path=report.branch.path)
+    return report
+
+
+@transaction.atomic
+def submit_report(actor, report: WeeklyReport) -> WeeklyReport:
+    return _transition(actor, report, "may_submit", ReportStatus.SUBMITTED)
+
+
+@transaction.atomic
+def return_report(actor, report: WeeklyReport, note: str) -> WeeklyReport:
+    if not note.strip():
+        raise ValidationError({"note": _("退回时必须填写意见。")})
+    report = _transition(actor, report, "may_return", ReportStatus.RETURNED, note)
+    notify(_branch_people(report.branch), _("{week}周动态被退回").format(week=_week_label(report)), note,
+           reverse("weekly:report", args=[report.campaign_id, report.branch_id, report.iso_year, report.iso_week]))
+    return report
+
+
+@transaction.atomic
+def accept_report(actor, report: WeeklyReport, note: str = "") -> WeeklyReport:
+    return _transition(actor, report, "may_accept", ReportStatus.ACCEPTED, note)
+
+
+@transaction.atomic
+def add_attachment(actor, report: WeeklyReport, name: str, data: bytes) -> Attachment:
+    if not report_flags(actor, report)["may_edit"]:
+        raise PermissionDenied(_("只能给本支部未提交的周动态上传附件。"))
+    try:
+        clean, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
+    except filecheck.FileRejected as exc:
+        raise ValidationError(str(exc)) from None
+    att = Attachment(report=report, original_name=clean, content_type=kind.content_type, size=len(data),
+                     sha256=hashlib.sha256(data).hexdigest(),
+                     uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    att.file.save(clean, ContentFile(data), save=False)
+    try:
+        att.save()
+    except Exception:
+        att.file.delete(save=False)
+        raise
+    record(actor, "weekly.attachment.add", report, {"name": clean, "sha256": att.sha256}, unit_path=report.branch.path)
+    return att
+
+
+# --- reminders -------------------------------------------------------------------------------------------
+
+def _week_label(report_or_week) -> str:
+    y, w = (report_or_week.iso_year, report_or_week.iso_week) if hasattr(report_or_week, "iso_year") else report_or_week
+    return _("{y}年第{w}").format(y=y, w=w)
+
+
+def _branch_people(branch: OrgUnit):
+    from wuxing.orgs.models import User
+
+    ids = RoleAssignment.objects.filter(unit=branch, role__in=BRANCH_ROLES).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+@dataclass
+class RemindResult:
+    branches: int = 0
+    offices: int = 0
+    messages: int = 0
+
+
+def remind(now: dt.datetime | None = None, soon_hours: int = 24) -> RemindResult:
+    """Remind branches whose report of the week now due is due within `soon_hours` or already missing,
+    and their offices of the missing ones. Never twice for the same week and branch (or office)."""
+    now = now or timezone.now()
+    result = RemindResult()
+    today = timezone.localtime(now).date()
+    # The week now due is last week (due this Monday) or, late on Sunday, this week (due tomorrow).
+    candidates = [deadlines.week_of(today - dt.timedelta(days=7)), deadlines.week_of(today)]
+    for campaign in Campaign.objects.filter(is_active=True).select_related("unit"):
+        for y, w in candidates:
+            due = campaign.weekly_due(y, w)
+            if now < due - dt.timedelta(hours=soon_hours):
+                continue  # not due soon yet
+            if deadlines.week_start(y, w) + dt.timedelta(days=6) < campaign.weekly_start:
+                continue  # before the campaign's weekly reporting began
+            _remind_week(campaign, y, w, due, now, result)
+    return result
+
+
+def _remind_week(campaign: Campaign, y: int, w: int, due: dt.datetime, now: dt.datetime, result: RemindResult) -> None:
+    submitted = set(WeeklyReport.objects.filter(campaign=campaign, iso_year=y, iso_week=w,
+                                                submitted_at__isnull=False).values_list("branch_id", flat=True))
+    branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, is_active=True,
+                                      path__startswith=campaign.unit.path).select_related("parent")
+    missing_by_office: dict[int, list[OrgUnit]] = {}
+    for branch in branches:
+        if branch.pk in submitted:
+            continue
+        missing_by_office.setdefault(branch.parent_id, []).append(branch)
+        if not _claim("branch", branch, y, w):
+            continue
+        result.branches += 1
+        url = reverse("weekly:report", args=[campaign.pk, branch.pk, y, w])
+        if now <= due:
+            title = _("请于 {due} 前报送{week}周工作动态").format(
+                due=timezone.localtime(due).strftime("%m月%d日 %H:%M"), week=_week_label((y, w)))
+        else:
+            title = _("{week}周工作动态未按时报送，请尽快补报").format(week=_week_label((y, w)))
+        result.messages += notify(_branch_people(branch), title, "", url)
+    if now <= due:
+        return
+    for missing in missing_by_office.values():
+        office = missing[0].parent
+        if office is None or not _claim("office", office, y, w):
+            continue
+        result.offices += 1
+        admins = RoleAssignment.objects.filter(unit=office, role=Role.OFFICE_ADMIN).select_related("user")
+        result.messages += notify(
+            [a.user for a in admins if a.user.is_active],
+            _("{week}周：{n} 个支部未报送周工作动态").format(week=_week_label((y, w)), n=len(missing)),
+            "、".join(b.name for b in missing), reverse("weekly:rollup", args=[campaign.pk, office.pk, y, w]))
+
+
+def _claim(kind: str, unit: OrgUnit, y: int, w: int) -> bool:
+    """Insert the reminder's log row first; a second run (or a concurrent one) finds it and skips."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(kind=kind, unit=unit, iso_year=y, iso_week=w)
+        return True
+    except IntegrityError:
+        return False
+
+

@@ -1,0 +1,252 @@
+"""Weekly dynamics pages: a branch's report and history, the office matrix and roll-up, district rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuxing.core.exports import export_response
+from wuxing.core.scoping import reaches
+from wuxing.creation.models import PlanTask
+from wuxing.creation.selectors import campaigns_for
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
+from wuxing.weekly import deadlines, rollup, selectors, services
+from wuxing.weekly.forms import AttachmentForm, DecisionForm, ItemFormSet, ReportForm
+from wuxing.weekly.models import Attachment
+
+MATRIX_WEEKS = 8
+
+
+def _campaign(request, pk):
+    return get_object_or_404(campaigns_for(request.user), pk=pk)
+
+
+def _unit(request, campaign, pk, levels):
+    return get_object_or_404(OrgUnit.objects.for_user(request.user).filter(
+        level__in=levels, path__startswith=campaign.unit.path), pk=pk)
+
+
+@login_required
+def weekly_home(request):
+    """Send each person to their weekly page: branch history, office matrix or district rates."""
+    campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
+    if campaign is None:
+        return render(request, "weekly/none.html")
+    units = OrgUnit.objects.for_user(request.user).filter(path__startswith=campaign.unit.path)
+    own = [u for u in units.filter(level__in=BRANCH_LEVELS).order_by("path")[:5] if reaches(request.user, u, BRANCH_ROLES)]
+    if own:
+        return redirect("weekly:branch", pk=campaign.pk, branch=own[0].pk)
+    offices = list(units.filter(level=Level.OFFICE).order_by("path")[:2])
+    if len(offices) == 1 and not reaches(request.user, campaign.unit, None):
+        return redirect("weekly:office", pk=campaign.pk, office=offices[0].pk)
+    if reaches(request.user, campaign.unit, None):
+        return redirect("weekly:district", pk=campaign.pk)
+    return render(request, "weekly/none.html")
+
+
+@login_required
+def branch_history(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = _unit(request, campaign, branch, BRANCH_LEVELS)
+    weeks = list(reversed(selectors.report_weeks(campaign)))
+    status_of = selectors.statuses(campaign, [branch.pk], weeks)
+    reports = {(r.iso_year, r.iso_week): r for r in branch.weekly_reports.filter(campaign=campaign)}
+    rows = [(w, deadlines.week_start(*w), campaign.weekly_due(*w), status_of[(branch.pk, w)], reports.get(w)) for w in weeks]
+    return render(request, "weekly/branch.html", {
+        "campaign": campaign, "branch": branch, "rows": rows,
+        "may_write": reaches(request.user, branch, BRANCH_ROLES)})
+
+
+def _report_context(request, campaign, branch, report, form=None, items=None):
+    tasks = list(PlanTask.objects.filter(campaign=campaign, branch=branch).order_by("due_date"))
+    flags = services.report_flags(request.user, report)
+    if flags["may_edit"] or (report.pk is None and reaches(request.user, branch, BRANCH_ROLES)):
+        flags["may_edit"] = True
+        form = form or ReportForm(initial={"version": report.version if report.pk else None, "summary": report.summary,
+                                           "problems": report.problems, "next_plan": report.next_plan,
+                                           "highlights": report.highlights})
+        items = items or ItemFormSet(form_kwargs={"tasks": tasks})
+    status = deadlines.status(report.submitted_at, report.due_at, timezone.now())
+    return {"campaign": campaign, "branch": branch, "report": report, "flags": flags, "form": form, "items": items,
+            "status": status, "attachment_form": AttachmentForm(), "decision_form": DecisionForm(),
+            "saved_items": report.items.select_related("task") if report.pk else [],
+            "attachments": report.attachments.all() if report.pk else []}
+
+
+@login_required
+def report_page(request, pk, branch, year, week):
+    campaign = _campaign(request, pk)
+    branch = _unit(request, campaign, branch, BRANCH_LEVELS)
+    try:
+        services.check_week(campaign, year, week)
+    except ValidationError:
+        raise Http404 from None
+    report = services.get_report(campaign, branch, year, week)
+    if request.method == "POST":
+        tasks = list(PlanTask.objects.filter(campaign=campaign, branch=branch))
+        form = ReportForm(request.POST)
+        items = ItemFormSet(request.POST, form_kwargs={"tasks": tasks})
+        if form.is_valid() and items.is_valid():
+            by_id = {t.pk: t for t in tasks}
+            inputs = [services.ItemInput(text=f["text"], task=by_id.get(f.get("task")), task_done=f.get("task_done", False))
+                      for f in items.cleaned_data if f and f.get("text", "").strip()]
+            try:
+                report = services.save_report(request.user, campaign, branch, year, week, items=inputs,
+                                              version=form.cleaned_data["version"],
+                                              **{k: form.cleaned_data[k] for k in ("summary", "problems", "next_plan",
+                                                                                   "highlights")})
+                if "submit" in request.POST:
+                    services.submit_report(request.user, report)
+                    messages.success(request, _("已提交。"))
+                else:
+                    messages.success(request, _("已保存草稿。"))
+                return redirect("weekly:report", pk=campaign.pk, branch=branch.pk, year=year, week=week)
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as exc:
+                from wuxing.core.forms import apply_errors
+
+                apply_errors(form, exc)
+        return render(request, "weekly/report.html", _report_context(request, campaign, branch, report, form, items))
+    return render(request, "weekly/report.html", _report_context(request, campaign, branch, report))
+
+
+def _stored_report(request, campaign, branch, year, week):
+    report = services.get_report(campaign, branch, year, week)
+    if report.pk is None:
+        raise Http404
+    return report
+
+
+@login_required
+@require_POST
+def report_action(request, pk, branch, year, week, action):
+    campaign = _campaign(request, pk)
+    branch = _unit(request, campaign, branch, BRANCH_LEVELS)
+    report = _stored_report(request, campaign, branch, year, week)
+    note = DecisionForm(request.POST)
+    text = note.cleaned_data["note"] if note.is_valid() else ""
+    try:
+        if action == "submit":
+            services.submit_report(request.user, report)
+        elif action == "return":
+            services.return_report(request.user, report, text)
+        elif action == "accept":
+            services.accept_report(request.user, report, text)
+        else:
+            raise Http404
+        messages.success(request, _("操作成功。"))
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("weekly:report", pk=campaign.pk, branch=branch.pk, year=year, week=week)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk, branch, year, week):
+    campaign = _campaign(request, pk)
+    branch = _unit(request, campaign, branch, BRANCH_LEVELS)
+    report = _stored_report(request, campaign, branch, year, week)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.add_attachment(request.user, report, upload.name, upload.read())
+            messages.success(request, _("附件已上传。"))
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("请选择要上传的文件。"))
+    return redirect("weekly:report", pk=campaign.pk, branch=branch.pk, year=year, week=week)
+
+
+@login_required
+def attachment_download(request, pk):
+    from wuxing.weekly.models import WeeklyReport
+
+    att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
+    if not WeeklyReport.objects.for_user(request.user).filter(pk=att.report_id).exists():
+        raise Http404
+    response = HttpResponse(att.file.open("rb").read(), content_type=att.content_type)
+    inline = att.content_type.startswith("image/") or att.content_type == "application/pdf"
+    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(att.original_name)}"
+    return response
+
+
+@login_required
+def office_matrix(request, pk, office):
+    campaign = _campaign(request, pk)
+    office = _unit(request, campaign, office, [Level.OFFICE])
+    weeks = selectors.report_weeks(campaign, last=MATRIX_WEEKS)
+    branches = list(selectors.branches_in(request.user, office))
+    status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
+    rows = [(b, [status_of[(b.pk, w)] for w in weeks]) for b in branches]
+    return render(request, "weekly/office.html", {"campaign": campaign, "office": office, "weeks": weeks, "rows": rows})
+
+
+def _week(year, week):
+    try:
+        deadlines.week_start(year, week)
+    except ValueError:
+        raise Http404 from None
+    return (year, week)
+
+
+@login_required
+def office_rollup(request, pk, office, year, week):
+    campaign = _campaign(request, pk)
+    office = _unit(request, campaign, office, [Level.OFFICE])
+    week = _week(year, week)
+    rows = selectors.rollup(request.user, campaign, office, week)
+    fmt = request.GET.get("format")
+    if fmt == "docx":
+        data = rollup.docx_bytes(office, week, rows)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        name = f"周工作动态汇总_{office.name}_{year}年第{week[1]}周.docx"
+        response["Content-Disposition"] = f"attachment; filename=\"rollup.docx\"; filename*=UTF-8''{quote(name)}"
+        return response
+    if fmt in ("xlsx", "csv"):
+        return export_response(fmt, f"周工作动态_{office.name}_{year}年第{week[1]}周", rollup.XLSX_HEADERS,
+                               rollup.xlsx_rows(rows), title=_("周工作动态"))
+    previous = deadlines.week_of(deadlines.week_start(*week) - dt.timedelta(days=7))
+    following = deadlines.week_of(deadlines.week_start(*week) + dt.timedelta(days=7))
+    return render(request, "weekly/rollup.html", {
+        "campaign": campaign, "office": office, "week": week, "rows": rows, "monday": deadlines.week_start(*week),
+        "due": campaign.weekly_due(*week), "previous": previous, "following": following,
+        "may_review": reaches(request.user, office, ADMIN_ROLES)})
+
+
+@login_required
+def district(request, pk):
+    campaign = _campaign(request, pk)
+    if not reaches(request.user, campaign.unit, None):
+        raise Http404
+    weeks = selectors.report_weeks(campaign, last=12)
+    offices = selectors.district_rates(request.user, campaign, weeks)
+    chart = {
+        "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
+        "series": [{"name": o.office.name, "report": [r.report_rate for r in o.weeks],
+                    "on_time": [r.on_time_rate for r in o.weeks]} for o in offices],
+    }
+    if request.GET.get("format") in ("xlsx", "csv"):
+        rows = [[o.office.name, f"{r.week[0]}-W{r.week[1]:02d}", r.expected, r.on_time, r.late, r.missing,
+                 r.report_rate, r.on_time_rate] for o in offices for r in o.weeks]
+        return export_response(request.GET["format"], f"周动态报送率_{campaign.year}",
+                               ["办事处", "周", "应报", "按时", "迟报", "未报", "报送率%", "按时率%"], rows)
+    return render(request, "weekly/district.html", {"campaign": campaign, "offices": offices, "weeks": weeks,
+                                                    "chart": chart})
