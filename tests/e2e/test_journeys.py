@@ -103,3 +103,27 @@ def test_branch_sets_a_target_and_a_task_and_the_office_sees_it(page, browser, l
     expect(row).to_contain_text("待确认")
     expect(office.locator("#office-matrix")).not_to_contain_text("郭店村")
     office.context.close()
+
+
+def test_branch_files_a_weekly_report_and_the_district_trend_is_drawn(page, browser, live_server):
+    sign_in(page, "demo_branch")
+    page.click("nav >> text=周动态")
+    expect(page.locator("h1")).to_contain_text("明湖社区 周工作动态")
+    page.locator("#weekly-history tbody tr").first.locator("a").click()
+    page.fill("#id_summary", "组织党员开展主题党日活动")
+    page.fill("#id_form-0-text", "入户走访困难群众 12 户")
+    page.click("button[name=submit]")
+    expect(page.locator(".messages")).to_contain_text("已提交")
+    expect(page.locator("h1")).to_contain_text("已提交")
+
+    district = browser.new_context(locale="zh-CN", base_url=live_server.url).new_page()
+    requests = []
+    district.on("request", lambda r: requests.append(r.url))
+    sign_in(district, "demo_district")
+    district.click("nav >> text=周动态")
+    chart = district.locator("[data-chart=weekly-trend]")
+    expect(chart).to_have_attribute("data-drawn", "true")
+    expect(chart.locator("canvas")).to_have_count(1)
+    expect(district.locator("#weekly-rates")).to_contain_text("明湖办事处")
+    assert requests and all(url.startswith(live_server.url) for url in requests), requests
+    district.context.close()
