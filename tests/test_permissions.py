@@ -130,6 +130,43 @@ def _wk(name, *extra):
     return lambda w: reverse(name, args=[_cid(w), w.community.pk, _campaign(w).year, 1, *extra])
 
 
+def _chain(w):
+    """One of each evaluation object for the east community: submission, evidence, notice, objection, award."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from wuxing.evaluation import models as ev
+
+    c = _campaign(w)
+    sub, _ = ev.Submission.objects.get_or_create(campaign=c, branch=w.community)
+    if not ev.Evidence.objects.exists():
+        evidence = ev.Evidence(campaign=c, branch=w.community, indicator_code="U-PAFZ-01", original_name="a.pdf",
+                               content_type="application/pdf", size=9, sha256="0" * 64)
+        evidence.file.save("a.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+        notice = ev.PublicNotice.objects.create(campaign=c, title="公示", starts_on=dt.date(2000, 1, 3),
+                                                ends_on=dt.date(2099, 1, 1), working_days=5)
+        ev.Objection.objects.create(notice=notice, submission=sub, name="甲", contact="139", content="异议内容")
+        award = ev.Award.objects.create(submission=sub, campaign=c, branch=w.community, star_codes=["pafz"], level=1,
+                                        effective_star_codes=["pafz"], effective_level=1)
+        ev.StarRemoval.objects.create(award=award, star_code="pafz", category="other", description="x",
+                                      occurred_on=dt.date(2026, 1, 1))
+    return {"sub": sub, "evidence": ev.Evidence.objects.get(), "notice": ev.PublicNotice.objects.get(),
+            "objection": ev.Objection.objects.get(), "award": ev.Award.objects.get(), "removal": ev.StarRemoval.objects.get()}
+
+
+def _ch(name, key=None, *, branch=False, extra=()):
+    def build(w):
+        objs = _chain(w)
+        if branch:
+            return reverse(name, args=[_cid(w), w.community.pk, *extra])
+        return reverse(name, args=[objs[key].pk, *extra])
+    return build
+
+
+DISTRICT_ADMINS = frozenset({"superuser", "district_admin"})
+
+
 def _fresh_assignment(w):
     assignment, _ = Assignment.objects.get_or_create(leader=w.leader, unit=w.community)
     return reverse("orgs:assignment_delete", args=[assignment.pk])
@@ -249,6 +286,47 @@ CASES = [
          EAST_COMMUNITY, method="post", api=True, reach_only=True),
     Case("api:weekly-compliance", lambda w: reverse("api:weekly-compliance") + f"?campaign={_cid(w)}&unit={w.east.pk}",
          EAST_OFFICE, api=True),
+    Case("evaluation:home", _c("evaluation:home"), SIGNED_IN, reach_only=True),
+    Case("evaluation:queue", _c("evaluation:queue", _cid), IN_DISTRICT),
+    Case("evaluation:notices", _c("evaluation:notices", _cid), DISTRICT_ADMINS),
+    Case("evaluation:awards", _c("evaluation:awards", _cid), IN_DISTRICT),
+    Case("evaluation:branch", _ch("evaluation:branch", branch=True), EAST_COMMUNITY),
+    Case("evaluation:branch#west", lambda w: reverse("evaluation:branch", args=[_cid(w), w.west_village.pk]), WEST_VILLAGE),
+    Case("evaluation:self_save", _ch("evaluation:self_save", branch=True), COMMUNITY_PLAN, method="post", ok_status=302),
+    Case("evaluation:self_preview", _ch("evaluation:self_preview", branch=True), EAST_COMMUNITY, method="post"),
+    Case("evaluation:claim", _ch("evaluation:claim", branch=True), EAST_COMMUNITY, method="post", reach_only=True),
+    Case("evaluation:office_action", _ch("evaluation:office_action", branch=True, extra=("pass",)), EAST_COMMUNITY,
+         method="post", reach_only=True),
+    Case("evaluation:district_action", _ch("evaluation:district_action", branch=True, extra=("finalize",)),
+         EAST_COMMUNITY, method="post", reach_only=True),
+    Case("evaluation:evidence", _ch("evaluation:evidence", branch=True), EAST_COMMUNITY),
+    Case("evaluation:history", _ch("evaluation:history", branch=True), EAST_COMMUNITY),
+    Case("evaluation:evidence_file", _ch("evaluation:evidence_file", "evidence"), EAST_COMMUNITY),
+    Case("evaluation:notice", _ch("evaluation:notice", "notice"), DISTRICT_ADMINS),
+    Case("evaluation:notice_close", _ch("evaluation:notice_close", "notice"), DISTRICT_ADMINS, method="post",
+         ok_status=302),
+    Case("evaluation:objection_resolve", _ch("evaluation:objection_resolve", "objection"), DISTRICT_ADMINS,
+         method="post", ok_status=302),
+    Case("evaluation:award", _ch("evaluation:award", "award"), EAST_COMMUNITY),
+    Case("evaluation:certificate", _ch("evaluation:certificate", "award"), EAST_COMMUNITY),
+    Case("evaluation:reinstate", _ch("evaluation:reinstate", "removal"), DISTRICT_ADMINS, method="post", ok_status=302),
+    Case("public:public_notices", _c("public:public_notices"), SIGNED_IN, anonymous_status=200),
+    Case("public:public_notice", _ch("public:public_notice", "notice"), SIGNED_IN, anonymous_status=200),
+    Case("api:evidence-list", _c("api:evidence-list"), SIGNED_IN, api=True),
+    Case("api:evidence-detail", _ch("api:evidence-detail", "evidence"), EAST_COMMUNITY, api=True),
+    Case("api:submission-list", _c("api:submission-list"), SIGNED_IN, api=True),
+    Case("api:submission-detail", _ch("api:submission-detail", "sub"), EAST_COMMUNITY, api=True),
+    Case("api:submission-self-results", _c("api:submission-self-results"), COMMUNITY_PLAN, method="post", api=True,
+         data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "results": {"U-PAFZ-01": True}}),
+    Case("api:submission-claim", _c("api:submission-claim"), EAST_COMMUNITY, method="post", api=True, reach_only=True,
+         data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "claimed": ["pafz"]}),
+    *[Case(f"api:submission-{a}", _ch(f"api:submission-{a}", "sub"), EAST_COMMUNITY, method="post", api=True,
+           reach_only=True) for a in ("office-review", "office-return", "office-pass", "decide", "district-return",
+                                      "finalize")],
+    Case("api:award-list", _c("api:award-list"), SIGNED_IN, api=True),
+    Case("api:award-detail", _ch("api:award-detail", "award"), EAST_COMMUNITY, api=True),
+    Case("api:award-remove-star", _ch("api:award-remove-star", "award"), DISTRICT_ADMINS, method="post", api=True,
+         reach_only=True),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
     Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wuxing.core import views as core_views
+from wuxing.evaluation import urls as evaluation_urls
 
 admin.site.site_header = "五星支部创建管理平台"
 admin.site.site_title = "五星"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("standards/", include("wuxing.standards.urls")),
     path("creation/", include("wuxing.creation.urls")),
     path("weekly/", include("wuxing.weekly.urls")),
+    path("evaluation/", include("wuxing.evaluation.urls")),
+    path("public/notices/", include((evaluation_urls.public_urlpatterns, "public"))),
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),
 ]

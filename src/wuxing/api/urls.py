@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from wuxing.evaluation.api import AwardViewSet, EvidenceViewSet, SubmissionViewSet
 from wuxing.creation.api import CampaignViewSet, GapView, TargetViewSet, TaskViewSet
 from wuxing.orgs.api import MeView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
@@ -16,6 +17,9 @@ router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("targets", TargetViewSet, basename="target")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("weekly-reports", ReportViewSet, basename="weekly-report")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("awards", AwardViewSet, basename="award")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from wuxing.core import signals  # noqa: F401  (login events)
+        from wuxing.core import uploads
+
+        uploads.install()

@@ -55,6 +55,8 @@ def safe_name(name: str) -> str:
     """The uploaded name as a plain file name; refuses paths and control characters."""
     if not name or not name.strip():
         raise FileRejected("文件名为空。")
+    if name.startswith("__wuxing_path__"):  # marked by wuxing.core.uploads: the sent name had folders in it
+        raise FileRejected(f"文件名“{name.removeprefix('__wuxing_path__')}”前带有目录路径（如 ../），请只上传文件本身。")
     if "/" in name or "\\" in name or name.strip() in (".", "..") or ".." in name.split("."):
         raise FileRejected(f"文件名“{name}”包含路径字符，请重命名后上传。")
     if any(unicodedata.category(ch).startswith("C") for ch in name):

@@ -39,6 +39,182 @@ class AssessmentStatus(models.TextChoices):
     APPROVED = "approved", _("已通过")
 
 
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("自评中")
+    OFFICE = "office", _("待办事处初审")
+    RETURNED = "returned", _("退回修改")
+    DISTRICT = "district", _("待区级审核")
+    PROPOSED = "proposed", _("审核完成待公示")
+    NOTICE = "notice", _("公示中")
+    AWARDED = "awarded", _("已命名")
+
+
+class Submission(models.Model):
+    """申报: a branch's claim of stars for a campaign year, and where it stands in the review chain."""
+
+    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="submissions")
+    branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT,
+                               related_name="submissions")
+    status = models.CharField(_("状态"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    claimed_star_codes = models.JSONField(_("申报的星"), default=list)
+    office_star_codes = models.JSONField(_("初审通过的星"), default=list)
+    proposed_star_codes = models.JSONField(_("审核通过的星"), default=list)
+    proposed_level = models.PositiveSmallIntegerField(_("拟命名星级"), default=0)
+    note = models.TextField(_("最近意见"), blank=True)  # the latest send-back note, shown to the level below
+    notice = models.ForeignKey("PublicNotice", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions")
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(_("申报时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BranchScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["branch__path"]
+        verbose_name = _("申报")
+        verbose_name_plural = _("申报")
+        constraints = [models.UniqueConstraint(fields=["campaign", "branch"], name="evaluation_submission_branch")]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.campaign.year} 申报"
+
+    @property
+    def scope_path(self) -> str:
+        return self.branch.path
+
+
+class StarDecision(models.Model):
+    """区级审核 of one star of one submission, by that star's reviewer or the district admin."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decisions")
+    star_code = models.CharField(_("星"), max_length=48)
+    passed = models.BooleanField(_("通过"))
+    note = models.TextField(_("意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审核时间"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("星级审核")
+        verbose_name_plural = _("星级审核")
+        constraints = [models.UniqueConstraint(fields=["submission", "star_code"], name="evaluation_decision_star")]
+
+
+class NoticeQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view"):
+        from wuxing.creation.models import Campaign
+
+        return self.filter(campaign__in=Campaign.objects.for_user(user, action))
+
+
+class PublicNotice(models.Model):
+    """公示: the proposed levels, open to the public for a number of working days."""
+
+    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="notices")
+    title = models.CharField(_("标题"), max_length=200)
+    starts_on = models.DateField(_("公示开始"))
+    ends_on = models.DateField(_("公示截止"))
+    working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"))
+    ends_estimated = models.BooleanField(default=False)  # the end crosses a year the official calendar lacks
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+class Objection(models.Model):
+    """异议 raised by anyone during a public notice. Name and contact are never shown publicly."""
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="objections")
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="objections")
+    name = models.CharField(_("姓名"), max_length=50)
+    contact = models.CharField(_("联系方式"), max_length=50)
+    content = models.TextField(_("异议内容"))
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    status = models.CharField(_("处理结果"), max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
+    outcome = models.TextField(_("处理情况"), blank=True)
+    removed_star_codes = models.JSONField(_("因异议取消的星"), default=list, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+
+
+class Award(models.Model):
+    """命名: the level a branch holds for a campaign year; removals adjust the effective stars."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="award")
+    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="awards")
+    branch = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="awards")
+    star_codes = models.JSONField(_("命名的星"), default=list)
+    level = models.PositiveSmallIntegerField(_("命名星级"))
+    effective_star_codes = models.JSONField(_("现有的星"), default=list)
+    effective_level = models.PositiveSmallIntegerField(_("现有星级"))
+    awarded_at = models.DateTimeField(_("命名时间"), auto_now_add=True)
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = BranchScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["branch__path"]
+        verbose_name = _("命名")
+        verbose_name_plural = _("命名")
+        constraints = [models.UniqueConstraint(fields=["campaign", "branch"], name="evaluation_award_branch")]
+        indexes = [models.Index(fields=["campaign", "effective_level"], name="evaluation_award_level")]
+
+    @property
+    def scope_path(self) -> str:
+        return self.branch.path
+
+
+class RemovalCategory(models.TextChoices):
+    PETITION = "petition", _("“三零”：发生越级上访")
+    ACCIDENT = "accident", _("“三零”：发生伤亡事故")
+    CRIMINAL = "criminal", _("“三零”：发生刑事案件")
+    WEAK = "weak", _("被列为软弱涣散")
+    DISCIPLINE = "discipline", _("班子成员违纪违法")
+    OTHER = "other", _("其他")
+
+
+class StarRemoval(models.Model):
+    """降星/撤星: a star taken away during the year, with reason, date and approver; may be reinstated."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="removals")
+    star_code = models.CharField(_("星"), max_length=48)
+    category = models.CharField(_("原因类别"), max_length=16, choices=RemovalCategory.choices)
+    description = models.TextField(_("情况说明"))
+    occurred_on = models.DateField(_("发生日期"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("撤星时间"), auto_now_add=True)
+    reinstated_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    reinstated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    reinstate_reason = models.TextField(_("恢复理由"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("撤星")
+        verbose_name_plural = _("撤星")
+
+
 class Assessment(models.Model):
     """One stage's judgement of one branch in one campaign year."""
 
@@ -69,6 +245,7 @@ class IndicatorResult(models.Model):
     indicator_code = models.CharField(_("指标编码"), max_length=48)
     met = models.BooleanField(_("达标"), null=True)
     points = models.FloatField(_("得分"), null=True, blank=True)
+    agree = models.BooleanField(_("同意自评"), null=True)  # review stages: does the reviewer agree with the branch?
     note = models.TextField(_("说明"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -83,6 +83,9 @@ def load_demo() -> bool:
     campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
                              Standard.objects.get(code="henan-rural-sample", version=1))
     load_weekly(campaign)
+    from wuxing.evaluation.demo import load as load_evaluation
+
+    load_evaluation(system, campaign)
     return True
 
 

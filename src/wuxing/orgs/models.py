@@ -145,6 +145,8 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(OrgUnit, verbose_name=_("范围单位"), on_delete=models.PROTECT, related_name="+")
+    # For 星级审核员: the star codes this reviewer decides (e.g. ["pafz"] for 政法委); empty = none.
+    star_codes = models.JSONField(_("负责的星"), default=list, blank=True)
     created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()

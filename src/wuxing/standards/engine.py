@@ -92,6 +92,17 @@ class Evaluation:
         return next(o for o in self.stars if o.code == code)
 
 
+def held_under_rules(order: list[str], met: set[str], prerequisite: str | None = None,
+                     capstone: str | None = None) -> tuple[str, ...]:
+    """The stars that count, in standard order, from the set of stars met (the two optional rules)."""
+    counted = [code for code in order if code in met]
+    if prerequisite and prerequisite not in met:
+        return ()
+    if capstone and capstone in counted and not all(code in met for code in order if code != capstone):
+        counted.remove(capstone)
+    return tuple(counted)
+
+
 def indicator_met(spec: IndicatorSpec, result: bool | float | None) -> bool:
     if result is None:
         return False

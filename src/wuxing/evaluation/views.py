@@ -1,0 +1,472 @@
+"""Evaluation pages: the branch's self-assessment and claim, office and district review, evidence,
+public notice with objections (public pages need no login), awards, certificates, star removal."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuxing.core.exports import export_response
+from wuxing.core.scoping import reaches
+from wuxing.creation.selectors import campaigns_for
+from wuxing.evaluation import selectors, services
+from wuxing.evaluation.forms import (
+    EvidenceForm,
+    NoteForm,
+    NoticeForm,
+    ObjectionForm,
+    ReinstateForm,
+    RemovalForm,
+    ResolveForm,
+)
+from wuxing.evaluation.models import Assessment, Award, Evidence, Objection, PublicNotice, StarRemoval, Submission, SubmissionStatus
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import BRANCH_LEVELS, BRANCH_ROLES
+
+DISTRICT = services.DISTRICT
+
+
+def _campaign(request, pk):
+    return get_object_or_404(campaigns_for(request.user), pk=pk)
+
+
+def _branch(request, campaign, pk):
+    return get_object_or_404(OrgUnit.objects.for_user(request.user).filter(
+        level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path), pk=pk)
+
+
+def _fail(request, exc):
+    if isinstance(exc, PermissionDenied):
+        raise Http404 from None
+    messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+def home(request):
+    campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
+    if campaign is None:
+        return render(request, "weekly/none.html")
+    own = [u for u in OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS).order_by("path")[:3]
+           if reaches(request.user, u, BRANCH_ROLES)]
+    if own:
+        return redirect("evaluation:branch", pk=campaign.pk, branch=own[0].pk)
+    return redirect("evaluation:queue", pk=campaign.pk)
+
+
+def _parse_self(request, standard) -> tuple[dict, dict]:
+    values, notes = {}, {}
+    for star in standard.stars.all():
+        for ind in star.indicators.all():
+            raw = request.POST.get(f"v_{ind.code}", "").strip()
+            if ind.kind == "points":
+                if raw:
+                    try:
+                        values[ind.code] = float(raw)
+                    except ValueError:
+                        raise ValidationError(_("指标 {code} 的得分应为数字。").format(code=ind.code)) from None
+                else:
+                    values[ind.code] = None
+            else:
+                values[ind.code] = {"1": True, "0": False}.get(raw)
+            notes[ind.code] = request.POST.get(f"n_{ind.code}", "")
+    return values, notes
+
+
+@login_required
+def branch_page(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    sub = services.get_submission(campaign, branch)
+    flags = services.submission_flags(request.user, sub)
+    standard, blocks, evaluation = selectors.branch_picture(campaign, branch, sub)
+    own_stars = services.reviewer_stars(request.user, branch)
+    award = getattr(sub, "award", None) if sub.pk else None
+    return render(request, "evaluation/branch.html", {
+        "campaign": campaign, "branch": branch, "sub": sub, "flags": flags, "standard": standard, "blocks": blocks,
+        "evaluation": evaluation, "note_form": NoteForm(), "award": award,
+        "decidable": [b for b in blocks if b.star.code in sub.office_star_codes
+                      and (own_stars is None or b.star.code in own_stars)],
+        "names": {s.code: s.name for s in standard.stars.all()},
+        "steps": [c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.RETURNED],
+        "versions": dict(Assessment.objects.filter(campaign=campaign, branch=branch).values_list("stage", "version")),
+    })
+
+
+@login_required
+@require_POST
+def self_save(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    standard = campaign.standard_for(branch)
+    try:
+        values, notes = _parse_self(request, standard)
+        version = request.POST.get("version")
+        services.save_self_results(request.user, campaign, branch, values, notes,
+                                   int(version) if version and version.isdigit() else None)
+        messages.success(request, _("自评已保存。"))
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect(reverse("evaluation:branch", args=[campaign.pk, branch.pk]) + "#self")
+
+
+@login_required
+@require_POST
+def self_preview(request, pk, branch):
+    """htmx: the stars and level the engine gives for the values on screen, without saving."""
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    sub = services.get_submission(campaign, branch)
+    try:
+        values, _notes = _parse_self(request, campaign.standard_for(branch))
+    except ValidationError as exc:
+        return HttpResponse(f'<p class="error">{" ".join(exc.messages)}</p>')
+    standard, blocks, evaluation = selectors.branch_picture(campaign, branch, sub, values)
+    return render(request, "evaluation/_engine.html", {"blocks": blocks, "evaluation": evaluation})
+
+
+@login_required
+@require_POST
+def claim(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    try:
+        services.submit_claim(request.user, campaign, branch, request.POST.getlist("claimed"))
+        messages.success(request, _("已申报，等待办事处初审。"))
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("evaluation:branch", pk=campaign.pk, branch=branch.pk)
+
+
+def _submission(request, campaign, branch):
+    sub = services.get_submission(campaign, branch)
+    if sub.pk is None:
+        raise Http404
+    return sub
+
+
+@login_required
+@require_POST
+def office_action(request, pk, branch, action):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    sub = _submission(request, campaign, branch)
+    note = request.POST.get("note", "")
+    try:
+        if action == "review":
+            judgements = {}
+            for key, value in request.POST.items():
+                if key.startswith("a_") and value in ("1", "0"):
+                    code = key[2:]
+                    judgements[code] = (value == "1", request.POST.get(f"on_{code}", ""))
+            version = request.POST.get("version")
+            services.office_review(request.user, sub, judgements, int(version) if version and version.isdigit() else None)
+            messages.success(request, _("初审意见已保存。"))
+        elif action == "return":
+            services.office_return(request.user, sub, note)
+            messages.success(request, _("已退回支部修改。"))
+        elif action == "pass":
+            sub = services.office_pass(request.user, sub, note)
+            messages.success(request, _("初审通过，已报区级审核。"))
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("evaluation:branch", pk=campaign.pk, branch=branch.pk)
+
+
+@login_required
+@require_POST
+def district_action(request, pk, branch, action):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    sub = _submission(request, campaign, branch)
+    try:
+        if action == "decide":
+            version = request.POST.get("version")
+            services.district_decide(request.user, sub, request.POST.get("star_code", ""),
+                                     request.POST.get("passed") == "1", request.POST.get("note", ""),
+                                     int(version) if version and version.isdigit() else None)
+            messages.success(request, _("审核意见已保存。"))
+        elif action == "return":
+            services.district_return(request.user, sub, request.POST.get("note", ""))
+            messages.success(request, _("已退回办事处。"))
+        elif action == "finalize":
+            sub = services.district_finalize(request.user, sub)
+            messages.success(request, _("审核完成：拟命名 {n} 星。").format(n=sub.proposed_level))
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("evaluation:branch", pk=campaign.pk, branch=branch.pk)
+
+
+@login_required
+def queue(request, pk):
+    campaign = _campaign(request, pk)
+    status = request.GET.get("status", "")
+    if status not in SubmissionStatus.values:
+        status = ""
+    subs = selectors.submissions_in_scope(request.user, campaign, status)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        rows = [[s.branch.parent.name if s.branch.parent else "", s.branch.name, s.get_status_display(),
+                 len(s.claimed_star_codes), len(s.office_star_codes), s.proposed_level if s.status in (
+                     "proposed", "notice", "awarded") else ""] for s in subs]
+        return export_response(request.GET["format"], f"评星申报_{campaign.year}",
+                               ["办事处", "支部", "状态", "申报星数", "初审通过星数", "拟命名星级"], rows)
+    page = Paginator(subs, 100).get_page(request.GET.get("page"))
+    counts = selectors.status_counts(request.user, campaign)
+    return render(request, "evaluation/queue.html", {
+        "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
+        "is_district": reaches(request.user, campaign.unit, DISTRICT),
+        "notices": PublicNotice.objects.filter(campaign=campaign)})
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+@login_required
+def evidence_page(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    standard = campaign.standard_for(branch)
+    form = EvidenceForm(request.POST or None, request.FILES or None, standard=standard,
+                        initial={"indicator_code": request.GET.get("indicator", "")})
+    may_upload = services._branch_role(request.user, branch)
+    if request.method == "POST":
+        if not may_upload:
+            raise Http404
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.add_evidence(request.user, campaign, branch, form.cleaned_data["indicator_code"], upload.name,
+                                      upload.read(), form.cleaned_data["description"])
+                messages.success(request, _("已上传“{name}”。").format(name=upload.name))
+                return redirect("evaluation:evidence", pk=campaign.pk, branch=branch.pk)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+    files = Evidence.objects.for_user(request.user).filter(campaign=campaign, branch=branch).select_related("uploaded_by")
+    names = {i.code: i.text for s in standard.stars.all() for i in s.indicators.all()}
+    return render(request, "evaluation/evidence.html", {
+        "campaign": campaign, "branch": branch, "form": form, "may_upload": may_upload,
+        "files": [(f, names.get(f.indicator_code, "")) for f in files]})
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
+    preview = evidence.content_type.startswith("image/") or evidence.content_type == "application/pdf"
+    with evidence.file.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type=evidence.content_type)
+    disposition = "inline" if preview and request.GET.get("download") != "1" else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(evidence.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+# --- notices, objections, awards ------------------------------------------------------------------------
+
+@login_required
+def notices(request, pk):
+    campaign = _campaign(request, pk)
+    if not reaches(request.user, campaign.unit, DISTRICT):
+        raise Http404
+    form = NoticeForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.publish_notice(request.user, campaign, form.cleaned_data["title"],
+                                             form.cleaned_data["starts_on"])
+            messages.success(request, _("已发布公示，截止 {d}。").format(d=notice.ends_on))
+            return redirect("evaluation:notice", pk=notice.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, "evaluation/notices.html", {
+        "campaign": campaign, "form": form, "notices": PublicNotice.objects.filter(campaign=campaign),
+        "proposed": selectors.submissions_in_scope(request.user, campaign, SubmissionStatus.PROPOSED)})
+
+
+@login_required
+def notice_manage(request, pk):
+    notice = get_object_or_404(PublicNotice.objects.for_user(request.user).select_related("campaign__unit"), pk=pk)
+    if not reaches(request.user, notice.campaign.unit, DISTRICT):
+        raise Http404
+    objections = notice.objections.select_related("submission__branch", "resolved_by")
+    forms = []
+    for o in objections:
+        form = ResolveForm(prefix=f"o{o.pk}")
+        if o.submission:
+            form.fields["removed_star_codes"].choices = [(c, c) for c in o.submission.proposed_star_codes]
+        forms.append((o, form))
+    names = {}
+    for kind in ("urban", "rural"):
+        names.update({s.code: s.name for s in notice.campaign.standard_for_kind(kind).stars.all()})
+    return render(request, "evaluation/notice_manage.html", {
+        "notice": notice, "names": names, "objections": forms, "open": services.notice_open(notice),
+        "submissions": notice.submissions.select_related("branch__parent")})
+
+
+@login_required
+@require_POST
+def objection_resolve(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("notice__campaign__unit", "submission"), pk=pk)
+    if not (PublicNotice.objects.for_user(request.user).filter(pk=objection.notice_id).exists()
+            and reaches(request.user, objection.notice.campaign.unit, DISTRICT)):
+        raise Http404
+    form = ResolveForm(request.POST, prefix=f"o{objection.pk}")
+    if objection.submission:
+        form.fields["removed_star_codes"].choices = [(c, c) for c in objection.submission.proposed_star_codes]
+    if form.is_valid():
+        try:
+            services.resolve_objection(request.user, objection, upheld=form.cleaned_data["upheld"],
+                                       outcome=form.cleaned_data["outcome"],
+                                       removed_star_codes=form.cleaned_data["removed_star_codes"])
+            messages.success(request, _("异议已处理。"))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, _("请填写核查处理情况。"))
+    return redirect("evaluation:notice", pk=objection.notice_id)
+
+
+@login_required
+@require_POST
+def notice_close(request, pk):
+    notice = get_object_or_404(PublicNotice.objects.for_user(request.user).select_related("campaign__unit"), pk=pk)
+    if not reaches(request.user, notice.campaign.unit, DISTRICT):
+        raise Http404
+    try:
+        awards = services.close_notice(request.user, notice)
+        messages.success(request, _("公示结束，已命名 {n} 个支部。").format(n=len(awards)))
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("evaluation:notice", pk=notice.pk)
+
+
+def public_notices(request):
+    """No login: the notices currently open and the recent ones."""
+    items = PublicNotice.objects.select_related("campaign__unit").order_by("-starts_on")[:20]
+    return render(request, "evaluation/public_list.html", {"notices": items})
+
+
+def public_notice(request, pk):
+    """No login: the proposed levels and the objection form. Objectors' details are never displayed."""
+    notice = get_object_or_404(PublicNotice.objects.select_related("campaign__unit"), pk=pk)
+    subs = list(notice.submissions.select_related("branch__parent").order_by("-proposed_level", "branch__path"))
+    names = {}
+    for kind in ("urban", "rural"):
+        names.update({s.code: s.name for s in notice.campaign.standard_for_kind(kind).stars.all()})
+    form = ObjectionForm(request.POST or None, submissions=subs)
+    is_open = services.notice_open(notice)
+    if request.method == "POST" and is_open and _throttle_ok(request) and form.is_valid():
+        try:
+            services.raise_objection(notice, name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
+                                     content=form.cleaned_data["content"], submission_id=form.cleaned_data["submission"],
+                                     ip=request.META.get("REMOTE_ADDR"))
+            return render(request, "evaluation/public_thanks.html", {"notice": notice})
+        except ValidationError as exc:
+            from wuxing.core.forms import apply_errors
+
+            apply_errors(form, exc)
+    elif request.method == "POST" and is_open and not _throttle_ok(request, peek=True):
+        form.add_error(None, _("提交过于频繁，请稍后再试。"))
+    rows = [(s, [names.get(c, c) for c in s.proposed_star_codes]) for s in subs]
+    return render(request, "evaluation/public_notice.html", {"notice": notice, "rows": rows, "form": form,
+                                                            "is_open": is_open})
+
+
+def _throttle_ok(request, peek: bool = False, limit: int = 10) -> bool:
+    """At most `limit` objections per address per hour (cache-backed; Redis when configured)."""
+    from django.core.cache import cache
+
+    key = f"objection:{request.META.get('REMOTE_ADDR', '')}"
+    count = cache.get(key, 0)
+    if peek:
+        return count < limit
+    if count >= limit:
+        return False
+    cache.set(key, count + 1, 3600)
+    return True
+
+
+@login_required
+def awards(request, pk):
+    campaign = _campaign(request, pk)
+    items = selectors.awards_in_scope(request.user, campaign)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        rows = [[a.branch.parent.name if a.branch.parent else "", a.branch.name, a.level, a.effective_level,
+                 "、".join(a.effective_star_codes), a.awarded_at.date()] for a in items]
+        return export_response(request.GET["format"], f"命名名单_{campaign.year}",
+                               ["办事处", "支部", "命名星级", "现有星级", "现有的星", "命名日期"], rows)
+    return render(request, "evaluation/awards.html", {"campaign": campaign, "page": Paginator(items, 100).get_page(
+        request.GET.get("page"))})
+
+
+def _star_names(campaign, branch):
+    return {s.code: s.name for s in campaign.standard_for(branch).stars.all()}
+
+
+@login_required
+def award_page(request, pk):
+    award = get_object_or_404(Award.objects.for_user(request.user).select_related("campaign", "branch__parent"), pk=pk)
+    names = _star_names(award.campaign, award.branch)
+    may_remove = reaches(request.user, award.branch, DISTRICT)
+    form = RemovalForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    form.fields["star_code"].choices = [(c, names.get(c, c)) for c in award.effective_star_codes]
+    if request.method == "POST":
+        if not may_remove:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.remove_star(request.user, award, **form.cleaned_data)
+                messages.success(request, _("已撤销该星。"))
+                return redirect("evaluation:award", pk=award.pk)
+            except ValidationError as exc:
+                from wuxing.core.forms import apply_errors
+
+                apply_errors(form, exc)
+    return render(request, "evaluation/award.html", {
+        "award": award, "names": names, "form": form, "may_remove": may_remove, "reinstate_form": ReinstateForm(),
+        "removals": [(r, names.get(r.star_code, r.star_code))
+                     for r in award.removals.select_related("approved_by", "reinstated_by")],
+        "stars": [names.get(c, c) for c in award.star_codes], "effective": [names.get(c, c) for c in award.effective_star_codes]})
+
+
+@login_required
+@require_POST
+def reinstate(request, pk):
+    removal = get_object_or_404(StarRemoval.objects.select_related("award__branch"), pk=pk)
+    if not (Award.objects.for_user(request.user).filter(pk=removal.award_id).exists()
+            and reaches(request.user, removal.award.branch, DISTRICT)):
+        raise Http404
+    form = ReinstateForm(request.POST)
+    try:
+        services.reinstate_star(request.user, removal, form.data.get("reason", ""))
+        messages.success(request, _("已恢复该星。"))
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("evaluation:award", pk=removal.award_id)
+
+
+@login_required
+def certificate(request, pk):
+    award = get_object_or_404(Award.objects.for_user(request.user).select_related("campaign__unit", "branch"), pk=pk)
+    names = _star_names(award.campaign, award.branch)
+    return render(request, "evaluation/certificate.html", {"award": award,
+                                                           "stars": [names.get(c, c) for c in award.star_codes]})
+
+
+@login_required
+def history(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    events = Paginator(selectors.branch_history(request.user, branch), 100).get_page(request.GET.get("page"))
+    return render(request, "evaluation/history.html", {"campaign": campaign, "branch": branch, "page": events})
