@@ -60,7 +60,8 @@ def make_world() -> World:
 
     def person(username, role, where, real_name):
         return services.create_user(SYSTEM, username=username, real_name=real_name, mobile="13912345678",
-                                    password=PASSWORD, role=role, unit=where)
+                                    password=PASSWORD, role=role, unit=where,
+                                    star_codes=["pafz"] if role == Role.STAR_REVIEWER else None)
 
     leader = person("leader", Role.LEADER, east, "包联领导甲")
     services.assign_leader(SYSTEM, leader, community)

@@ -204,3 +204,18 @@ def test_api_unit_list_query_count_is_bounded(world, login):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("api:unit-list"))
     assert len(ctx) <= 8
+
+
+def test_a_star_reviewer_is_granted_with_the_stars_they_decide(world, campaign, login):
+    from wuxing.orgs.models import RoleAssignment
+
+    client = login(world.district_admin)
+    url = reverse("orgs:role_grant", args=[world.village_user.pk])
+    client.post(url, {"role": "star_reviewer", "unit": world.district.pk})
+    assert not RoleAssignment.objects.filter(user=world.village_user, role="star_reviewer").exists()
+    client.post(url, {"role": "star_reviewer", "unit": world.district.pk, "star_codes": ["pafz", "wmxf"]})
+    grant = RoleAssignment.objects.get(user=world.village_user, role="star_reviewer")
+    assert grant.star_codes == ["pafz", "wmxf"]
+    client.post(url, {"role": "star_reviewer", "unit": world.district.pk, "star_codes": ["zbgy"]})
+    grant.refresh_from_db()
+    assert grant.star_codes == ["zbgy"]

@@ -46,7 +46,7 @@ USERS = [
     ("demo_office", "王秀英", "13700000002", Role.OFFICE_ADMIN, "JK01", "办事处管理员（明湖办事处）"),
     ("demo_branch", "张丽华", "13700000003", Role.SECRETARY, "JK0101", "支部书记（明湖办事处 明湖社区）"),
     ("demo_branch2", "刘德胜", "13700000004", Role.SECRETARY, "JK0403", "支部书记（九龙办事处 郭店村）"),
-    ("demo_reviewer", "陈志强", "13700000005", Role.STAR_REVIEWER, "JK", "星级审核员（区委政法委）"),
+    ("demo_reviewer", "陈志强", "13700000005", Role.STAR_REVIEWER, "JK", "星级审核员（区委政法委，负责平安法治星）"),
     ("demo_casefile", "赵敏", "13700000006", Role.CASEFILE_ORGANISER, "JK", "评查组织者（区司法局）"),
     ("demo_leader", "孙卫东", "13700000007", Role.LEADER, "JK01", "包联领导（明湖办事处，分包明湖社区、锦荣社区）"),
 ]
@@ -68,23 +68,23 @@ def load_demo() -> bool:
         for number, (name, level) in enumerate(branches, start=1):
             services.create_unit(system, parent=office, code=f"{office_code}{number:02d}", name=name, level=level)
     units = {u.code: u for u in OrgUnit.objects.all()}
+    _load_shipped_standards(system)  # reviewers name the stars they own
     for username, real_name, mobile, role, unit_code, _description in USERS:
         services.create_user(system, username=username, real_name=real_name, mobile=mobile,
-                             password=DEMO_PASSWORD, role=role, unit=units[unit_code])
+                             password=DEMO_PASSWORD, role=role, unit=units[unit_code],
+                             star_codes=["pafz"] if role == Role.STAR_REVIEWER else None)
     leader = User.objects.get(username="demo_leader")
     for code in LEADER_BRANCHES:
         services.assign_leader(system, leader, units[code])
-    _load_shipped_standards(system)
+    # Each app seeds its own part of the demo year, in the order the year runs.
     from wuxing.creation.demo import load as load_creation
+    from wuxing.evaluation.demo import load as load_evaluation
     from wuxing.standards.models import Standard
-
     from wuxing.weekly.demo import load as load_weekly
 
     campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
                              Standard.objects.get(code="henan-rural-sample", version=1))
     load_weekly(campaign)
-    from wuxing.evaluation.demo import load as load_evaluation
-
     load_evaluation(system, campaign)
     return True
 

@@ -10,6 +10,16 @@ from wuxing.orgs.roles import Kind, Level, Role
 from wuxing.orgs.validators import area_code_validator, code_validator, mobile_validator, no_nul
 
 
+def star_choices():
+    """Every star code of the loaded standards, named (urban and rural share codes such as pafz)."""
+    from wuxing.standards.models import Star
+
+    seen = {}
+    for code, name in Star.objects.order_by("order").values_list("code", "name"):
+        seen.setdefault(code, set()).add(name)
+    return [(code, " / ".join(sorted(names))) for code, names in seen.items()]
+
+
 class UnitForm(forms.Form):
     code = forms.CharField(label=_("单位编码"), max_length=32, validators=[code_validator, no_nul])
     name = forms.CharField(label=_("单位名称"), max_length=100, validators=[no_nul])
@@ -41,10 +51,13 @@ class UserCreateForm(forms.Form):
     unit = ScopedUnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none())
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput(render_value=False),
                                help_text=_("至少 8 位，同时包含字母和数字。"))
+    star_codes = forms.MultipleChoiceField(label=_("负责审核的星（仅星级审核员）"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else OrgUnit.objects.none()
+        self.fields["star_codes"].choices = star_choices()
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -62,10 +75,13 @@ class UserEditForm(forms.Form):
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     unit = ScopedUnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none())
+    star_codes = forms.MultipleChoiceField(label=_("负责审核的星（星级审核员）"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else OrgUnit.objects.none()
+        self.fields["star_codes"].choices = star_choices()
 
 
 class PasswordResetForm(forms.Form):

@@ -116,16 +116,19 @@ def check_role_unit(role: str, unit: OrgUnit) -> None:
 
 @transaction.atomic
 def create_user(actor, *, username: str, real_name: str, mobile: str, password: str, role: str,
-                unit: OrgUnit) -> User:
+                unit: OrgUnit, star_codes: list[str] | None = None) -> User:
     """Create a person together with their first role, inside the actor's subtree."""
     _require(may_manage_unit(actor, unit))
     check_role_unit(role, unit)
+    if role == Role.STAR_REVIEWER and not star_codes:
+        raise ValidationError({"star_codes": _("星级审核员须指定负责审核的星。")})
     user = User(username=username.strip(), real_name=real_name.strip(), mobile=mobile.strip())
     user.full_clean(exclude=["password"])
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    RoleAssignment.objects.create(user=user, role=role, unit=unit,
+                                  star_codes=list(star_codes or []) if role == Role.STAR_REVIEWER else [])
     record(actor, "orgs.user.create", user, {"username": user.username, "role": role, "unit": unit.code},
            unit_path=unit.path)
     return user
@@ -157,14 +160,29 @@ def reset_password(actor, user: User, password: str) -> None:
 
 
 @transaction.atomic
-def grant_role(actor, user: User, role: str, unit: OrgUnit) -> RoleAssignment:
+def grant_role(actor, user: User, role: str, unit: OrgUnit, star_codes: list[str] | None = None) -> RoleAssignment:
+    """Grant a role over a subtree; a 星级审核员 also names the stars they decide."""
     _require(may_manage_unit(actor, unit))
     check_role_unit(role, unit)
-    grant, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
+    star_codes = list(star_codes or [])
+    if role == Role.STAR_REVIEWER and not star_codes:
+        raise ValidationError({"star_codes": _("星级审核员须指定负责审核的星。")})
+    if role != Role.STAR_REVIEWER and star_codes:
+        raise ValidationError({"star_codes": _("只有星级审核员需要指定负责的星。")})
+    grant, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit,
+                                                          defaults={"star_codes": star_codes})
     if not created:
+        if role == Role.STAR_REVIEWER and grant.star_codes != star_codes:
+            before = grant.star_codes
+            grant.star_codes = star_codes
+            grant.save(update_fields=["star_codes"])
+            forget_scope(user)
+            record(actor, "orgs.role.stars", user, {"unit": unit.code, "before": before, "after": star_codes},
+                   unit_path=unit.path)
+            return grant
         raise ValidationError(_("该用户已在此单位拥有此角色。"))
     forget_scope(user)
-    record(actor, "orgs.role.grant", user, {"role": role, "unit": unit.code}, unit_path=unit.path)
+    record(actor, "orgs.role.grant", user, {"role": role, "unit": unit.code, "stars": star_codes}, unit_path=unit.path)
     return grant
 
 

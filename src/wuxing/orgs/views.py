@@ -241,7 +241,8 @@ def role_grant(request, pk: int):
     form = RoleGrantForm(request.POST, units=_manageable_units(request.user))
     if form.is_valid():
         try:
-            services.grant_role(request.user, target, form.cleaned_data["role"], form.cleaned_data["unit"])
+            services.grant_role(request.user, target, form.cleaned_data["role"], form.cleaned_data["unit"],
+                                form.cleaned_data["star_codes"])
             messages.success(request, _("已授予角色。"))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
