@@ -167,6 +167,34 @@ def _ch(name, key=None, *, branch=False, extra=()):
 DISTRICT_ADMINS = frozenset({"superuser", "district_admin"})
 
 
+def _contest_objs(w):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from tests.conftest import SYSTEM
+    from wuxing.contest import models as cm
+    from wuxing.contest import services as cs
+
+    c = _campaign(w)
+    if not cm.Pairing.objects.exists():
+        cs.create_pairing(SYSTEM, c, w.community, [w.village], "五星带四星")
+        h = cs.create_highlight(SYSTEM, c, w.community, title="亮点", story="事迹")
+        photo = cm.HighlightPhoto(highlight=h, original_name="a.png", content_type="image/png", size=8)
+        photo.file.save("a.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+        cs.create_contest(SYSTEM, c, w.east, kind="arena", title="擂台赛", held_on=dt.date(2026, 6, 1),
+                          drop_extremes=True, criteria=[("内容", Decimal(40))], judges=["甲"], entries=[w.community])
+        cs.record_sanction(SYSTEM, c, kind="reward", unit=w.community, reason="表彰", decided_on=dt.date(2026, 6, 1))
+    return {"pairing": cm.Pairing.objects.get(), "highlight": cm.Highlight.objects.get(),
+            "photo": cm.HighlightPhoto.objects.get(), "contest": cm.Contest.objects.get(),
+            "judge": cm.Judge.objects.get(), "sanction": cm.Sanction.objects.get()}
+
+
+def _co(name, key, *more):
+    return lambda w: reverse(name, args=[_contest_objs(w)[key].pk, *[_contest_objs(w)[m].pk for m in more]])
+
+
 def _fresh_assignment(w):
     assignment, _ = Assignment.objects.get_or_create(leader=w.leader, unit=w.community)
     return reverse("orgs:assignment_delete", args=[assignment.pk])
@@ -327,6 +355,38 @@ CASES = [
     Case("api:award-detail", _ch("api:award-detail", "award"), EAST_COMMUNITY, api=True),
     Case("api:award-remove-star", _ch("api:award-remove-star", "award"), DISTRICT_ADMINS, method="post", api=True,
          reach_only=True),
+    Case("contest:home", _c("contest:home"), SIGNED_IN, reach_only=True),
+    Case("contest:district", _c("contest:district", _cid), IN_DISTRICT),
+    Case("contest:office", _c("contest:office", _cid, lambda w: w.east.pk), EAST_OFFICE),
+    Case("contest:branch", _c("contest:branch", _cid, lambda w: w.community.pk), EAST_COMMUNITY),
+    Case("contest:rankings", _c("contest:rankings", _cid), IN_DISTRICT),
+    Case("contest:flags", _c("contest:flags", _cid), IN_DISTRICT),
+    Case("contest:pairings", _c("contest:pairings", _cid), IN_DISTRICT),
+    Case("contest:pairing_create", _c("contest:pairing_create", _cid), ADMINS),
+    # A pairing is seen by its mentor's and its mentees' people (the east community and village).
+    Case("contest:pairing", _co("contest:pairing", "pairing"), EAST_COMMUNITY | {"village_user"}),
+    Case("contest:highlights", _c("contest:highlights", _cid), IN_DISTRICT),
+    Case("contest:highlight_create", _c("contest:highlight_create", _cid),
+         ADMINS | {"branch_user", "village_user", "other_branch_user"}),
+    Case("contest:highlight", _co("contest:highlight", "highlight"), EAST_COMMUNITY),
+    Case("contest:photo", _co("contest:photo", "photo"), EAST_COMMUNITY),
+    Case("contest:sanctions", _c("contest:sanctions", _cid), IN_DISTRICT),
+    Case("contest:contests", _c("contest:contests", _cid), IN_DISTRICT),
+    Case("contest:contest_create", _c("contest:contest_create", _cid), ADMINS),
+    Case("contest:contest", _co("contest:contest", "contest"), EAST_OFFICE),
+    Case("contest:contest_score", _co("contest:contest_score", "contest", "judge"), ADMINS),
+    Case("api:dashboard", lambda w: reverse("api:dashboard") + f"?campaign={_cid(w)}", IN_DISTRICT, api=True),
+    Case("api:dashboard#office", lambda w: reverse("api:dashboard") + f"?campaign={_cid(w)}&office={w.east.pk}",
+         EAST_OFFICE, api=True),
+    Case("api:rankings", lambda w: reverse("api:rankings") + f"?campaign={_cid(w)}", IN_DISTRICT, api=True),
+    Case("api:pairing-list", _c("api:pairing-list"), SIGNED_IN, api=True),
+    Case("api:pairing-detail", _co("api:pairing-detail", "pairing"), EAST_COMMUNITY | {"village_user"}, api=True),
+    Case("api:highlight-list", _c("api:highlight-list"), SIGNED_IN, api=True),
+    Case("api:highlight-detail", _co("api:highlight-detail", "highlight"), EAST_COMMUNITY, api=True),
+    Case("api:sanction-list", _c("api:sanction-list"), SIGNED_IN, api=True),
+    Case("api:sanction-detail", _co("api:sanction-detail", "sanction"), EAST_COMMUNITY, api=True),
+    Case("api:contest-list", _c("api:contest-list"), SIGNED_IN, api=True),
+    Case("api:contest-detail", _co("api:contest-detail", "contest"), EAST_OFFICE, api=True),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
     Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,

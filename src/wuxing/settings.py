@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wuxing.creation",
     "wuxing.evaluation",
     "wuxing.weekly",
+    "wuxing.contest",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("creation/", include("wuxing.creation.urls")),
     path("weekly/", include("wuxing.weekly.urls")),
     path("evaluation/", include("wuxing.evaluation.urls")),
+    path("contest/", include("wuxing.contest.urls")),
     path("public/notices/", include((evaluation_urls.public_urlpatterns, "public"))),
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),

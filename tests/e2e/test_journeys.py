@@ -154,3 +154,29 @@ def test_self_assessment_shows_the_level_live_and_the_public_can_object(page, br
     public.click("#objection button.primary")
     expect(public.locator("h1")).to_contain_text("异议已收到")
     public.context.close()
+
+
+def test_district_dashboard_draws_every_chart_from_local_assets(browser, live_server, demo):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    sign_in(page, "demo_district")
+    page.click("nav >> text=看板")
+    charts = page.locator("[data-chart=generic]")
+    expect(charts).to_have_count(6)
+    for i in range(6):
+        expect(charts.nth(i)).to_have_attribute("data-drawn", "true")
+        expect(charts.nth(i).locator("canvas")).to_have_count(1)
+    # The charts hold data: ECharts reports series with values for the level chart.
+    total = page.evaluate("""() => {
+        const el = document.querySelector('[data-key=levels]');
+        const opt = echarts.getInstanceByDom(el).getOption();
+        return opt.series.reduce((sum, s) => sum + s.data.reduce((a, b) => a + (b || 0), 0), 0);
+    }""")
+    assert total == 40
+    page.locator("#ds-levels summary").click()
+    expect(page.locator("table[data-key=levels]")).to_contain_text("明湖办事处")
+    assert requests and all(url.startswith(live_server.url) for url in requests), [
+        u for u in requests if not u.startswith(live_server.url)]
+    context.close()

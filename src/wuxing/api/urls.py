@@ -5,6 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from wuxing.evaluation.api import AwardViewSet, EvidenceViewSet, SubmissionViewSet
+from wuxing.contest.api import (
+    ContestViewSet,
+    DashboardView,
+    HighlightViewSet,
+    PairingViewSet,
+    RankingView,
+    SanctionViewSet,
+)
 from wuxing.creation.api import CampaignViewSet, GapView, TargetViewSet, TaskViewSet
 from wuxing.orgs.api import MeView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
@@ -20,12 +28,18 @@ router.register("weekly-reports", ReportViewSet, basename="weekly-report")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("awards", AwardViewSet, basename="award")
+router.register("pairings", PairingViewSet, basename="pairing")
+router.register("highlights", HighlightViewSet, basename="highlight")
+router.register("sanctions", SanctionViewSet, basename="sanction")
+router.register("contests", ContestViewSet, basename="contest")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("gaps/", GapView.as_view(), name="gaps"),
     path("weekly-compliance/", ComplianceView.as_view(), name="weekly-compliance"),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("rankings/", RankingView.as_view(), name="rankings"),
     path("", include(router.urls)),
 ]
 

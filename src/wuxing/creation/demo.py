@@ -103,7 +103,7 @@ def load(actor, district: OrgUnit, urban_standard, rural_standard) -> None:
         results = {}
         for star in stars:
             for ind in star.indicators.all():
-                good = rng.random() < (0.85 if star.code in target_codes else 0.35)
+                good = rng.random() < (0.95 if star.code in target_codes else 0.3)
                 results[ind.code] = (ind.max_points if good else (ind.pass_mark or 0) - 5) if ind.kind == "points" else good
         save_self_results(actor, campaign, branch, results)
     return campaign

@@ -1,0 +1,104 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.contest.models import ContestKind, SanctionKind
+from wuxing.orgs.validators import no_nul
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name if obj.parent_id and obj.parent else ''} {obj.name}".strip()
+
+
+class UnitMultiChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name if obj.parent_id and obj.parent else ''} {obj.name}".strip()
+
+
+class PairingForm(forms.Form):
+    mentor = UnitChoice(label=_("帮带支部（如五星支部）"), queryset=None)
+    mentees = UnitMultiChoice(label=_("结对支部"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 8}))
+    goals = forms.CharField(label=_("结对目标"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                            validators=[no_nul])
+
+    def __init__(self, *args, branches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = branches
+        self.fields["mentees"].queryset = branches
+
+
+class ActivityForm(forms.Form):
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    content = forms.CharField(label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                              validators=[no_nul])
+
+
+class HighlightForm(forms.Form):
+    branch = UnitChoice(label=_("支部"), queryset=None)
+    title = forms.CharField(label=_("标题"), max_length=120, validators=[no_nul])
+    story = forms.CharField(label=_("事迹"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000,
+                            validators=[no_nul])
+    star_codes = forms.MultipleChoiceField(label=_("相关的星"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, branches=None, stars=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+        self.fields["star_codes"].choices = stars
+
+
+class PhotoForm(forms.Form):
+    file = forms.FileField(label=_("照片"))
+
+
+class SanctionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=SanctionKind.choices)
+    unit = UnitChoice(label=_("单位"), queryset=None)
+    person = forms.CharField(label=_("个人（可空）"), max_length=50, required=False, validators=[no_nul])
+    reason = forms.CharField(label=_("事由"), max_length=300, validators=[no_nul])
+    decided_on = forms.DateField(label=_("日期"), widget=DATE)
+    amount = forms.DecimalField(label=_("金额（元，可空）"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    note = forms.CharField(label=_("备注"), max_length=300, required=False, validators=[no_nul])
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ContestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=ContestKind.choices)
+    title = forms.CharField(label=_("名称"), max_length=120, validators=[no_nul])
+    held_on = forms.DateField(label=_("日期"), widget=DATE)
+    drop_extremes = forms.BooleanField(label=_("去掉一个最高分和一个最低分"), required=False, initial=True)
+    criteria = forms.CharField(label=_("评分项（每行：名称 分值）"), widget=forms.Textarea(attrs={"rows": 4}),
+                               initial="内容 40\n语言表达 30\n整体印象 20\n时间控制 10", validators=[no_nul])
+    judges = forms.CharField(label=_("评委（每行一位）"), widget=forms.Textarea(attrs={"rows": 4}), validators=[no_nul])
+    entries = UnitMultiChoice(label=_("参赛支部"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 10}))
+
+    def __init__(self, *args, branches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = branches
+
+    def clean_criteria(self):
+        from decimal import Decimal, InvalidOperation
+
+        out = []
+        for n, line in enumerate(self.cleaned_data["criteria"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            name, _sep, points = line.rpartition(" ")
+            try:
+                out.append((name.strip() or line, Decimal(points)))
+            except InvalidOperation:
+                raise forms.ValidationError(_("第 {n} 行应为“名称 分值”，例如“内容 40”。").format(n=n)) from None
+        if not out:
+            raise forms.ValidationError(_("请至少填写一个评分项。"))
+        return out
+
+    def clean_judges(self):
+        judges = [line.strip() for line in self.cleaned_data["judges"].splitlines() if line.strip()]
+        if not judges:
+            raise forms.ValidationError(_("请至少填写一位评委。"))
+        return judges

@@ -1,0 +1,93 @@
+"""Per-branch metrics of a campaign, in a fixed handful of queries: what rankings, flags and the
+dashboards are computed from.
+
+A branch's current level is its named (命名) level after any removals once it has an award, and
+otherwise the star engine's level over its most advanced assessment (自评/初审/审核) — marked so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from wuxing.creation.models import PlanTask, Target, TaskStatus
+from wuxing.creation.selectors import evaluations
+from wuxing.evaluation.models import Award
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import BRANCH_LEVELS, Kind
+
+
+@dataclass
+class BranchMetric:
+    branch: OrgUnit
+    office: OrgUnit | None
+    level: int
+    stars: tuple[str, ...]
+    named: bool  # the level comes from an award (命名) rather than an assessment
+    target_level: int
+    tasks: int
+    done: int
+    overdue: int
+    positions: tuple[int, ...] = field(default=())  # star positions (0–4) held, for urban/rural columns
+
+    @property
+    def progress(self) -> float:
+        return round(100 * self.done / self.tasks, 1) if self.tasks else 0.0
+
+    @property
+    def met_target(self) -> bool:
+        return self.target_level > 0 and self.level >= self.target_level
+
+
+def branch_metrics(user, campaign, within: OrgUnit | None = None) -> list[BranchMetric]:
+    """Metrics of the branches `user` may see (under `within`, default the whole campaign district)."""
+    branches = list(OrgUnit.objects.for_user(user).filter(
+        level__in=BRANCH_LEVELS, is_active=True, path__startswith=(within or campaign.unit).path,
+    ).select_related("parent").order_by("path"))
+    return metrics_for(campaign, branches)
+
+
+def metrics_for(campaign, branches: list[OrgUnit]) -> list[BranchMetric]:
+    """Metrics of branches the caller has already authorised (e.g. through a pairing it may view)."""
+    ids = [b.pk for b in branches]
+    awards = {a.branch_id: a for a in Award.objects.filter(campaign=campaign, branch_id__in=ids)}
+    evals = evaluations(campaign, [b for b in branches if b.pk not in awards])
+    targets = dict(Target.objects.filter(campaign=campaign, branch_id__in=ids).values_list("branch_id", "level"))
+    tasks = {row["branch_id"]: row for row in PlanTask.objects.filter(campaign=campaign, branch_id__in=ids).values(
+        "branch_id").annotate(n=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
+                              overdue=Count("id", filter=Q(status=TaskStatus.OVERDUE)))}
+    orders = {kind: [s.code for s in campaign.standard_for_kind(kind).stars.all()] for kind in (Kind.URBAN, Kind.RURAL)}
+    out = []
+    for b in branches:
+        order = orders[Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL]
+        if b.pk in awards:
+            a = awards[b.pk]
+            level, stars, named = a.effective_level, tuple(a.effective_star_codes), True
+        else:
+            ev = evals[b.pk]
+            level, stars, named = ev.level, ev.held, False
+        t = tasks.get(b.pk, {})
+        out.append(BranchMetric(b, b.parent, level, stars, named, targets.get(b.pk, 0), t.get("n", 0), t.get("done", 0),
+                                t.get("overdue", 0), tuple(order.index(c) for c in stars if c in order)))
+    return out
+
+
+def by_office(metrics: list[BranchMetric]) -> dict[int, list[BranchMetric]]:
+    groups: dict[int, list[BranchMetric]] = defaultdict(list)
+    for m in metrics:
+        groups[m.office.pk if m.office else 0].append(m)
+    return groups
+
+
+def rank_branches(metrics: list[BranchMetric]) -> list[tuple[int, BranchMetric]]:
+    """By level, then stars held, then plan progress (all descending); equal keys share a rank."""
+    ordered = sorted(metrics, key=lambda m: (-m.level, -len(m.stars), -m.progress, m.branch.path))
+    ranked, previous, rank = [], None, 0
+    for i, m in enumerate(ordered, start=1):
+        key = (m.level, len(m.stars), m.progress)
+        if key != previous:
+            rank, previous = i, key
+        ranked.append((rank, m))
+    return ranked

@@ -1,0 +1,212 @@
+"""State changes of the competition: pairings, highlights, rewards/penalties, judged contests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wuxing.contest.models import (
+    Contest,
+    Criterion,
+    Entry,
+    Highlight,
+    HighlightPhoto,
+    Judge,
+    Pairing,
+    PairingActivity,
+    Sanction,
+    SanctionKind,
+    Score,
+)
+from wuxing.core.audit import record
+from wuxing.core.scoping import reaches
+from wuxing.evaluation import filecheck
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
+
+DISTRICT = frozenset({Role.DISTRICT_ADMIN})
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _need(ok: bool) -> None:
+    if not ok:
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+
+
+def _branches(units) -> None:
+    if any(u.level not in BRANCH_LEVELS for u in units):
+        raise ValidationError(_("只能选择社区或村。"))
+
+
+@transaction.atomic
+def create_pairing(actor, campaign, mentor: OrgUnit, mentees: list[OrgUnit], goals: str) -> Pairing:
+    """五星带四星: an admin over all the branches pairs a mentor with its mentees."""
+    _branches([mentor, *mentees])
+    _need(all(reaches(actor, u, ADMIN_ROLES) for u in [mentor, *mentees]))
+    if not mentees or mentor in mentees:
+        raise ValidationError({"mentees": _("请选择帮带支部以外的结对支部。")})
+    if not goals.strip():
+        raise ValidationError({"goals": _("请填写结对目标。")})
+    pairing = Pairing.objects.create(campaign=campaign, mentor=mentor, goals=goals.strip(), created_by=_user(actor))
+    pairing.mentees.set(mentees)
+    record(actor, "contest.pairing.create", pairing, {"mentor": mentor.code, "mentees": [m.code for m in mentees]},
+           unit_path=mentor.path)
+    return pairing
+
+
+@transaction.atomic
+def add_pairing_activity(actor, pairing: Pairing, on: dt.date, content: str) -> PairingActivity:
+    units = [pairing.mentor, *pairing.mentees.all()]
+    _need(any(reaches(actor, u, BRANCH_ROLES | ADMIN_ROLES) for u in units))
+    if not content.strip():
+        raise ValidationError({"content": _("请填写活动内容。")})
+    activity = PairingActivity.objects.create(pairing=pairing, on=on, content=content.strip(), created_by=_user(actor))
+    record(actor, "contest.pairing.activity", pairing, {"on": str(on)}, unit_path=pairing.mentor.path)
+    return activity
+
+
+@transaction.atomic
+def create_highlight(actor, campaign, branch: OrgUnit, *, title: str, story: str, star_codes: list[str] | None = None,
+                     indicator_codes: list[str] | None = None) -> Highlight:
+    _branches([branch])
+    _need(reaches(actor, branch, BRANCH_ROLES | ADMIN_ROLES))
+    standard = campaign.standard_for(branch)
+    valid_stars = {s.code for s in standard.stars.all()}
+    valid_inds = {i.code for s in standard.stars.all() for i in s.indicators.all()}
+    if set(star_codes or []) - valid_stars or set(indicator_codes or []) - valid_inds:
+        raise ValidationError(_("所选的星或指标不属于本支部适用的标准。"))
+    if not title.strip() or not story.strip():
+        raise ValidationError(_("请填写标题和事迹。"))
+    h = Highlight.objects.create(campaign=campaign, branch=branch, title=title.strip(), story=story.strip(),
+                                 star_codes=list(star_codes or []), indicator_codes=list(indicator_codes or []),
+                                 created_by=_user(actor))
+    record(actor, "contest.highlight.create", h, {"title": h.title}, unit_path=branch.path)
+    return h
+
+
+@transaction.atomic
+def feature_highlight(actor, highlight: Highlight, featured: bool) -> Highlight:
+    """The district picks which highlights it showcases."""
+    _need(reaches(actor, highlight.campaign.unit, DISTRICT))
+    highlight.featured = featured
+    highlight.save(update_fields=["featured"])
+    record(actor, "contest.highlight.feature", highlight, {"featured": featured}, unit_path=highlight.branch.path)
+    return highlight
+
+
+@transaction.atomic
+def add_highlight_photo(actor, highlight: Highlight, name: str, data: bytes) -> HighlightPhoto:
+    _need(reaches(actor, highlight.branch, BRANCH_ROLES | ADMIN_ROLES))
+    try:
+        clean, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
+    except filecheck.FileRejected as exc:
+        raise ValidationError(str(exc)) from None
+    if not kind.content_type.startswith("image/"):
+        raise ValidationError(_("亮点只能上传照片（jpg、png、gif、webp）。"))
+    photo = HighlightPhoto(highlight=highlight, original_name=clean, content_type=kind.content_type, size=len(data))
+    photo.file.save(clean, ContentFile(data), save=False)
+    try:
+        photo.save()
+    except Exception:
+        photo.file.delete(save=False)
+        raise
+    return photo
+
+
+@transaction.atomic
+def record_sanction(actor, campaign, *, kind: str, unit: OrgUnit, reason: str, decided_on: dt.date, person: str = "",
+                    amount: Decimal | None = None, note: str = "") -> Sanction:
+    """奖惩: recorded by an administrator over the unit."""
+    _need(reaches(actor, unit, ADMIN_ROLES))
+    if kind not in SanctionKind.values:
+        raise ValidationError({"kind": _("请选择奖励或惩戒。")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写事由。")})
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("金额不能为负数。")})
+    s = Sanction.objects.create(campaign=campaign, kind=kind, unit=unit, person=person.strip(), reason=reason.strip(),
+                                decided_on=decided_on, amount=amount, note=note.strip(), decided_by=_user(actor))
+    record(actor, "contest.sanction.create", s, {"kind": kind, "unit": unit.code, "reason": s.reason,
+                                                 "amount": str(amount) if amount is not None else None},
+           unit_path=unit.path)
+    return s
+
+
+@transaction.atomic
+def create_contest(actor, campaign, unit: OrgUnit, *, kind: str, title: str, held_on: dt.date, drop_extremes: bool,
+                   criteria: list[tuple[str, Decimal]], judges: list[str], entries: list[OrgUnit]) -> Contest:
+    """An event with its criteria (e.g. 内容 40, 语言 30, 整体印象 20, 时间 10), judges and entrant branches."""
+    _need(reaches(actor, unit, ADMIN_ROLES))
+    _branches(entries)
+    if not all(e.path.startswith(unit.path) for e in entries):
+        raise ValidationError({"entries": _("参赛支部须在组织单位范围内。")})
+    if not criteria or not judges or not entries:
+        raise ValidationError(_("请至少填写一个评分项、一位评委和一个参赛支部。"))
+    if any(points <= 0 for _n, points in criteria):
+        raise ValidationError({"criteria": _("评分项的分值必须大于 0。")})
+    contest = Contest.objects.create(campaign=campaign, unit=unit, kind=kind, title=title.strip(), held_on=held_on,
+                                     drop_extremes=drop_extremes)
+    Criterion.objects.bulk_create([Criterion(contest=contest, name=n.strip(), max_points=p, order=i)
+                                   for i, (n, p) in enumerate(criteria)])
+    Judge.objects.bulk_create([Judge(contest=contest, name=n.strip()) for n in judges])
+    Entry.objects.bulk_create([Entry(contest=contest, branch=b) for b in entries])
+    record(actor, "contest.contest.create", contest, {"title": contest.title, "entries": len(entries)},
+           unit_path=unit.path)
+    return contest
+
+
+@transaction.atomic
+def record_scores(actor, contest: Contest, judge: Judge, scores: dict[tuple[int, int], str]) -> int:
+    """One judge's scores: (entry id, criterion id) → points, each within 0..the criterion's maximum."""
+    _need(reaches(actor, contest.unit, ADMIN_ROLES))
+    entries = {e.pk: e for e in contest.entries.all()}
+    criteria = {c.pk: c for c in contest.criteria.all()}
+    errors = []
+    clean = {}
+    for (entry_id, criterion_id), raw in scores.items():
+        if entry_id not in entries or criterion_id not in criteria:
+            raise ValidationError(_("评分项或参赛支部不属于本赛事。"))
+        if raw in (None, ""):
+            continue
+        try:
+            points = Decimal(str(raw))
+        except InvalidOperation:
+            errors.append(_("“{v}”不是有效分数。").format(v=raw))
+            continue
+        criterion = criteria[criterion_id]
+        if not 0 <= points <= criterion.max_points:
+            errors.append(_("{branch}“{name}”得分应在 0 到 {max} 之间。").format(
+                branch=entries[entry_id].branch.name, name=criterion.name, max=criterion.max_points))
+            continue
+        clean[(entry_id, criterion_id)] = points
+    if errors:
+        raise ValidationError(errors)
+    for (entry_id, criterion_id), points in clean.items():
+        Score.objects.update_or_create(entry_id=entry_id, judge=judge, criterion_id=criterion_id,
+                                       defaults={"points": points})
+    record(actor, "contest.scores", contest, {"judge": judge.name, "scores": len(clean)}, unit_path=contest.unit.path)
+    return len(clean)
+
+
+def contest_results(contest: Contest):
+    """Entries ranked by the contest rule, from one query of scores."""
+    from collections import defaultdict
+
+    from wuxing.contest.rules import contest_results as rank
+
+    totals = defaultdict(lambda: defaultdict(Decimal))
+    for entry_id, judge_id, points in Score.objects.filter(entry__contest=contest).values_list("entry_id", "judge_id",
+                                                                                              "points"):
+        totals[entry_id][judge_id] += points
+    entries = {e.pk: e for e in contest.entries.select_related("branch")}
+    results = rank({e: list(totals[e].values()) for e in entries}, contest.drop_extremes)
+    return [(r, entries[r.key]) for r in results]

@@ -1,0 +1,343 @@
+"""Dashboards, rankings, flags, pairing, highlights, rewards and penalties, contests."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuxing.contest import metrics, selectors, services
+from wuxing.contest.forms import ActivityForm, ContestForm, HighlightForm, PairingForm, PhotoForm, SanctionForm
+from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
+from wuxing.core.exports import export_response
+from wuxing.core.forms import apply_errors
+from wuxing.core.scoping import reaches, scope_paths
+from wuxing.creation.selectors import campaigns_for
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
+
+
+def _campaign(request, pk):
+    return get_object_or_404(campaigns_for(request.user), pk=pk)
+
+
+def _dashboard(request, template, datasets, context, stem):
+    key = request.GET.get("export")
+    if key:
+        ds = selectors.dataset(datasets, key)
+        if ds is None:
+            raise Http404
+        return export_response(request.GET.get("format", "xlsx"), f"{stem}_{ds.title}", ds.headers, ds.rows,
+                               title=ds.title)
+    return render(request, template, {**context, "datasets": datasets, "charts": selectors.chart_payload(datasets)})
+
+
+@login_required
+def home(request):
+    campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
+    if campaign is None:
+        return render(request, "weekly/none.html")
+    return redirect("contest:district", pk=campaign.pk)
+
+
+@login_required
+def district(request, pk):
+    campaign = _campaign(request, pk)
+    datasets, summary = selectors.district_dashboard(request.user, campaign)
+    return _dashboard(request, "contest/district.html", datasets, {"campaign": campaign, "summary": summary,
+                                                                   "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]]},
+                      f"全区看板_{campaign.year}")
+
+
+@login_required
+def office(request, pk, office):
+    campaign = _campaign(request, pk)
+    office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office)
+    datasets, summary = selectors.office_dashboard(request.user, campaign, office)
+    return _dashboard(request, "contest/office.html", datasets, {"campaign": campaign, "office": office, **summary},
+                      f"{office.name}看板_{campaign.year}")
+
+
+@login_required
+def branch(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=branch)
+    datasets, summary = selectors.branch_dashboard(request.user, campaign, branch)
+    return _dashboard(request, "contest/branch.html", datasets, {"campaign": campaign, "branch": branch, **summary},
+                      f"{branch.name}看板_{campaign.year}")
+
+
+@login_required
+def rankings(request, pk):
+    campaign = _campaign(request, pk)
+    rows = metrics.branch_metrics(request.user, campaign)
+    offices = selectors.offices_in(request.user, campaign)
+    office_id = request.GET.get("office", "")
+    kind = request.GET.get("kind", "")
+    if office_id.isdigit():
+        rows = [m for m in rows if m.office and m.office.pk == int(office_id)]
+    if kind in ("urban", "rural"):
+        rows = [m for m in rows if m.branch.kind == kind]
+    ranked = metrics.rank_branches(rows)
+    grouped = metrics.by_office(metrics.branch_metrics(request.user, campaign))
+    flags = selectors.office_flags(campaign, offices, grouped)
+    office_rows = []
+    for o in offices:
+        group = grouped.get(o.pk, [])
+        n = len(group) or 1
+        office_rows.append((o, len(group), round(100 * sum(m.level >= 3 for m in group) / n, 1),
+                            round(100 * sum(m.level >= 4 for m in group) / n, 1), flags[o.pk]))
+    office_rows.sort(key=lambda r: (not r[4].won, -r[2], -r[3], r[0].path))
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        if request.GET.get("table") == "offices":
+            return export_response(fmt, f"办事处排名_{campaign.year}", ["名次", "办事处", "支部数", "三星以上占比%",
+                                                                     "四星以上占比%", "夺旗"],
+                                   [[i, o.name, n, p3, p4, "是" if f.won else "否"]
+                                    for i, (o, n, p3, p4, f) in enumerate(office_rows, start=1)])
+        return export_response(fmt, f"支部排名_{campaign.year}", ["名次", "支部", "办事处", "星级", "星数", "任务完成率%",
+                                                                "星级来源"],
+                               [[r, m.branch.name, m.office.name if m.office else "", m.level, len(m.stars), m.progress,
+                                 "命名" if m.named else "评估"] for r, m in ranked])
+    return render(request, "contest/rankings.html", {
+        "campaign": campaign, "page": Paginator(ranked, 100).get_page(request.GET.get("page")), "offices": offices,
+        "office_id": office_id, "kind": kind, "office_rows": office_rows})
+
+
+@login_required
+def flags(request, pk):
+    campaign = _campaign(request, pk)
+    offices = selectors.offices_in(request.user, campaign)
+    grouped = metrics.by_office(metrics.branch_metrics(request.user, campaign))
+    results = selectors.office_flags(campaign, offices, grouped)
+    return render(request, "contest/flags.html", {"campaign": campaign, "rows": [
+        (o, results[o.pk], sorted(grouped.get(o.pk, []), key=lambda m: (-m.level, m.branch.path))) for o in offices]})
+
+
+# --- pairing ---------------------------------------------------------------------------------------------
+
+def _branches(request, campaign):
+    return OrgUnit.objects.for_user(request.user, "manage").filter(
+        level__in=BRANCH_LEVELS, is_active=True, path__startswith=campaign.unit.path).select_related("parent").order_by("path")
+
+
+@login_required
+def pairings(request, pk):
+    campaign = _campaign(request, pk)
+    items = Pairing.objects.for_user(request.user).filter(campaign=campaign).select_related("mentor").prefetch_related("mentees")
+    return render(request, "contest/pairings.html", {"campaign": campaign, "items": items,
+                                                     "may_create": bool(request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES))})
+
+
+@login_required
+def pairing_create(request, pk):
+    campaign = _campaign(request, pk)
+    if not (request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES)):
+        raise Http404
+    form = PairingForm(request.POST or None, branches=_branches(request, campaign))
+    if request.method == "POST" and form.is_valid():
+        try:
+            p = services.create_pairing(request.user, campaign, form.cleaned_data["mentor"],
+                                        list(form.cleaned_data["mentees"]), form.cleaned_data["goals"])
+            return redirect("contest:pairing", pk=p.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else _("您没有权限结对这些支部。"))
+    return render(request, "contest/form.html", {"form": form, "title": _("新建结对（五星带四星）"), "campaign": campaign})
+
+
+@login_required
+def pairing_detail(request, pk):
+    pairing = get_object_or_404(Pairing.objects.for_user(request.user).select_related("mentor", "campaign"), pk=pk)
+    mentees = list(pairing.mentees.all())
+    # Mentees' progress is shown to the mentor through the pairing (authorised above by for_user),
+    # not by widening the mentor's scope over those branches.
+    units = OrgUnit.objects.filter(pk__in=[pairing.mentor_id, *[u.pk for u in mentees]]).select_related("parent")
+    rows = {m.branch.pk: m for m in metrics.metrics_for(pairing.campaign, list(units))}
+    form = ActivityForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_pairing_activity(request.user, pairing, form.cleaned_data["on"], form.cleaned_data["content"])
+            return redirect("contest:pairing", pk=pairing.pk)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(request, "contest/pairing.html", {
+        "pairing": pairing, "mentor": rows.get(pairing.mentor.pk), "mentees": [rows[u.pk] for u in mentees if u.pk in rows],
+        "activities": pairing.activities.all(), "form": form})
+
+
+# --- highlights -------------------------------------------------------------------------------------------
+
+@login_required
+def highlights(request, pk):
+    campaign = _campaign(request, pk)
+    items = Highlight.objects.for_user(request.user).filter(campaign=campaign).select_related("branch__parent").prefetch_related("photos")
+    return render(request, "contest/highlights.html", {"campaign": campaign, "items": items})
+
+
+@login_required
+def highlight_create(request, pk):
+    campaign = _campaign(request, pk)
+    branches = OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path)
+    branches = [b.pk for b in branches if reaches(request.user, b, services.BRANCH_ROLES | ADMIN_ROLES)]
+    if not branches:
+        raise Http404
+    stars = {}
+    for kind in ("urban", "rural"):
+        for s in campaign.standard_for_kind(kind).stars.all():
+            stars.setdefault(s.code, s.name)
+    form = HighlightForm(request.POST or None, branches=OrgUnit.objects.filter(pk__in=branches).select_related("parent"),
+                         stars=list(stars.items()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            h = services.create_highlight(request.user, campaign, form.cleaned_data["branch"], title=form.cleaned_data["title"],
+                                          story=form.cleaned_data["story"], star_codes=form.cleaned_data["star_codes"])
+            return redirect("contest:highlight", pk=h.pk)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(request, "contest/form.html", {"form": form, "title": _("新增亮点"), "campaign": campaign})
+
+
+@login_required
+def highlight_detail(request, pk):
+    h = get_object_or_404(Highlight.objects.for_user(request.user).select_related("branch", "campaign__unit"), pk=pk)
+    may_edit = reaches(request.user, h.branch, services.BRANCH_ROLES | ADMIN_ROLES)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "feature":
+                services.feature_highlight(request.user, h, not h.featured)
+            elif action == "photo":
+                form = PhotoForm(request.POST, request.FILES)
+                if form.is_valid():
+                    upload = form.cleaned_data["file"]
+                    services.add_highlight_photo(request.user, h, upload.name, upload.read())
+            else:
+                raise Http404
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("contest:highlight", pk=h.pk)
+    return render(request, "contest/highlight.html", {"h": h, "may_edit": may_edit, "photo_form": PhotoForm(),
+                                                      "may_feature": reaches(request.user, h.campaign.unit, services.DISTRICT)})
+
+
+@login_required
+def photo(request, pk):
+    p = get_object_or_404(HighlightPhoto.objects.select_related("highlight"), pk=pk)
+    if not Highlight.objects.for_user(request.user).filter(pk=p.highlight_id).exists():
+        raise Http404
+    with p.file.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type=p.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(p.original_name)}"
+    return response
+
+
+# --- rewards and penalties -----------------------------------------------------------------------------
+
+@login_required
+def sanctions(request, pk):
+    campaign = _campaign(request, pk)
+    items = Sanction.objects.for_user(request.user).filter(campaign=campaign).select_related("unit")
+    kind = request.GET.get("kind", "")
+    if kind in SanctionKind.values:
+        items = items.filter(kind=kind)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        items = items.filter(unit__name__icontains=q) | items.filter(person__icontains=q) | items.filter(reason__icontains=q)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return export_response(request.GET["format"], f"奖惩台账_{campaign.year}",
+                               ["日期", "类别", "单位", "个人", "事由", "金额（元）", "备注"],
+                               [[s.decided_on, s.get_kind_display(), s.unit.name, s.person, s.reason,
+                                 s.amount if s.amount is not None else "", s.note] for s in items])
+    form = None
+    if request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES):
+        units = OrgUnit.objects.for_user(request.user, "manage").filter(path__startswith=campaign.unit.path).select_related("parent").order_by("path")
+        form = SanctionForm(request.POST or None, units=units, initial={"decided_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.record_sanction(request.user, campaign, **form.cleaned_data)
+                messages.success(request, _("已记录。"))
+                return redirect("contest:sanctions", pk=campaign.pk)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "contest/sanctions.html", {"campaign": campaign, "page": Paginator(items, 100).get_page(
+        request.GET.get("page")), "form": form, "kind": kind, "q": q, "kinds": SanctionKind.choices})
+
+
+# --- contests -------------------------------------------------------------------------------------------
+
+@login_required
+def contests(request, pk):
+    campaign = _campaign(request, pk)
+    items = Contest.objects.for_user(request.user).filter(campaign=campaign).select_related("unit")
+    return render(request, "contest/contests.html", {"campaign": campaign, "items": items,
+                                                     "may_create": bool(request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES))})
+
+
+@login_required
+def contest_create(request, pk):
+    campaign = _campaign(request, pk)
+    units = [u for u in OrgUnit.objects.for_user(request.user, "manage").filter(
+        level__in=[Level.DISTRICT, Level.OFFICE], path__startswith=campaign.unit.path).order_by("path")]
+    if not units:
+        raise Http404
+    unit = units[0]
+    form = ContestForm(request.POST or None, branches=_branches(request, campaign),
+                       initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            c = services.create_contest(request.user, campaign, unit, kind=d["kind"], title=d["title"], held_on=d["held_on"],
+                                        drop_extremes=d["drop_extremes"], criteria=d["criteria"], judges=d["judges"],
+                                        entries=list(d["entries"]))
+            return redirect("contest:contest", pk=c.pk)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(request, "contest/form.html", {"form": form, "title": _("新建赛事（{unit}）").format(unit=unit.name),
+                                                 "campaign": campaign})
+
+
+@login_required
+def contest_detail(request, pk):
+    contest = get_object_or_404(Contest.objects.for_user(request.user).select_related("unit"), pk=pk)
+    results = services.contest_results(contest)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return export_response(request.GET["format"], f"{contest.title}_成绩", ["名次", "支部", "最后得分", "各评委总分", "去掉的分"],
+                               [[r.rank, e.branch.name, r.final, "、".join(str(x) for x in r.judge_totals),
+                                 "、".join(str(x) for x in r.dropped)] for r, e in results])
+    return render(request, "contest/contest.html", {"contest": contest, "results": results,
+                                                    "judges": contest.judges.all(),
+                                                    "may_score": reaches(request.user, contest.unit, ADMIN_ROLES)})
+
+
+@login_required
+def contest_score(request, pk, judge):
+    contest = get_object_or_404(Contest.objects.for_user(request.user, "manage").select_related("unit"), pk=pk)
+    judge = get_object_or_404(Judge, pk=judge, contest=contest)
+    entries = list(contest.entries.select_related("branch"))
+    criteria = list(contest.criteria.all())
+    existing = {(s.entry_id, s.criterion_id): s.points for s in judge.scores.all()}
+    if request.method == "POST":
+        scores = {(e.pk, c.pk): request.POST.get(f"s_{e.pk}_{c.pk}", "").strip() for e in entries for c in criteria}
+        try:
+            n = services.record_scores(request.user, contest, judge, scores)
+            messages.success(request, _("已保存 {n} 项得分。").format(n=n))
+            return redirect("contest:contest", pk=contest.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            existing.update({k: v for k, v in scores.items() if v})
+    grid = [(e, [(c, existing.get((e.pk, c.pk), "")) for c in criteria]) for e in entries]
+    return render(request, "contest/score.html", {"contest": contest, "judge": judge, "criteria": criteria, "grid": grid})

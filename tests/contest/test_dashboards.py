@@ -1,0 +1,159 @@
+"""Every number on the district and office dashboards, recomputed independently from raw SQL."""
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from wuxing.contest import selectors
+from wuxing.creation.models import Campaign
+from wuxing.orgs.demo import load_demo
+from wuxing.orgs.models import OrgUnit, User
+from wuxing.standards.engine import evaluate
+
+pytestmark = pytest.mark.django_db
+STAGE_RANK = {"self": 0, "office": 1, "district": 2}
+
+
+def sql(query, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def independent_levels(campaign):
+    """branch id -> (level, held star codes), without the dashboard's code: awards first, else the engine
+    over the most advanced stage's results, all read with SQL."""
+    awards = {b: (lvl, json.loads(stars) if isinstance(stars, str) else stars) for b, lvl, stars in sql(
+        "SELECT branch_id, effective_level, effective_star_codes FROM evaluation_award WHERE campaign_id = %s",
+        [campaign.pk])}
+    results = defaultdict(lambda: defaultdict(dict))
+    for branch, stage, code, met, points in sql(
+            "SELECT a.branch_id, a.stage, r.indicator_code, r.met, r.points FROM evaluation_indicatorresult r "
+            "JOIN evaluation_assessment a ON a.id = r.assessment_id WHERE a.campaign_id = %s", [campaign.pk]):
+        results[branch][stage][code] = points if points is not None else (None if met is None else bool(met))
+    out = {}
+    for branch_id, kind in sql("SELECT id, kind FROM orgs_orgunit WHERE level IN ('community', 'village')"):
+        if branch_id in awards:
+            out[branch_id] = awards[branch_id]
+            continue
+        stages = results.get(branch_id, {})
+        values = stages[max(stages, key=STAGE_RANK.get)] if stages else {}
+        ev = evaluate(campaign.standard_for_kind(kind).spec(), values)
+        out[branch_id] = (ev.level, list(ev.held))
+    return out
+
+
+@pytest.fixture
+def demo():
+    load_demo()
+    return Campaign.objects.get(), User.objects.get(username="demo_district")
+
+
+def test_district_dashboard_numbers_match_an_independent_computation(demo):
+    campaign, user = demo
+    datasets, summary = selectors.district_dashboard(user, campaign)
+    d = {x.key: x for x in datasets}
+    offices = sql("SELECT id, name FROM orgs_orgunit WHERE level = 'office' ORDER BY path")
+    branches = sql("SELECT id, parent_id, kind FROM orgs_orgunit WHERE level IN ('community', 'village')")
+    levels = independent_levels(campaign)
+    by_office = defaultdict(list)
+    for b, parent, _kind in branches:
+        by_office[parent].append(b)
+
+    expected = [[name] + [sum(levels[b][0] == lv for b in by_office[o]) for lv in range(6)] + [len(by_office[o])]
+                for o, name in offices]
+    assert d["levels"].rows == expected
+    assert summary["branches"] == len(branches)
+    assert summary["named"] == sql("SELECT count(*) FROM evaluation_award")[0][0]
+
+    targets = dict(sql("SELECT branch_id, level FROM creation_target WHERE campaign_id = %s", [campaign.pk]))
+    assert d["targets"].rows == [
+        [name, sum(1 for b in by_office[o] if targets.get(b)),
+         sum(1 for b in by_office[o] if targets.get(b) and levels[b][0] >= targets[b])] for o, name in offices]
+
+    tasks = {o: [0, 0, 0] for o, _n in offices}
+    for parent, status, n in sql("SELECT u.parent_id, t.status, count(*) FROM creation_plantask t JOIN orgs_orgunit u "
+                                 "ON u.id = t.branch_id GROUP BY u.parent_id, t.status"):
+        tasks[parent][0] += n
+        tasks[parent][1] += n if status == "done" else 0
+        tasks[parent][2] += n if status == "overdue" else 0
+    assert d["progress"].rows == [[name, t, dn, ov, round(100 * dn / t, 1) if t else 0.0]
+                                  for (o, name), (t, dn, ov) in ((x, tasks[x[0]]) for x in offices)]
+
+    # Stars: position i of each branch's own standard, held (from the levels above) and targeted.
+    order = {kind: [s.code for s in campaign.standard_for_kind(kind).stars.all()] for kind in ("urban", "rural")}
+    kinds = {b: k for b, _p, k in branches}
+    held = Counter(order[kinds[b]].index(c) for b, (_l, codes) in levels.items() for c in codes)
+    targeted = Counter()
+    for b, codes in sql("SELECT branch_id, star_codes FROM creation_target WHERE campaign_id = %s", [campaign.pk]):
+        for c in (json.loads(codes) if isinstance(codes, str) else codes):
+            targeted[order[kinds[b]].index(c)] += 1
+    assert [row[1:] for row in d["stars"].rows] == [[targeted[i], held[i]] for i in range(5)]
+
+    # Weekly on-time rate: due Monday 12:00 Shanghai after the week; pending weeks excluded.
+    now = timezone.now()
+    sh = ZoneInfo("Asia/Shanghai")
+    submitted = {(b, y, w): at for b, y, w, at in sql(
+        "SELECT branch_id, iso_year, iso_week, submitted_at FROM weekly_weeklyreport WHERE submitted_at IS NOT NULL")}
+    weekly_rows = {row[0]: row[1:] for row in d["weekly"].rows}
+    labels = d["weekly"].headers[1:]
+    for o, name in offices:
+        rates = []
+        for label in labels:
+            y, w = int(label[:4]), int(label[-2:])
+            due = dt.datetime.combine(dt.date.fromisocalendar(y, w, 1) + dt.timedelta(days=7), dt.time(12), tzinfo=sh)
+            if due >= now:
+                rates.append(None)
+                continue
+            on_time = 0
+            for b in by_office[o]:
+                at = submitted.get((b, y, w))
+                if at is not None:
+                    at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+                    on_time += at <= due
+            rates.append(round(100 * on_time / len(by_office[o]), 1))
+        assert weekly_rows[name] == rates, name
+
+
+def test_office_dashboard_numbers_match_an_independent_computation(demo):
+    campaign, _user = demo
+    office = OrgUnit.objects.get(name="明湖办事处")
+    user = User.objects.get(username="demo_office")
+    datasets, summary = selectors.office_dashboard(user, campaign, office)
+    d = {x.key: x for x in datasets}
+    levels = independent_levels(campaign)
+    branches = sql("SELECT id, name FROM orgs_orgunit WHERE parent_id = %s ORDER BY path", [office.pk])
+    counts = Counter(levels[b][0] for b, _n in branches)
+    assert d["levels"].rows == [[f"{lv}星", counts.get(lv, 0)] for lv in range(6)]
+    targets = dict(sql("SELECT branch_id, level FROM creation_target WHERE campaign_id = %s", [campaign.pk]))
+    named = {b for (b,) in sql("SELECT branch_id FROM evaluation_award")}
+    assert d["targets"].rows == [[n, targets.get(b, 0), levels[b][0], "是" if b in named else "否"] for b, n in branches]
+    tasks = {b: (t, dn, ov) for b, t, dn, ov in sql(
+        "SELECT branch_id, count(*), sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN status = 'overdue' THEN 1 ELSE 0 END) FROM creation_plantask GROUP BY branch_id")}
+    assert d["progress"].rows == [[n, *(tasks.get(b, (0, 0, 0))), round(100 * tasks[b][1] / tasks[b][0], 1)
+                                   if tasks.get(b, (0,))[0] else 0.0] for b, n in branches]
+    share = sum(levels[b][0] >= 3 for b, _n in branches) / len(branches)
+    zeros = sum(levels[b][0] == 0 for b, _n in branches)
+    assert summary["flag"].won == (share >= 0.8 and zeros == 0)
+    assert summary["flag"].at_or_above == sum(levels[b][0] >= 3 for b, _n in branches)
+
+
+def test_every_dataset_exports_the_rows_it_shows(demo, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    campaign, user = demo
+    client.force_login(user)
+    datasets, _summary = selectors.district_dashboard(user, campaign)
+    for ds in datasets:
+        r = client.get(f"/contest/{campaign.pk}/", {"export": ds.key, "format": "xlsx"})
+        values = list(load_workbook(io.BytesIO(r.content)).active.values)
+        assert list(values[0]) == ds.headers
+        assert [list(v) for v in values[1:]] == [[x for x in row] for row in ds.rows], ds.key
