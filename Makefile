@@ -33,7 +33,7 @@ test: $(STAMP) $(ASSETS)
 	$(BIN)/pytest -m "not e2e" -n $(WORKERS) $(PYTEST_ARGS)
 
 test-browser: $(STAMP) $(ASSETS)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+	mkdir -p var && DJANGO_ALLOW_ASYNC_UNSAFE=true WUXING_TEST_DB_FILE=$(CURDIR)/var/test-e2e.sqlite3 $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

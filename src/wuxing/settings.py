@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Runs after the view (inside SessionMiddleware's response handling), so the touch is saved.
+    "wuxing.core.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,6 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    if env_str("WUXING_TEST_DB_FILE", ""):
+        # Browser tests: a file-backed test database waits on locks like a real deployment, where
+        # the in-memory shared-cache default answers "table is locked" to concurrent requests.
+        DATABASES["default"]["TEST"] = {"NAME": env_str("WUXING_TEST_DB_FILE")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and security ----------------------------------------------------------------------------
@@ -122,7 +128,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 3600, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
+# The age above is an idle timeout, refreshed by SessionIdleMiddleware at most once a minute.
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -22,15 +22,13 @@ class PairingQuerySet(ScopedQuerySet):
     def for_user(self, user, action: str = "view"):
         from django.db.models import Q
 
-        from wuxing.core.scoping import path_q, scope_paths
+        from wuxing.core.scoping import ALL, gate, path_q
 
         if action != "view":
             return super().for_user(user, action)
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        paths = gate(user)
+        if paths is ALL:
             return self
-        paths = scope_paths(user, None)
         if not paths:
             return self.none()
         return self.filter(path_q("mentor__path", paths) | Q(pk__in=Pairing.objects.filter(
@@ -114,7 +112,9 @@ class SanctionKind(models.TextChoices):
     PENALTY = "penalty", _("惩戒")
 
 
-class SanctionQuerySet(ScopedQuerySet):
+class UnitScopedQuerySet(ScopedQuerySet):
+    """Rows that belong to an org unit (an office or a branch): seen in its subtree, managed by admins."""
+
     scope_field = "unit__path"
     action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
 
@@ -133,7 +133,7 @@ class Sanction(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SanctionQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -151,11 +151,6 @@ class ContestKind(models.TextChoices):
     ARENA = "arena", _("擂台赛")
 
 
-class ContestQuerySet(ScopedQuerySet):
-    scope_field = "unit__path"
-    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
-
-
 class Contest(models.Model):
     """A judged event: criteria with maximum points, judges, entries (branches) and their scores."""
 
@@ -167,7 +162,7 @@ class Contest(models.Model):
     drop_extremes = models.BooleanField(_("去掉一个最高分和一个最低分"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ContestQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-pk"]

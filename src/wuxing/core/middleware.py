@@ -22,3 +22,30 @@ class SecurityHeadersMiddleware:
             # Pages with personal data must not linger in shared browser caches.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class SessionIdleMiddleware:
+    """Idle timeout without a session write on every request.
+
+    SESSION_SAVE_EVERY_REQUEST would rewrite the session row on every page and API call (three
+    statements, and concurrent writers to one row: htmx previews racing a form post). We refresh
+    the expiry only when the last refresh is older than SESSION_TOUCH_SECONDS, so the timeout is
+    exact to within that interval.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated and not session.is_empty():
+            now = int(time.time())
+            if now - session.get("_touched", 0) >= settings.SESSION_TOUCH_SECONDS:
+                session["_touched"] = now  # marks the session modified: SessionMiddleware saves it
+        return response

@@ -65,6 +65,18 @@ def path_q(field: str, paths: Iterable[str]) -> Q:
     return q
 
 
+ALL = None  # gate() result for a superuser: no filter at all
+
+
+def gate(user, roles: frozenset[str] | None = None) -> list[str] | None:
+    """The prologue of every for_user: ALL (None) for an active superuser, [] for nobody, else the paths."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return ALL
+    return scope_paths(user, roles)
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base queryset of every scoped model.
 
@@ -78,14 +90,10 @@ class ScopedQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view"):
         if action not in self.action_roles:
             raise ValueError(f"unknown action {action!r} for {self.model.__name__}")
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        paths = gate(user, self.action_roles[action])
+        if paths is ALL:
             return self
-        paths = scope_paths(user, self.action_roles[action])
-        if not paths:
-            return self.none()
-        return self.filter(path_q(self.scope_field, paths))
+        return self.filter(path_q(self.scope_field, paths)) if paths else self.none()
 
 
 def reaches(user, unit, roles: frozenset[str] | None) -> bool:

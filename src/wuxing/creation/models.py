@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet, scope_paths
+from wuxing.core.scoping import ALL, ANY_ROLE, ScopedQuerySet, gate
 from wuxing.evaluation.models import BranchScopedQuerySet
 from wuxing.orgs.roles import Kind, Role
 
@@ -30,11 +30,9 @@ class CampaignQuerySet(ScopedQuerySet):
     def for_user(self, user, action: str = "view"):
         if action != "view":
             return super().for_user(user, action)
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        paths = gate(user)
+        if paths is ALL:
             return self
-        paths = scope_paths(user, None)
         if not paths:
             return self.none()
         ancestors = {int(seg) for p in paths for seg in p.split("/") if seg}

@@ -264,19 +264,25 @@ def office_review(actor, sub: Submission, judgements: dict[str, tuple[bool, str]
     return assessment
 
 
-@transaction.atomic
-def office_return(actor, sub: Submission, note: str) -> Submission:
+def _send_back(actor, sub: Submission, flag: str, to: str, note: str, action: str) -> Submission:
+    """Sending back always needs a note, which the level below sees."""
     if not note.strip():
         raise ValidationError({"note": _("退回时必须填写意见。")})
     sub = _locked(sub)
-    _require(actor, sub, "may_office_return")
+    _require(actor, sub, flag)
     old = sub.status
-    sub.status, sub.note = S.RETURNED, note.strip()
+    sub.status, sub.note = to, note.strip()
     sub.version += 1
     sub.save()
+    _event(actor, action, sub, old, note.strip())
+    return sub
+
+
+@transaction.atomic
+def office_return(actor, sub: Submission, note: str) -> Submission:
+    sub = _send_back(actor, sub, "may_office_return", S.RETURNED, note, "evaluation.office.return")
     Assessment.objects.filter(campaign=sub.campaign, branch=sub.branch, stage=Stage.SELF).update(
         status=AssessmentStatus.RETURNED)
-    _event(actor, "evaluation.office.return", sub, old, note.strip())
     return sub
 
 
@@ -329,16 +335,7 @@ def district_decide(actor, sub: Submission, star_code: str, passed: bool, note: 
 @transaction.atomic
 def district_return(actor, sub: Submission, note: str) -> Submission:
     """Send back to the office (e.g. to check an indicator again)."""
-    if not note.strip():
-        raise ValidationError({"note": _("退回时必须填写意见。")})
-    sub = _locked(sub)
-    _require(actor, sub, "may_district_return")
-    old = sub.status
-    sub.status, sub.note = S.OFFICE, note.strip()
-    sub.version += 1
-    sub.save()
-    _event(actor, "evaluation.district.return", sub, old, note.strip())
-    return sub
+    return _send_back(actor, sub, "may_district_return", S.OFFICE, note, "evaluation.district.return")
 
 
 def _level(sub: Submission, codes: list[str]) -> tuple[list[str], int]:

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet, path_q, scope_paths
+from wuxing.core.scoping import ALL, ANY_ROLE, ScopedQuerySet, gate, path_q
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Kind, Level, Role
 from wuxing.orgs.validators import area_code_validator, code_validator, mask_mobile, mobile_validator, no_nul
 
@@ -91,11 +91,11 @@ class UserQuerySet(models.QuerySet):
         """
         if action not in ("view", "manage"):
             raise ValueError(f"unknown action {action!r} for User")
+        paths = gate(user, ADMIN_ROLES)
+        if paths is ALL:
+            return self
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if user.is_superuser:
-            return self
-        paths = scope_paths(user, ADMIN_ROLES)
         inside = Q()
         if paths:
             grants = RoleAssignment.objects.filter(path_q("unit__path", paths)).values("user_id")
