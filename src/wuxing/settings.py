@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "wuxing.evaluation",
     "wuxing.weekly",
     "wuxing.contest",
+    "wuxing.activities",
 ]
 
 MIDDLEWARE = [

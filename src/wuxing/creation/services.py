@@ -138,7 +138,7 @@ def save_target(actor, campaign: Campaign, branch: OrgUnit, *, star_codes: list[
 
 
 def _transition(actor, target: Target, flag: str, to: str, note: str = "") -> Target:
-    target = Target.objects.select_for_update().select_related("branch").get(pk=target.pk)
+    target = Target.objects.select_for_update(of=("self",)).select_related("branch").get(pk=target.pk)
     if not target_flags(actor, target)[flag]:
         if reaches(actor, target.branch, None):
             raise ValidationError(_("当前状态（{status}）下不能执行此操作。").format(status=target.get_status_display()))

@@ -125,7 +125,7 @@ def _require(actor, sub: Submission, flag: str) -> None:
 
 
 def _locked(sub: Submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("branch", "campaign").get(pk=sub.pk)
+    return Submission.objects.select_for_update(of=("self",)).select_related("branch", "campaign").get(pk=sub.pk)
 
 
 def _check_version(obj, version: int | None) -> None:
@@ -422,7 +422,7 @@ def raise_objection(notice: PublicNotice, *, name: str, contact: str, content: s
 def resolve_objection(actor, objection: Objection, *, upheld: bool, outcome: str,
                       removed_star_codes: list[str] | None = None) -> Objection:
     """Record how an objection was handled; an upheld one may strike stars from the proposal."""
-    objection = Objection.objects.select_for_update().select_related("notice__campaign", "submission__branch").get(
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("notice__campaign", "submission__branch").get(
         pk=objection.pk)
     if not reaches(actor, objection.notice.campaign.unit, DISTRICT):
         _deny()
@@ -455,7 +455,7 @@ def resolve_objection(actor, objection: Objection, *, upheld: bool, outcome: str
 @transaction.atomic
 def close_notice(actor, notice: PublicNotice, today: dt.date | None = None) -> list[Award]:
     """命名: after the notice period, with every objection handled, name each branch its final level."""
-    notice = PublicNotice.objects.select_for_update().select_related("campaign__unit").get(pk=notice.pk)
+    notice = PublicNotice.objects.select_for_update(of=("self",)).select_related("campaign__unit").get(pk=notice.pk)
     if not reaches(actor, notice.campaign.unit, DISTRICT):
         _deny()
     today = today or timezone.localdate()
@@ -466,7 +466,7 @@ def close_notice(actor, notice: PublicNotice, today: dt.date | None = None) -> l
     if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise ValidationError(_("还有未处理的异议，处理完毕后才能命名。"))
     awards = []
-    for sub in Submission.objects.select_for_update().filter(notice=notice, status=S.NOTICE).select_related(
+    for sub in Submission.objects.select_for_update(of=("self",)).filter(notice=notice, status=S.NOTICE).select_related(
             "branch", "campaign"):
         award = Award.objects.create(submission=sub, campaign=sub.campaign, branch=sub.branch,
                                      star_codes=sub.proposed_star_codes, level=sub.proposed_level,
@@ -497,7 +497,7 @@ def _refresh_effective(award: Award) -> None:
 def remove_star(actor, award: Award, *, star_code: str, category: str, description: str,
                 occurred_on: dt.date) -> StarRemoval:
     """Take a star away mid-year (e.g. a 三零 breach); the effective level changes at once."""
-    award = Award.objects.select_for_update().select_related("submission__campaign", "submission__branch").get(pk=award.pk)
+    award = Award.objects.select_for_update(of=("self",)).select_related("submission__campaign", "submission__branch").get(pk=award.pk)
     if not reaches(actor, award.branch, DISTRICT):
         _deny()
     if star_code not in award.effective_star_codes:
@@ -522,8 +522,8 @@ def remove_star(actor, award: Award, *, star_code: str, category: str, descripti
 
 @transaction.atomic
 def reinstate_star(actor, removal: StarRemoval, reason: str) -> StarRemoval:
-    removal = StarRemoval.objects.select_for_update().select_related("award__branch").get(pk=removal.pk)
-    award = Award.objects.select_for_update().select_related("submission__campaign", "submission__branch").get(
+    removal = StarRemoval.objects.select_for_update(of=("self",)).select_related("award__branch").get(pk=removal.pk)
+    award = Award.objects.select_for_update(of=("self",)).select_related("submission__campaign", "submission__branch").get(
         pk=removal.award_id)
     if not reaches(actor, award.branch, DISTRICT):
         _deny()

@@ -129,7 +129,7 @@ def _apply_items(actor, report: WeeklyReport) -> None:
 
 
 def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "") -> WeeklyReport:
-    report = WeeklyReport.objects.select_for_update().select_related("branch").get(pk=report.pk)
+    report = WeeklyReport.objects.select_for_update(of=("self",)).select_related("branch").get(pk=report.pk)
     if not report_flags(actor, report)[flag]:
         if reaches(actor, report.branch, None):
             raise ValidationError(_("当前状态（{s}）下不能执行此操作。").format(s=report.get_status_display()))

@@ -1,0 +1,154 @@
+"""Activity state changes: record, confirm parsed drafts, decisions into plan tasks, photos."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wuxing.activities.models import Activity, ActivityPhoto, ActivityStatus, ActivityType, Decision
+from wuxing.activities.parsing import TYPE_CODES, Article
+from wuxing.core.audit import record
+from wuxing.core.scoping import reaches
+from wuxing.evaluation import filecheck
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS
+
+FIELDS = ["type", "title", "on", "at", "place", "host", "attendees", "participants", "participants_count", "documents",
+          "content", "requirements", "reporter", "correspondents", "subtitle", "organiser_name"]
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def may_record(actor, unit: OrgUnit) -> bool:
+    return reaches(actor, unit, ADMIN_ROLES)
+
+
+@transaction.atomic
+def save_activity(actor, unit: OrgUnit, activity: Activity | None = None, **fields) -> Activity:
+    """Create or update an activity of `unit` (office or district admins over it)."""
+    if not may_record(actor, unit) or (activity is not None and not may_record(actor, activity.unit)):
+        raise PermissionDenied(_("您没有权限记录该单位的活动。"))
+    if fields.get("type") not in ActivityType.values:
+        raise ValidationError({"type": _("请选择活动类型。")})
+    if not str(fields.get("title", "")).strip():
+        raise ValidationError({"title": _("请填写活动名称。")})
+    activity = activity or Activity(unit=unit, created_by=_user(actor))
+    activity.unit = unit
+    for key in FIELDS:
+        if key in fields:
+            setattr(activity, key, fields[key].strip() if isinstance(fields[key], str) else fields[key])
+    activity.organiser_name = activity.organiser_name or unit.name
+    activity.documents = [d.strip().strip("《》") for d in (activity.documents or []) if d.strip()]
+    activity.full_clean(exclude=["campaign", "created_by"])
+    activity.save()
+    record(actor, "activities.save", activity, {"title": activity.title, "on": str(activity.on)}, unit_path=unit.path)
+    return activity
+
+
+def article_fields(article: Article, year: int) -> dict:
+    """The fields an activity takes from a parsed article."""
+    month, day = (int(x) for x in article.date.split("-")) if article.date else (1, 1)
+    try:
+        on = dt.date(article.year or year, month, day)
+    except ValueError:
+        on = dt.date(year, 1, 1)
+    return {"type": TYPE_CODES.get(article.type, "other"), "title": article.title[:120], "on": on,
+            "host": article.host[:60], "participants": article.participants[:20],
+            "participants_count": article.participants_count, "documents": article.documents,
+            "content": article.body, "reporter": article.reporter[:40], "correspondents": article.correspondents,
+            "subtitle": article.subtitle[:80], "organiser_name": (article.organizer or "")[:60]}
+
+
+@transaction.atomic
+def create_from_articles(actor, campaign, articles: list[Article], units: dict[str, OrgUnit], raw_text: str,
+                         clean_text: str) -> list[Activity]:
+    """Drafts from pasted briefs: organisers matched in the tree own their record; others (a district
+    bureau) are recorded under the campaign's district. Raw and clean text are kept."""
+    made = []
+    for art in articles:
+        unit = units.get(art.organizer) or campaign.unit
+        if not may_record(actor, unit):
+            raise PermissionDenied(_("您没有权限记录“{u}”的活动。").format(u=unit.name))
+        activity = save_activity(actor, unit, **article_fields(art, campaign.year))
+        activity.campaign, activity.status = campaign, ActivityStatus.DRAFT
+        activity.raw_text, activity.clean_text = raw_text, clean_text
+        activity.save(update_fields=["campaign", "status", "raw_text", "clean_text"])
+        made.append(activity)
+    return made
+
+
+@transaction.atomic
+def confirm(actor, activity: Activity) -> Activity:
+    if not may_record(actor, activity.unit):
+        raise PermissionDenied(_("您没有权限确认该活动。"))
+    activity.status = ActivityStatus.CONFIRMED
+    activity.save(update_fields=["status"])
+    record(actor, "activities.confirm", activity, unit_path=activity.unit.path)
+    return activity
+
+
+@transaction.atomic
+def add_decision(actor, activity: Activity, text: str, branches: list[OrgUnit], star_code: str = "",
+                 due_date: dt.date | None = None) -> Decision:
+    if not may_record(actor, activity.unit):
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+    if not text.strip():
+        raise ValidationError({"text": _("请填写决定事项。")})
+    if any(b.level not in BRANCH_LEVELS or not b.path.startswith(activity.unit.path) for b in branches):
+        raise ValidationError({"branches": _("落实支部须是组织单位下属的社区或村。")})
+    decision = Decision.objects.create(activity=activity, text=text.strip()[:300], star_code=star_code, due_date=due_date)
+    decision.branches.set(branches)
+    record(actor, "activities.decision", activity, {"text": decision.text}, unit_path=activity.unit.path)
+    return decision
+
+
+@transaction.atomic
+def decision_to_tasks(actor, decision: Decision) -> int:
+    """Each named branch gets the decision as a plan task (once)."""
+    from django.utils import timezone
+
+    from wuxing.creation.services import create_task
+
+    activity = decision.activity
+    if not may_record(actor, activity.unit):
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+    if decision.tasks_created_at is not None:
+        raise ValidationError(_("该决定事项已转为任务。"))
+    if activity.campaign is None or not decision.star_code or decision.due_date is None:
+        raise ValidationError(_("转为任务需要所属年度、对应的星和完成时限。"))
+    n = 0
+    for branch in decision.branches.all():
+        create_task(actor, activity.campaign, branch, title=decision.text[:200], star_code=decision.star_code,
+                    due_date=decision.due_date, responsible_name=_("支部书记"),
+                    measures=_("落实{title}要求").format(title=activity.title))
+        n += 1
+    decision.tasks_created_at = timezone.now()
+    decision.save(update_fields=["tasks_created_at"])
+    return n
+
+
+@transaction.atomic
+def add_photo(actor, activity: Activity, name: str, data: bytes) -> ActivityPhoto:
+    if not may_record(actor, activity.unit):
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+    try:
+        clean, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
+    except filecheck.FileRejected as exc:
+        raise ValidationError(str(exc)) from None
+    if not kind.content_type.startswith("image/"):
+        raise ValidationError(_("只能上传照片（jpg、png、gif、webp）。"))
+    photo = ActivityPhoto(activity=activity, original_name=clean, content_type=kind.content_type, size=len(data))
+    photo.file.save(clean, ContentFile(data), save=False)
+    try:
+        photo.save()
+    except Exception:
+        photo.file.delete(save=False)
+        raise
+    return photo
