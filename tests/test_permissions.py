@@ -195,6 +195,29 @@ def _co(name, key, *more):
     return lambda w: reverse(name, args=[_contest_objs(w)[key].pk, *[_contest_objs(w)[m].pk for m in more]])
 
 
+def _activity(w):
+    import datetime as dt
+
+    from tests.conftest import SYSTEM
+    from wuxing.activities import services as acts
+    from wuxing.activities.models import Activity
+
+    return Activity.objects.first() or acts.save_activity(SYSTEM, w.east, type="progress", title="推进会",
+                                                           on=dt.date(2026, 11, 1))
+
+
+def _activity_photo(w):
+    from django.core.files.base import ContentFile
+
+    from wuxing.activities.models import ActivityPhoto
+
+    photo = ActivityPhoto.objects.first()
+    if photo is None:
+        photo = ActivityPhoto(activity=_activity(w), original_name="a.png", content_type="image/png", size=8)
+        photo.file.save("a.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return photo
+
+
 def _fresh_assignment(w):
     assignment, _ = Assignment.objects.get_or_create(leader=w.leader, unit=w.community)
     return reverse("orgs:assignment_delete", args=[assignment.pk])
@@ -387,6 +410,19 @@ CASES = [
     Case("api:sanction-detail", _co("api:sanction-detail", "sanction"), EAST_COMMUNITY, api=True),
     Case("api:contest-list", _c("api:contest-list"), SIGNED_IN, api=True),
     Case("api:contest-detail", _co("api:contest-detail", "contest"), EAST_OFFICE, api=True),
+    Case("activities:list", _c("activities:list"), SIGNED_IN),
+    Case("activities:calendar", _c("activities:calendar"), SIGNED_IN),
+    Case("activities:create", _c("activities:create"), ADMINS),
+    Case("activities:import", lambda w: (_campaign(w), reverse("activities:import"))[1], ADMINS),
+    Case("activities:detail", lambda w: reverse("activities:detail", args=[_activity(w).pk]), EAST_OFFICE),
+    Case("activities:edit", lambda w: reverse("activities:edit", args=[_activity(w).pk]), ADMINS),
+    Case("activities:brief", lambda w: reverse("activities:brief", args=[_activity(w).pk]), EAST_OFFICE),
+    Case("activities:photo", lambda w: reverse("activities:photo", args=[_activity_photo(w).pk]), EAST_OFFICE),
+    Case("api:activity-list", _c("api:activity-list"), SIGNED_IN, api=True),
+    Case("api:activity-detail", lambda w: reverse("api:activity-detail", args=[_activity(w).pk]), EAST_OFFICE, api=True),
+    Case("api:activity-brief", lambda w: reverse("api:activity-brief", args=[_activity(w).pk]), EAST_OFFICE, api=True),
+    Case("api:activity-parse", _c("api:activity-parse"), SIGNED_IN, method="post", api=True,
+         data=lambda w: {"text": "# 标题\n\n11月1日，东城办事处召开推进会。"}),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
     Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from wuxing.evaluation.api import AwardViewSet, EvidenceViewSet, SubmissionViewSet
+from wuxing.activities.api import ActivityViewSet, ParseView
 from wuxing.contest.api import (
     ContestViewSet,
     DashboardView,
@@ -32,6 +33,7 @@ router.register("pairings", PairingViewSet, basename="pairing")
 router.register("highlights", HighlightViewSet, basename="highlight")
 router.register("sanctions", SanctionViewSet, basename="sanction")
 router.register("contests", ContestViewSet, basename="contest")
+router.register("activities", ActivityViewSet, basename="activity")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -40,6 +42,7 @@ v1 = [
     path("weekly-compliance/", ComplianceView.as_view(), name="weekly-compliance"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("rankings/", RankingView.as_view(), name="rankings"),
+    path("activities/parse/", ParseView.as_view(), name="activity-parse"),
     path("", include(router.urls)),
 ]
 

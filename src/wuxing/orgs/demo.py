@@ -86,6 +86,9 @@ def load_demo() -> bool:
                              Standard.objects.get(code="henan-rural-sample", version=1))
     load_weekly(campaign)
     load_evaluation(system, campaign)
+    from wuxing.activities.demo import load as load_activities
+
+    load_activities(system, campaign)
     return True
 
 

@@ -1,0 +1,75 @@
+"""Activities API: records, the brief of a record, and parsing pasted briefs (no record is written)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wuxing.activities import briefs, services
+from wuxing.activities.models import Activity
+from wuxing.activities.parsing import parse
+from wuxing.creation.selectors import campaigns_for
+from wuxing.evaluation.api import _call
+from wuxing.orgs.models import OrgUnit
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["id", "campaign", "unit", "organiser_name", "type", "title", "on", "at", "place", "host", "attendees",
+                  "participants", "participants_count", "documents", "content", "requirements", "reporter",
+                  "correspondents", "subtitle", "status"]
+        read_only_fields = ["campaign", "status"]
+
+
+class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = ActivitySerializer
+
+    def get_queryset(self):
+        return Activity.objects.for_user(self.request.user).order_by("-on", "-pk")
+
+    def create(self, request):
+        body = ActivitySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=data.pop("unit").pk)
+        activity = _call(services.save_activity, request.user, unit, **data)
+        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=inline_serializer("Brief", {"text": serializers.CharField()}))
+    @action(detail=True, methods=["get"])
+    def brief(self, request, pk=None):
+        a = self.get_object()
+        text = briefs.render(briefs.BriefInput(
+            organiser=a.organiser_name or a.unit.name, meeting=a.title, on=a.on, host=a.host, attendees=a.attendees,
+            participants=a.participants, documents=list(a.documents), requirements=a.requirements, content=a.content,
+            reporter=a.reporter, correspondents=list(a.correspondents), subtitle=a.subtitle))
+        return Response({"text": text})
+
+
+class ParseView(APIView):
+    """POST {"text": "…", "year": 2026}: the articles found in the text, each with its fields; writes nothing."""
+
+    @extend_schema(request=inline_serializer("ParseRequest", {"text": serializers.CharField(),
+                                                              "year": serializers.IntegerField(required=False)}),
+                   responses=dict)
+    def post(self, request):
+        text = request.data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return Response({"text": ["请提供要识别的文字。"]}, status=status.HTTP_400_BAD_REQUEST)
+        if len(text) > 200_000 or "\x00" in text:
+            return Response({"text": ["文字过长或包含不可见的空字符。"]}, status=status.HTTP_400_BAD_REQUEST)
+        year = request.data.get("year")
+        if year is None:
+            campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
+            year = campaign.year if campaign else None
+        units = list(OrgUnit.objects.for_user(request.user).values_list("name", flat=True))
+        clean, articles = parse(text, units, year if isinstance(year, int) else None)
+        return Response({"clean": clean, "articles": [a.as_json() | {"year": a.year, "subtitle": a.subtitle,
+                                                                     "organizer_matched": a.organizer_matched,
+                                                                     "participants_count": a.participants_count}
+                                                      for a in articles]})

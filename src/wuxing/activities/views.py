@@ -1,0 +1,248 @@
+"""Activity pages: list, calendar, record, decisions into tasks, photos, brief out, brief in."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+from wuxing.activities import briefs, services
+from wuxing.activities.forms import ActivityForm, BriefForm, DecisionForm, PasteForm, PhotoForm
+from wuxing.activities.models import Activity, ActivityPhoto, ActivityType, Decision
+from wuxing.activities.parsing import parse
+from wuxing.core.exports import export_response
+from wuxing.core.forms import apply_errors
+from wuxing.core.scoping import scope_paths
+from wuxing.creation.selectors import campaigns_for
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
+
+
+def _may_record_any(user) -> bool:
+    return bool(user.is_superuser or scope_paths(user, ADMIN_ROLES))
+
+
+def _units(user):
+    return OrgUnit.objects.for_user(user, "manage").filter(is_active=True).exclude(level__in=BRANCH_LEVELS).order_by("path")
+
+
+@login_required
+def activity_list(request):
+    items = Activity.objects.for_user(request.user).select_related("unit")
+    kind = request.GET.get("type", "")
+    if kind in ActivityType.values:
+        items = items.filter(type=kind)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        items = items.filter(title__icontains=q) | items.filter(organiser_name__icontains=q)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return export_response(request.GET["format"], "活动台账", ["日期", "类型", "名称", "组织单位", "主持", "参加人员",
+                                                              "人数", "学习文件", "状态"],
+                               [[a.on, a.get_type_display(), a.title, a.organiser_name, a.host, a.attendees,
+                                 a.participants, "、".join(a.documents), a.get_status_display()] for a in items])
+    return render(request, "activities/list.html", {
+        "page": Paginator(items, 50).get_page(request.GET.get("page")), "types": ActivityType.choices, "type": kind,
+        "q": q, "may_record": _may_record_any(request.user)})
+
+
+@login_required
+def activity_calendar(request):
+    try:
+        month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = timezone.localdate().replace(day=1)
+    offices = OrgUnit.objects.for_user(request.user).filter(level__in=[Level.OFFICE, Level.DISTRICT]).order_by("path")
+    unit = offices.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit", "").isdigit() else offices.first()
+    items = Activity.objects.for_user(request.user).filter(on__year=month.year, on__month=month.month)
+    if unit is not None:
+        items = items.filter(unit__path__startswith=unit.path)
+    by_day = {}
+    for a in items.order_by("on", "at"):
+        by_day.setdefault(a.on.day, []).append(a)
+    weeks = [[(d, by_day.get(d, [])) if d else (None, []) for d in week]
+             for week in calendar.Calendar(firstweekday=0).monthdayscalendar(month.year, month.month)]
+    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(request, "activities/calendar.html", {"month": month, "weeks": weeks, "offices": offices, "unit": unit,
+                                                        "prev": prev_month, "next": next_month})
+
+
+def _form_page(request, activity=None):
+    if not _may_record_any(request.user):
+        raise Http404
+    initial = {"on": timezone.localdate()}
+    if activity is not None:
+        initial = {f: getattr(activity, f) for f in services.FIELDS}
+        initial.update({"unit": activity.unit, "documents": "\n".join(activity.documents),
+                        "correspondents": " ".join(activity.correspondents)})
+    form = ActivityForm(request.POST or None, units=_units(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = data.pop("unit")
+        try:
+            activity = services.save_activity(request.user, unit, activity, **data)
+            if activity.campaign is None:
+                activity.campaign = campaigns_for(request.user).filter(is_active=True, year=activity.on.year).first()
+                activity.save(update_fields=["campaign"])
+            return redirect("activities:detail", pk=activity.pk)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_create(request):
+    return _form_page(request)
+
+
+@login_required
+def activity_edit(request, pk):
+    return _form_page(request, get_object_or_404(Activity.objects.for_user(request.user, "manage"), pk=pk))
+
+
+def _stars(activity):
+    if activity.campaign is None:
+        return []
+    seen = {}
+    for kind in ("urban", "rural"):
+        for s in activity.campaign.standard_for_kind(kind).stars.all():
+            seen.setdefault(s.code, s.name)
+    return list(seen.items())
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = get_object_or_404(Activity.objects.for_user(request.user).select_related("unit", "campaign"), pk=pk)
+    may_edit = services.may_record(request.user, activity.unit)
+    branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, path__startswith=activity.unit.path).order_by("path")
+    form = DecisionForm(request.POST or None, branches=branches, stars=_stars(activity))
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "decision" and form.is_valid():
+                services.add_decision(request.user, activity, form.cleaned_data["text"], list(form.cleaned_data["branches"]),
+                                      form.cleaned_data["star_code"], form.cleaned_data["due_date"])
+            elif action == "tasks":
+                decision = get_object_or_404(Decision, pk=request.POST.get("decision"), activity=activity)
+                n = services.decision_to_tasks(request.user, decision)
+                messages.success(request, _("已为 {n} 个支部生成创建任务。").format(n=n))
+            elif action == "confirm":
+                services.confirm(request.user, activity)
+            elif action == "photo":
+                photo = PhotoForm(request.POST, request.FILES)
+                if photo.is_valid():
+                    upload = photo.cleaned_data["file"]
+                    services.add_photo(request.user, activity, upload.name, upload.read())
+            if not (action == "decision" and not form.is_valid()):
+                return redirect("activities:detail", pk=activity.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/detail.html", {
+        "a": activity, "may_edit": may_edit, "form": form, "photo_form": PhotoForm(),
+        "decisions": activity.decisions.prefetch_related("branches"), "photos": activity.photos.all()})
+
+
+def _brief_input(a: Activity) -> briefs.BriefInput:
+    return briefs.BriefInput(organiser=a.organiser_name or a.unit.name, meeting=a.title, on=a.on, host=a.host,
+                             attendees=a.attendees, participants=a.participants, documents=list(a.documents),
+                             requirements=a.requirements, content=a.content, reporter=a.reporter,
+                             correspondents=list(a.correspondents), subtitle=a.subtitle)
+
+
+@login_required
+def activity_brief(request, pk):
+    """The generated brief, editable; exported as .docx or plain text."""
+    activity = get_object_or_404(Activity.objects.for_user(request.user).select_related("unit"), pk=pk)
+    form = BriefForm(request.POST or None, initial={"text": briefs.render(_brief_input(activity))})
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        stem = f"简报_{activity.on:%Y%m%d}_{activity.title[:20]}"
+        if request.POST.get("format") == "txt":
+            response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+            response["Content-Disposition"] = f"attachment; filename=\"brief.txt\"; filename*=UTF-8''{quote(stem)}.txt"
+            return response
+        response = HttpResponse(_docx(text), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = f"attachment; filename=\"brief.docx\"; filename*=UTF-8''{quote(stem)}.docx"
+        return response
+    return render(request, "activities/brief.html", {"a": activity, "form": form})
+
+
+def _docx(text: str) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    for i, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        p = doc.add_paragraph()
+        run = p.add_run(line.strip())
+        run.font.name = "SimSun"
+        run._element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+        if i == 0:
+            run.bold, run.font.size = True, Pt(18)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif line.startswith("——"):
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        else:
+            run.font.size = Pt(12)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+@login_required
+def activity_import(request):
+    """Brief in: paste a newspaper page or an article, check the drafts, confirm them as records."""
+    if not _may_record_any(request.user):
+        raise Http404
+    campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
+    if campaign is None:
+        return render(request, "weekly/none.html")
+    form = PasteForm(request.POST or None, request.FILES or None)
+    units = {u.name: u for u in OrgUnit.objects.for_user(request.user)}
+    drafts = clean = None
+    if request.method == "POST" and form.is_valid():
+        clean, drafts = parse(form.cleaned_data["text"], list(units), campaign.year)
+        if request.POST.get("confirm") and drafts:
+            chosen = {int(i) for i in request.POST.getlist("pick") if i.isdigit()}
+            picked = [a for i, a in enumerate(drafts) if i in chosen] if chosen else drafts
+            try:
+                made = services.create_from_articles(request.user, campaign, picked, units, form.cleaned_data["text"], clean)
+                messages.success(request, _("已生成 {n} 条活动记录（待确认）。").format(n=len(made)))
+                return redirect("activities:list")
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+    return render(request, "activities/import.html", {"form": form, "drafts": drafts, "clean": clean,
+                                                       "campaign": campaign})
+
+
+@login_required
+def photo(request, pk):
+    p = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
+    if not Activity.objects.for_user(request.user).filter(pk=p.activity_id).exists():
+        raise Http404
+    with p.file.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type=p.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(p.original_name)}"
+    return response
+
+
