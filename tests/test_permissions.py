@@ -218,6 +218,48 @@ def _activity_photo(w):
     return photo
 
 
+def _review(w):
+    """A reviewed agency under the district with one file, a rubric, a drawn campaign and its objects."""
+    import datetime as dt
+
+    from tests.conftest import PASSWORD, SYSTEM
+    from wuxing.casefiles import rubric as rubrics
+    from wuxing.casefiles import services as cs
+    from wuxing.casefiles.models import CaseFile, Matter, Rectification, ReviewCampaign, SampledFile
+    from wuxing.orgs import services as org
+    from wuxing.orgs.models import OrgUnit
+    from wuxing.orgs.roles import Level, Role
+
+    if not ReviewCampaign.objects.exists():
+        for path in rubrics.shipped():
+            rubrics.load(SYSTEM, path.read_bytes())
+        agency = org.create_unit(SYSTEM, parent=w.district, code="TA1", name="区市场监督管理局", level=Level.AGENCY)
+        m = Matter.objects.create(unit=agency, code="M1", name="许可", category="licence")
+        day = dt.date(2026, 3, 2)
+        f = CaseFile.objects.create(unit=agency, matter=m, file_no="F-1", applicant="甲", received=day, accepted=day,
+                                    decided=day)
+        c = cs.create_campaign(SYSTEM, unit=w.district, title="评查", rubric=rubrics.Rubric.objects.get(), units=[agency],
+                               closed_from=dt.date(2026, 1, 1), closed_to=dt.date(2026, 12, 31), plan={"TA1": {"count": 1}})
+        cs.draw_sample(SYSTEM, c, 1)
+        cs.add_reviewer(SYSTEM, c, w.casefile_reviewer, None)
+        cs.assign_reviewers(SYSTEM, c)
+        Rectification.objects.create(campaign=c, unit=agency, problems="问题", deadline=dt.date(2026, 12, 31))
+        org.create_user(SYSTEM, username="agency_user", real_name="部门联络员", mobile="", password=PASSWORD,
+                        role=Role.REVIEWED_UNIT, unit=agency)
+    return {"campaign": ReviewCampaign.objects.get(), "file": CaseFile.objects.get(), "sample": SampledFile.objects.get(),
+            "rect": Rectification.objects.get(), "rubric": __import__("wuxing.casefiles.models", fromlist=["Rubric"]).Rubric.objects.get()}
+
+
+def _rv(name, key):
+    return lambda w: reverse(name, args=[_review(w)[key].pk])
+
+
+# Case-file data belongs to the agency under the district: district-wide roles reach it; the casefile
+# reviewer is in the pool (district scope); branch and office people do not.
+CASEFILE_VIEW = frozenset({"superuser", "district_admin", "star_reviewer", "casefile_reviewer"})
+CASEFILE_ORG = frozenset({"superuser", "district_admin"})
+
+
 def _fresh_assignment(w):
     assignment, _ = Assignment.objects.get_or_create(leader=w.leader, unit=w.community)
     return reverse("orgs:assignment_delete", args=[assignment.pk])
@@ -423,6 +465,37 @@ CASES = [
     Case("api:activity-brief", lambda w: reverse("api:activity-brief", args=[_activity(w).pk]), EAST_OFFICE, api=True),
     Case("api:activity-parse", _c("api:activity-parse"), SIGNED_IN, method="post", api=True,
          data=lambda w: {"text": "# 标题\n\n11月1日，东城办事处召开推进会。"}),
+    Case("casefiles:home", _c("casefiles:home"), SIGNED_IN),
+    Case("casefiles:files", _c("casefiles:files"), SIGNED_IN),
+    Case("casefiles:file_import", _c("casefiles:file_import"), CASEFILE_ORG),
+    Case("casefiles:file_template", _c("casefiles:file_template"), SIGNED_IN),
+    Case("casefiles:file", _rv("casefiles:file", "file"), CASEFILE_VIEW),
+    Case("casefiles:campaign_create", _c("casefiles:campaign_create"), CASEFILE_ORG),
+    Case("casefiles:campaign", _rv("casefiles:campaign", "campaign"), CASEFILE_ORG | {"casefile_reviewer"}),
+    Case("casefiles:sheet", _rv("casefiles:sheet", "sample"), CASEFILE_ORG | {"casefile_reviewer"}),
+    Case("casefiles:rectification", _rv("casefiles:rectification", "rect"), CASEFILE_VIEW),
+    Case("casefiles:matters", _c("casefiles:matters"), SIGNED_IN),
+    Case("casefiles:matter_import", _c("casefiles:matter_import"), CASEFILE_ORG),
+    Case("casefiles:matter_template", _c("casefiles:matter_template"), SIGNED_IN),
+    Case("casefiles:rubric_upload", _c("casefiles:rubric_upload"), CASEFILE_ORG),
+    Case("casefiles:rubrics", _c("casefiles:rubrics"), SIGNED_IN),
+    Case("casefiles:rubric", _rv("casefiles:rubric", "rubric"), SIGNED_IN),
+    Case("casefiles:calendar", _c("casefiles:calendar"), SIGNED_IN),
+    Case("api:case-file-list", _c("api:case-file-list"), SIGNED_IN, api=True),
+    Case("api:case-file-detail", _rv("api:case-file-detail", "file"), CASEFILE_VIEW, api=True),
+    Case("api:case-file-checks", _rv("api:case-file-checks", "file"), CASEFILE_VIEW, api=True),
+    Case("api:review-campaign-list", _c("api:review-campaign-list"), SIGNED_IN, api=True),
+    Case("api:review-campaign-detail", _rv("api:review-campaign-detail", "campaign"), CASEFILE_ORG | {"casefile_reviewer"},
+         api=True),
+    Case("api:review-campaign-results", _rv("api:review-campaign-results", "campaign"),
+         CASEFILE_ORG | {"casefile_reviewer"}, api=True),
+    Case("api:review-campaign-draw", _rv("api:review-campaign-draw", "campaign"), CASEFILE_ORG, method="post", api=True,
+         reach_only=True),
+    Case("api:score-sheet-detail", _rv("api:score-sheet-detail", "sample"), frozenset({"casefile_reviewer"}), api=True),
+    Case("api:rectification-list", _c("api:rectification-list"), SIGNED_IN, api=True),
+    Case("api:rectification-detail", _rv("api:rectification-detail", "rect"), CASEFILE_VIEW, api=True),
+    Case("api:rectification-respond", _rv("api:rectification-respond", "rect"), frozenset({"superuser"}), method="post",
+         api=True, reach_only=True),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
     Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("evaluation/", include("wuxing.evaluation.urls")),
     path("contest/", include("wuxing.contest.urls")),
     path("activities/", include("wuxing.activities.urls")),
+    path("casefiles/", include("wuxing.casefiles.urls")),
     path("public/notices/", include((evaluation_urls.public_urlpatterns, "public"))),
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),

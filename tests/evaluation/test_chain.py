@@ -222,7 +222,7 @@ def test_two_reviewers_never_silently_overwrite_each_other(world, campaign):
 def test_the_notice_end_counts_official_working_days():
     from wuxing.core.workdays import add_working_days
 
-    # 2026 National Day holiday: 1–8 October off, Saturday 10 October a make-up workday.
+    # 2026 National Day holiday: 1–7 October off, Saturday 10 October a make-up workday.
     assert add_working_days(dt.date(2026, 9, 30), 5).day == dt.date(2026, 10, 13)
     assert add_working_days(dt.date(2026, 10, 9), 1).day == dt.date(2026, 10, 10)
     late = add_working_days(dt.date(2026, 12, 28), 5)

@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from wuxing.evaluation.api import AwardViewSet, EvidenceViewSet, SubmissionViewSet
 from wuxing.activities.api import ActivityViewSet, ParseView
+from wuxing.casefiles.api import ReviewCampaignViewSet
+from wuxing.casefiles.api import CaseFileViewSet, RectificationViewSet, SheetView
 from wuxing.contest.api import (
     ContestViewSet,
     DashboardView,
@@ -34,6 +36,10 @@ router.register("highlights", HighlightViewSet, basename="highlight")
 router.register("sanctions", SanctionViewSet, basename="sanction")
 router.register("contests", ContestViewSet, basename="contest")
 router.register("activities", ActivityViewSet, basename="activity")
+router.register("case-files", CaseFileViewSet, basename="case-file")
+router.register("review-campaigns", ReviewCampaignViewSet, basename="review-campaign")
+router.register("score-sheets", SheetView, basename="score-sheet")
+router.register("rectifications", RectificationViewSet, basename="rectification")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -50,7 +50,9 @@ USERS = [
     ("demo_casefile", "赵敏", "13700000006", Role.CASEFILE_ORGANISER, "JK", "评查组织者（区司法局）"),
     ("demo_leader", "孙卫东", "13700000007", Role.LEADER, "JK01", "包联领导（明湖办事处，分包明湖社区、锦荣社区）"),
 ]
-DEMO_USERS = [(u[0], u[5]) for u in USERS]
+
+DEMO_USERS = [(u[0], u[5]) for u in USERS] + [("demo_auditor", "评查员（区司法局）"),
+                                             ("demo_unit", "被评查单位（区市场监督管理局）")]
 LEADER_BRANCHES = ["JK0101", "JK0102"]
 
 
@@ -89,6 +91,9 @@ def load_demo() -> bool:
     from wuxing.activities.demo import load as load_activities
 
     load_activities(system, campaign)
+    from wuxing.casefiles.demo import load as load_casefiles
+
+    load_casefiles(district)
     return True
 
 

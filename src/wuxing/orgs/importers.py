@@ -35,7 +35,7 @@ LEVEL_WORDS = _choice_lookup(Level, {
     "省": Level.PROVINCE, "市": Level.CITY, "区": Level.DISTRICT, "县": Level.DISTRICT, "区县": Level.DISTRICT,
     "县区": Level.DISTRICT, "办事处": Level.OFFICE, "乡镇": Level.OFFICE, "街道": Level.OFFICE,
     "乡": Level.OFFICE, "镇": Level.OFFICE, "社区": Level.COMMUNITY, "村": Level.VILLAGE, "行政村": Level.VILLAGE,
-    "网格": Level.GRID,
+    "网格": Level.GRID, "部门": Level.AGENCY, "区直部门": Level.AGENCY, "区直单位": Level.AGENCY,
 })
 KIND_WORDS = _choice_lookup(Kind, {"城镇": Kind.URBAN, "城区": Kind.URBAN, "混合": Kind.MIXED})
 ROLE_WORDS = _choice_lookup(Role, {"支部书记/填报员": Role.SECRETARY, "书记": Role.SECRETARY})

@@ -10,6 +10,7 @@ class Level(models.TextChoices):
     PROVINCE = "province", _("省")
     CITY = "city", _("市")
     DISTRICT = "district", _("区/县")
+    AGENCY = "agency", _("区直部门")
     OFFICE = "office", _("办事处/乡镇/街道")
     COMMUNITY = "community", _("社区")
     VILLAGE = "village", _("村")
@@ -30,6 +31,7 @@ PARENT_LEVELS: dict[str, frozenset[str | None]] = {
     Level.CITY: frozenset({None, Level.PROVINCE}),
     Level.DISTRICT: frozenset({None, Level.CITY}),
     Level.OFFICE: frozenset({Level.DISTRICT}),
+    Level.AGENCY: frozenset({Level.PROVINCE, Level.CITY, Level.DISTRICT}),
     Level.COMMUNITY: frozenset({Level.OFFICE}),
     Level.VILLAGE: frozenset({Level.OFFICE}),
     Level.GRID: frozenset({Level.COMMUNITY, Level.VILLAGE}),
@@ -62,8 +64,8 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.SECRETARY: _BRANCH,
     Role.REPORTER: _BRANCH,
     Role.CASEFILE_ORGANISER: _DISTRICT_UP,
-    Role.CASEFILE_REVIEWER: _DISTRICT_UP,
-    Role.REVIEWED_UNIT: _DISTRICT_UP,
+    Role.CASEFILE_REVIEWER: _DISTRICT_UP | {Level.AGENCY},
+    Role.REVIEWED_UNIT: frozenset({Level.AGENCY}),
 }
 
 # Roles that administer the org tree and the people inside their subtree.

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasefilesConfig(AppConfig):
+    name = "wuxing.casefiles"
+    label = "casefiles"
+    verbose_name = _("案卷评查")

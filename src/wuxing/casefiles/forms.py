@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wuxing.orgs.validators import no_nul
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=120, validators=[no_nul])
+    rubric = forms.ModelChoiceField(label=_("评查标准"), queryset=None)
+    units = forms.ModelMultipleChoiceField(label=_("被评查单位"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    closed_from = forms.DateField(label=_("办结日期起"), widget=DATE)
+    closed_to = forms.DateField(label=_("办结日期止"), widget=DATE)
+    count = forms.IntegerField(label=_("每个单位抽取份数"), min_value=0, required=False)
+    percent = forms.DecimalField(label=_("或按比例（%）"), min_value=0, max_value=100, required=False)
+    minimum = forms.IntegerField(label=_("每个单位最少份数"), min_value=0, initial=1)
+
+    def __init__(self, *args, rubrics=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rubric"].queryset = rubrics
+        self.fields["units"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if data.get("count") is None and data.get("percent") is None:
+            raise forms.ValidationError(_("请填写抽取份数或比例。"))
+        return data
+
+
+class DrawForm(forms.Form):
+    seed = forms.IntegerField(label=_("随机种子"), min_value=0, max_value=10**15,
+                              help_text=_("公开的数字（例如抽取当天的日期 20261126）；同一种子可复现同一抽取结果。"))
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(label=_("放假日期（每行一个，YYYY-MM-DD）"), widget=forms.Textarea(attrs={"rows": 6}))
+    workdays = forms.CharField(label=_("调休上班日期（每行一个）"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def _dates(self, field):
+        import datetime as dt
+
+        out = []
+        for line in self.cleaned_data[field].split():
+            try:
+                out.append(dt.date.fromisoformat(line.strip()))
+            except ValueError:
+                raise forms.ValidationError(_("“{v}”不是 YYYY-MM-DD 格式的日期。").format(v=line)) from None
+        return out
+
+    def clean_holidays(self):
+        return self._dates("holidays")
+
+    def clean_workdays(self):
+        return self._dates("workdays")
+
+
+class WorkdayForm(forms.Form):
+    start = forms.DateField(label=_("起始日期"), widget=DATE)
+    end = forms.DateField(label=_("截止日期（计算工作日数）"), widget=DATE, required=False)
+    n = forms.IntegerField(label=_("或：往后第几个工作日"), min_value=1, max_value=1000, required=False)
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, validators=[no_nul])

@@ -1,0 +1,51 @@
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wuxing.casefiles import engines, rubric
+from wuxing.casefiles.models import ReviewCampaign
+from wuxing.casefiles.services import compute_draw, frame_of
+
+
+class Command(BaseCommand):
+    help = ("Case-file review. `casefiles draw CAMPAIGN --seed N` prints the sample that seed gives (anyone can "
+            "redraw it); `casefiles rubric FILE… | --shipped` loads rubrics.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["draw", "rubric"])
+        parser.add_argument("items", nargs="*", metavar="CAMPAIGN|FILE")
+        parser.add_argument("--seed", type=int)
+        parser.add_argument("--shipped", action="store_true")
+
+    def handle(self, *args, **options):
+        if options["action"] == "rubric":
+            return self._rubric(options["items"], options["shipped"])
+        if len(options["items"]) != 1 or options["seed"] is None:
+            raise CommandError("usage: casefiles draw CAMPAIGN_ID --seed N")
+        campaign = ReviewCampaign.objects.filter(pk=options["items"][0]).first()
+        if campaign is None:
+            raise CommandError(f"no review campaign {options['args'][0]}")
+        frame = frame_of(campaign)
+        drawn = compute_draw(campaign, options["seed"])
+        self.stdout.write(f"# {campaign.title}  seed={options['seed']}")
+        self.stdout.write(f"# {engines.ALGORITHM}")
+        for unit in sorted(drawn):
+            self.stdout.write(f"# {unit}: {len(drawn[unit])} of {len(frame.get(unit, []))}")
+            for file_no in drawn[unit]:
+                self.stdout.write(f"{unit}\t{file_no}")
+
+    def _rubric(self, files, shipped):
+        system = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
+        paths = [Path(f) for f in files] + (rubric.shipped() if shipped else [])
+        failed = 0
+        for path in paths:
+            obj, errors, created = rubric.load(system, path.read_bytes())
+            for e in errors:
+                self.stderr.write(e.format(str(path)))
+            if errors:
+                failed += 1
+            else:
+                self.stdout.write(f"{path}: {obj.code} v{obj.version} {'loaded' if created else 'already loaded'}")
+        if failed:
+            raise CommandError(f"{failed} file(s) not loaded")

@@ -1,0 +1,591 @@
+"""Case-file review state changes: files and their import, campaigns, the draw, reviewers, score
+sheets, results, rectification, calendar years. Checked, atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.casefiles import engines, rubric as rubrics
+from wuxing.casefiles.checks import Checker, FileFacts
+from wuxing.casefiles.models import (
+    ORGANISERS,
+    CalendarYear,
+    CampaignStatus,
+    CaseFile,
+    Finding,
+    Matter,
+    PoolMember,
+    Rectification,
+    ReviewCampaign,
+    SampledFile,
+    ScoreSheet,
+    SheetStatus,
+)
+from wuxing.core.audit import record
+from wuxing.core.importing import Column, ImportReport, read_sheet, text_cell
+from wuxing.core.scoping import reaches
+from wuxing.core.workdays import YearEntry
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import Level, Role
+
+may_organise = rubrics.may_organise
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _deny():
+    raise PermissionDenied(_("您没有权限执行此操作。"))
+
+
+def entered_years() -> dict[int, YearEntry]:
+    return {y.year: YearEntry(frozenset(dt.date.fromisoformat(d) for d in y.holidays),
+                              frozenset(dt.date.fromisoformat(d) for d in y.workdays)) for y in CalendarYear.objects.all()}
+
+
+def checker() -> Checker:
+    return Checker(entered_years(), settings.WORKDAY_COUNT_START)
+
+
+def facts(f: CaseFile) -> FileFacts:
+    m = f.matter
+    return FileFacts(
+        received=f.received, supplement_notice=f.supplement_notice, supplement_complete=f.supplement_complete,
+        accepted=f.accepted, extension_approved=f.extension_approved, extension_notified=f.extension_notified,
+        excluded=[(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]), bool(p.get("noticed")))
+                  for p in f.excluded_periods],
+        decided=f.decided, decision_type=f.decision_type, served=f.served, published=f.published, archived=f.archived,
+        documents=list(f.documents), statutory_days=45 if m.joint else m.statutory_days,
+        extension_days=15 if m.joint else m.extension_days, promised_days=m.promised_days, instant=m.instant,
+        required_documents=list(m.required_documents))
+
+
+@transaction.atomic
+def set_calendar_year(actor, year: int, holidays: list[dt.date], workdays: list[dt.date]) -> CalendarYear:
+    """An administrator enters a year's official holidays and make-up workdays before the package has them."""
+    if not (getattr(actor, "is_superuser", False) or may_organise(actor)):
+        _deny()
+    bad = [d for d in [*holidays, *workdays] if d.year != year]
+    if bad:
+        raise ValidationError(_("日期 {d} 不属于 {y} 年。").format(d=bad[0], y=year))
+    if set(holidays) & set(workdays):
+        raise ValidationError(_("同一天不能既是假日又是调休工作日。"))
+    entry, _created = CalendarYear.objects.update_or_create(year=year, defaults={
+        "holidays": sorted(d.isoformat() for d in holidays), "workdays": sorted(d.isoformat() for d in workdays),
+        "entered_by": _user(actor)})
+    record(actor, "casefiles.calendar.year", entry, {"year": year, "holidays": entry.holidays, "workdays": entry.workdays})
+    return entry
+
+
+# --- file import -----------------------------------------------------------------------------------
+
+DATE_FIELDS = [("received", "收件日期", True), ("supplement_notice", "补正告知日期", False),
+               ("supplement_complete", "补正齐全日期", False), ("accepted", "受理日期", False),
+               ("extension_approved", "延期批准日期", False), ("extension_notified", "延期告知日期", False),
+               ("decided", "决定日期", False), ("served", "送达日期", False), ("published", "公示日期", False),
+               ("archived", "归档日期", False)]
+_DATE_COLUMNS = {key: Column(key, label, req, (), "2026-03-02", "日期") for key, label, req in DATE_FIELDS}
+# In the order a clerk reads a file: who, then each step's date, the decision's type beside its date,
+# the service method beside the service date.
+FILE_COLUMNS = [Column("unit", "单位编码", True), Column("matter", "事项编码", True), Column("file_no", "案卷编号", True),
+                Column("applicant", "申请人", True),
+                Column("applicant_code", "统一社会信用代码", False, (), "", "法人申请人填写，自动核对校验位"),
+                *[_DATE_COLUMNS[k] for k in ("received", "supplement_notice", "supplement_complete", "accepted",
+                                             "extension_approved", "extension_notified", "decided")],
+                Column("decision_type", "决定类型", False, (), "准予", "准予/不予许可/不予受理"),
+                _DATE_COLUMNS["served"], Column("service_method", "送达方式", False),
+                _DATE_COLUMNS["published"], _DATE_COLUMNS["archived"],
+                Column("documents", "卷内材料", False, (), "", "材料名称，用顿号分隔")]
+DECISIONS = {"准予": "grant", "准予许可": "grant", "不予许可": "refuse", "不予受理": "not_accept",
+             "grant": "grant", "refuse": "refuse", "not_accept": "not_accept", "": "grant"}
+
+
+def _date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = text_cell(value)
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("“{v}”不是有效日期。").format(v=text))
+
+
+def import_files(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: str = "") -> ImportReport:
+    """Case files from Excel: every bad row reported; nothing written unless all are good; re-import
+    updates a file by (unit, file number)."""
+    report = ImportReport(dry_run=dry_run)
+    rows = read_sheet(fileobj, FILE_COLUMNS, report)
+    if report.errors:
+        return report
+    report.total = len(rows)
+    units = {u.code: u for u in OrgUnit.objects.filter(level=Level.AGENCY)}
+    matters = {(m.unit.code, m.code): m for m in Matter.objects.select_related("unit")}
+    existing = {(f.unit.code, f.file_no): f for f in CaseFile.objects.select_related("unit")}
+    parsed, seen = [], {}
+    for r in rows:
+        n, values, bad = r.number, {}, False
+        for key in ("unit", "matter", "file_no", "applicant", "applicant_code", "decision_type", "service_method",
+                    "documents"):
+            try:
+                values[key] = text_cell(r.values.get(key))
+            except ValueError as exc:
+                report.add(n, key, str(exc))
+                bad = True
+        for key, label, required in DATE_FIELDS:
+            try:
+                values[key] = _date(r.values.get(key))
+            except ValueError as exc:
+                report.add(n, label, str(exc))
+                bad = True
+                continue
+            if required and values[key] is None:
+                report.add(n, label, _("不能为空。"))
+                bad = True
+        if bad:
+            continue
+        unit = units.get(values["unit"])
+        if unit is None:
+            report.add(n, "单位编码", _("“{c}”不是被评查单位（区直部门）的编码。").format(c=values["unit"]))
+            continue
+        if not (reaches(actor, unit, ORGANISERS | {Role.REVIEWED_UNIT})):
+            report.add(n, "单位编码", _("您无权导入“{u}”的案卷。").format(u=unit.name))
+            continue
+        matter = matters.get((unit.code, values["matter"]))
+        if matter is None:
+            report.add(n, "事项编码", _("“{u}”没有编码为“{c}”的事项。").format(u=unit.name, c=values["matter"]))
+        if not values["file_no"]:
+            report.add(n, "案卷编号", _("不能为空。"))
+        key = (unit.code, values["file_no"])
+        if key in seen:
+            report.add(n, "案卷编号", _("与第 {r} 行重复。").format(r=seen[key]))
+        seen[key] = n
+        if values["applicant_code"]:
+            reason = engines.uscc_error(values["applicant_code"])
+            if reason:
+                report.add(n, "统一社会信用代码", reason)
+        if values["decision_type"] not in DECISIONS:
+            report.add(n, "决定类型", _("应为准予、不予许可或不予受理。"))
+        order = [(label, values[key]) for key, label, _r in DATE_FIELDS if key in ("received", "accepted", "decided",
+                                                                                     "served", "archived") and values[key]]
+        for (a, da), (b, db) in zip(order, order[1:]):
+            if db < da:
+                report.add(n, b, _("{b}（{db}）早于{a}（{da}），请核对。").format(a=a, b=b, da=da, db=db))
+        parsed.append((key, unit, matter, values))
+    report.errors.sort()
+    report.created = sum(1 for key, *_r in parsed if key not in existing)
+    report.updated = len(parsed) - report.created
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        for key, unit, matter, v in parsed:
+            f = existing.get(key) or CaseFile(unit=unit, file_no=v["file_no"])
+            f.matter, f.applicant, f.applicant_code = matter, v["applicant"], v["applicant_code"].upper()
+            for k, _label, _req in DATE_FIELDS:
+                setattr(f, k, v[k])
+            f.decision_type = DECISIONS[v["decision_type"]]
+            f.service_method = v["service_method"]
+            f.documents = [d for d in v["documents"].replace("，", "、").split("、") if d.strip()]
+            f.save()
+        record(actor, "casefiles.files.import", None, {"file": filename[:200], "created": report.created,
+                                                        "updated": report.updated})
+    return report
+
+
+# --- campaigns and the draw ---------------------------------------------------------------------------
+
+@transaction.atomic
+def create_campaign(actor, *, unit: OrgUnit, title: str, rubric, units: list[OrgUnit], closed_from: dt.date,
+                    closed_to: dt.date, plan: dict, categories: list[str] | None = None) -> ReviewCampaign:
+    if not reaches(actor, unit, ORGANISERS):
+        _deny()
+    if closed_from > closed_to:
+        raise ValidationError({"closed_to": _("办结日期止不能早于起始日期。")})
+    if not units or any(u.level != Level.AGENCY or not u.path.startswith(unit.path) for u in units):
+        raise ValidationError({"units": _("请选择本区的被评查单位。")})
+    for code, p in plan.items():
+        if not ({"count"} <= set(p) or {"percent"} <= set(p)):
+            raise ValidationError({"plan": _("单位 {c} 的抽样方案应写明份数或比例。").format(c=code)})
+    c = ReviewCampaign.objects.create(unit=unit, title=title.strip(), rubric=rubric, categories=list(categories or []),
+                                      closed_from=closed_from, closed_to=closed_to, plan=plan)
+    c.units.set(units)
+    record(actor, "casefiles.campaign.create", c, {"title": c.title, "units": [u.code for u in units], "plan": plan},
+           unit_path=unit.path)
+    return c
+
+
+def frame_of(campaign: ReviewCampaign) -> dict[str, list[str]]:
+    """The sampling frame: closed files of the units in scope, decided inside the window."""
+    files = CaseFile.objects.filter(unit__in=campaign.units.all(), decided__gte=campaign.closed_from,
+                                    decided__lte=campaign.closed_to).select_related("unit")
+    if campaign.categories:
+        files = files.filter(matter__category__in=campaign.categories)
+    frame: dict[str, list[str]] = defaultdict(list)
+    for f in files.order_by("unit__code", "file_no"):
+        frame[f.unit.code].append(f.file_no)
+    for u in campaign.units.all():
+        frame.setdefault(u.code, [])
+    return dict(frame)
+
+
+def plans_of(campaign: ReviewCampaign) -> dict[str, engines.UnitPlan]:
+    return {code: engines.UnitPlan(count=p.get("count"), percent=Decimal(str(p["percent"])) if "percent" in p else None,
+                                   minimum=int(p.get("min", 1))) for code, p in campaign.plan.items()}
+
+
+def compute_draw(campaign: ReviewCampaign, seed: int) -> dict[str, list[str]]:
+    """What a draw with `seed` gives for this campaign's frame and plan (writes nothing)."""
+    return engines.draw(frame_of(campaign), plans_of(campaign), seed)
+
+
+@transaction.atomic
+def draw_sample(actor, campaign: ReviewCampaign, seed: int) -> list[SampledFile]:
+    """Store the seed, frame and algorithm with the sample, so anyone can redraw the identical list."""
+    campaign = ReviewCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if not reaches(actor, campaign.unit, ORGANISERS):
+        _deny()
+    if ScoreSheet.objects.filter(sample__campaign=campaign).exists():
+        raise ValidationError(_("已开始评查，不能重新抽取。"))
+    frame = frame_of(campaign)
+    drawn = engines.draw(frame, plans_of(campaign), seed)
+    files = {(f.unit.code, f.file_no): f for f in CaseFile.objects.filter(unit__in=campaign.units.all()).select_related("unit")}
+    campaign.sample.all().delete()
+    rows = []
+    for unit_code in sorted(drawn):
+        for file_no in drawn[unit_code]:
+            rows.append(SampledFile(campaign=campaign, file=files[(unit_code, file_no)], order=len(rows) + 1))
+    SampledFile.objects.bulk_create(rows)
+    campaign.seed, campaign.frame, campaign.algorithm = seed, frame, engines.ALGORITHM
+    campaign.drawn_at, campaign.status = timezone.now(), CampaignStatus.DRAWN
+    campaign.save()
+    record(actor, "casefiles.draw", campaign, {"seed": seed, "sample": {u: v for u, v in drawn.items()},
+                                               "frame_sizes": {u: len(v) for u, v in frame.items()}},
+           unit_path=campaign.unit.path)
+    return rows
+
+
+@transaction.atomic
+def add_reviewer(actor, campaign: ReviewCampaign, user, home_unit: OrgUnit | None) -> PoolMember:
+    if not reaches(actor, campaign.unit, ORGANISERS):
+        _deny()
+    member, _created = PoolMember.objects.update_or_create(campaign=campaign, user=user, defaults={"home_unit": home_unit})
+    return member
+
+
+@transaction.atomic
+def assign_reviewers(actor, campaign: ReviewCampaign) -> int:
+    """Random, even, reproducible (seeded with the draw's seed); never a reviewer's own unit."""
+    if not reaches(actor, campaign.unit, ORGANISERS):
+        _deny()
+    samples = list(campaign.sample.select_related("file__unit"))
+    pool = list(campaign.pool.select_related("home_unit"))
+    if not samples or not pool:
+        raise ValidationError(_("请先抽取案卷并组建评查员库。"))
+    try:
+        plan = engines.assign([(str(s.pk), s.file.unit.code) for s in samples],
+                              [(str(m.user_id), m.home_unit.code if m.home_unit else None) for m in pool], campaign.seed or 0)
+    except engines.AssignmentImpossible as exc:
+        raise ValidationError(str(exc)) from None
+    for s in samples:
+        s.reviewer_id = int(plan[str(s.pk)][0])
+    SampledFile.objects.bulk_update(samples, ["reviewer"])
+    campaign.status = CampaignStatus.REVIEWING
+    campaign.save(update_fields=["status"])
+    record(actor, "casefiles.assign", campaign, {str(s.file.file_no): s.reviewer_id for s in samples},
+           unit_path=campaign.unit.path)
+    return len(samples)
+
+
+@transaction.atomic
+def request_second_review(actor, sample: SampledFile) -> SampledFile:
+    """A disputed file goes to a second reviewer from another unit (not the first reviewer)."""
+    campaign = sample.campaign
+    if not reaches(actor, campaign.unit, ORGANISERS):
+        _deny()
+    pool = [m for m in campaign.pool.select_related("home_unit")
+            if m.user_id != sample.reviewer_id and (m.home_unit_id != sample.file.unit_id)]
+    if not pool:
+        raise ValidationError(_("没有可以复核的其他单位评查员。"))
+    chosen = sorted(pool, key=lambda m: engines.draw_key(campaign.seed or 0, f"second:{sample.pk}:{m.user_id}"))[0]
+    sample.disputed, sample.second_reviewer_id = True, chosen.user_id
+    sample.save(update_fields=["disputed", "second_reviewer"])
+    record(actor, "casefiles.second_review", campaign, {"file": sample.file.file_no, "reviewer": chosen.user_id},
+           unit_path=campaign.unit.path)
+    return sample
+
+
+# --- score sheets --------------------------------------------------------------------------------------
+
+def may_review(actor, sample: SampledFile) -> bool:
+    return getattr(actor, "pk", None) in (sample.reviewer_id, sample.second_reviewer_id)
+
+
+@transaction.atomic
+def open_sheet(actor, sample: SampledFile) -> ScoreSheet:
+    """The reviewer's sheet; first opening suggests findings from the automatic checks (each shows its
+    computation and must be confirmed or waived with a reason)."""
+    if not may_review(actor, sample):
+        _deny()
+    sheet, created = ScoreSheet.objects.get_or_create(sample=sample, reviewer=actor)
+    if created:
+        items = {it.check_id: it for s in sample.campaign.rubric.sections.prefetch_related("items")
+                 for it in s.items.all() if it.check_id}
+        for suggestion in checker().run(facts(sample.file)):
+            item = items.get(suggestion.check)
+            if item is not None and not suggestion.passed:
+                Finding.objects.create(sheet=sheet, item_code=item.code, occurrences=suggestion.occurrences,
+                                       source="auto", computation=suggestion.computation,
+                                       note=_("自动检查 {c}：{t}").format(c=suggestion.check, t=suggestion.computation))
+    return sheet
+
+
+@transaction.atomic
+def save_findings(actor, sheet: ScoreSheet, findings: list[dict], version: int | None = None) -> ScoreSheet:
+    """Replace the manual findings and update auto ones (occurrences, page, note, waiver)."""
+    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    if sheet.reviewer_id != getattr(actor, "pk", None):
+        _deny()
+    if sheet.status != SheetStatus.DRAFT:
+        raise ValidationError(_("评查表已提交，不能修改。"))
+    if version is not None and sheet.version != version:
+        raise ValidationError(_("该评查表已被修改，请刷新后再保存。"))
+    valid = rubrics.items_of(sheet.sample.campaign.rubric)
+    for f in findings:
+        if f["item_code"] not in valid:
+            raise ValidationError(_("评查标准中没有条目“{c}”。").format(c=f["item_code"]))
+        if f.get("waived") and not str(f.get("waived_reason", "")).strip():
+            raise ValidationError(_("不扣分须写明理由（条目 {c}）。").format(c=f["item_code"]))
+    sheet.findings.filter(source="manual").delete()
+    autos = {x.item_code: x for x in sheet.findings.filter(source="auto")}
+    for f in findings:
+        target = autos.get(f["item_code"]) if f.get("source") == "auto" else None
+        target = target or Finding(sheet=sheet, item_code=f["item_code"], source="manual")
+        target.occurrences = max(1, int(f.get("occurrences", 1)))
+        target.page_ref = str(f.get("page_ref", ""))[:40]
+        target.note = str(f.get("note", target.note))
+        target.waived_reason = str(f.get("waived_reason", "")).strip() if f.get("waived") else ""
+        target.save()
+    sheet.version += 1
+    sheet.save(update_fields=["version"])
+    return sheet
+
+
+def score_of(sheet: ScoreSheet) -> engines.ScoreResult:
+    rubric = sheet.sample.campaign.rubric
+    return engines.score_file(rubrics.items_of(rubric),
+                              [engines.FindingInput(f.item_code, f.occurrences, bool(f.waived_reason))
+                               for f in sheet.findings.all()],
+                              total=Decimal(rubric.total), veto_mode=rubric.veto_mode, bands=rubrics.bands_of(rubric),
+                              fail_label=rubric.bands[-1][0])
+
+
+@transaction.atomic
+def submit_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
+    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    if sheet.reviewer_id != getattr(actor, "pk", None):
+        _deny()
+    if sheet.status != SheetStatus.DRAFT:
+        raise ValidationError(_("评查表已提交。"))
+    result = score_of(sheet)
+    for f in sheet.findings.all():
+        f.points = result.by_item.get(f.item_code, Decimal(0)) if not f.waived_reason else Decimal(0)
+        f.save(update_fields=["points"])
+    sheet.score, sheet.band, sheet.vetoed = result.score, result.band, result.vetoed
+    sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, timezone.now()
+    sheet.save()
+    record(actor, "casefiles.sheet.submit", sheet.sample.campaign,
+           {"file": sheet.sample.file.file_no, "score": str(result.score), "band": result.band}, unit_path=sheet.sample.file.unit.path)
+    return sheet
+
+
+# --- results, circular, rectification ----------------------------------------------------------------
+
+def final_sheet(sample: SampledFile, sheets: list[ScoreSheet]) -> ScoreSheet | None:
+    """The second review decides a disputed file; otherwise the first reviewer's submitted sheet."""
+    submitted = {s.reviewer_id: s for s in sheets if s.status == SheetStatus.SUBMITTED}
+    if sample.disputed and sample.second_reviewer_id in submitted:
+        return submitted[sample.second_reviewer_id]
+    return submitted.get(sample.reviewer_id)
+
+
+def results(campaign: ReviewCampaign):
+    samples = list(campaign.sample.select_related("file__unit", "file__matter"))
+    sheets = defaultdict(list)
+    for s in ScoreSheet.objects.filter(sample__campaign=campaign).prefetch_related("findings"):
+        sheets[s.sample_id].append(s)
+    rubric = campaign.rubric
+    sections = {it.code: s.name for s in rubric.sections.prefetch_related("items") for it in s.items.all()}
+    items = {it.code: it.text for s in rubric.sections.all() for it in s.items.all()}
+    per_file, by_unit, problems, item_counts = [], defaultdict(list), Counter(), Counter()
+    for sample in samples:
+        sheet = final_sheet(sample, sheets[sample.pk])
+        per_file.append((sample, sheet))
+        if sheet is None:
+            continue
+        by_unit[sample.file.unit.name].append(Decimal(sheet.score))
+        for f in sheet.findings.all():
+            if not f.waived_reason:
+                problems[sections.get(f.item_code, "其他")] += 1
+                item_counts[f.item_code] += 1
+    units = engines.unit_results(by_unit, rubrics.bands_of(rubric))
+    excellent = [(s, sh) for s, sh in per_file if sh is not None and sh.band == rubric.bands[0][0]]
+    common = [(code, items.get(code, code), sections.get(code, ""), n) for code, n in item_counts.most_common(10)]
+    return {"files": per_file, "units": sorted(units.items(), key=lambda kv: kv[1][2]), "problems": problems,
+            "sections": [s.name for s in rubric.sections.all()], "excellent": excellent, "common": common,
+            "reviewed": sum(1 for _s, sh in per_file if sh is not None)}
+
+
+@transaction.atomic
+def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date) -> list[Rectification]:
+    """One notice per unit whose files lost points, listing those problems, with a deadline."""
+    if not reaches(actor, campaign.unit, ORGANISERS):
+        _deny()
+    r = results(campaign)
+    items = {it.code: it.text for s in campaign.rubric.sections.prefetch_related("items") for it in s.items.all()}
+    per_unit = defaultdict(list)
+    for sample, sheet in r["files"]:
+        if sheet is None:
+            continue
+        for f in sheet.findings.all():
+            if not f.waived_reason:
+                per_unit[sample.file.unit].append(f"{sample.file.file_no}：{items.get(f.item_code, f.item_code)}"
+                                                  + (f"（{f.note}）" if f.note and f.source == "manual" else ""))
+    made = []
+    for unit, lines in per_unit.items():
+        rect, _c = Rectification.objects.update_or_create(campaign=campaign, unit=unit, defaults={
+            "problems": "\n".join(lines), "deadline": deadline})
+        made.append(rect)
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save(update_fields=["status"])
+    record(actor, "casefiles.rectification.issue", campaign, {"units": [u.code for u in per_unit], "deadline": str(deadline)},
+           unit_path=campaign.unit.path)
+    return made
+
+
+@transaction.atomic
+def respond(actor, rect: Rectification, text: str) -> Rectification:
+    if not reaches(actor, rect.unit, frozenset({Role.REVIEWED_UNIT})):
+        _deny()
+    if rect.closed_at:
+        raise ValidationError(_("该整改已经“回头看”验收关闭。"))
+    if not text.strip():
+        raise ValidationError({"response": _("请填写整改情况。")})
+    rect.response, rect.responded_at = text.strip(), timezone.now()
+    rect.save(update_fields=["response", "responded_at"])
+    record(actor, "casefiles.rectification.respond", rect, {"unit": rect.unit.code}, unit_path=rect.unit.path)
+    return rect
+
+
+@transaction.atomic
+def follow_up(actor, rect: Rectification, text: str) -> Rectification:
+    """回头看: the organiser checks the rectification and closes it."""
+    if not reaches(actor, rect.campaign.unit, ORGANISERS):
+        _deny()
+    if not rect.responded_at:
+        raise ValidationError(_("单位尚未报送整改情况。"))
+    if not text.strip():
+        raise ValidationError({"followup": _("请填写回头看情况。")})
+    rect.followup, rect.closed_at = text.strip(), timezone.now()
+    rect.save(update_fields=["followup", "closed_at"])
+    record(actor, "casefiles.rectification.close", rect, {"unit": rect.unit.code}, unit_path=rect.unit.path)
+    return rect
+
+
+# --- matters (事项) import ---------------------------------------------------------------------------
+
+MATTER_COLUMNS = [
+    Column("unit", "单位编码", True), Column("code", "事项编码", True), Column("name", "事项名称", True),
+    Column("category", "类别", True, (), "许可", "许可/登记/给付/备案/其他"),
+    Column("statutory_days", "法定时限", False, (), "20", "工作日，默认 20"),
+    Column("extension_days", "可延长", False, (), "10", "工作日，默认 10"),
+    Column("extension_approver", "延期批准人", False, (), "本机关负责人", ""),
+    Column("promised_days", "承诺时限", False, (), "10", "工作日，不得长于法定时限"),
+    Column("instant", "即办件", False, (), "否", "是/否"), Column("joint", "联合办理", False, (), "否", "是/否"),
+    Column("required_documents", "应有材料", False, (), "申请书、受理通知书", "用顿号分隔"),
+    Column("legal_basis", "设定依据", False),
+]
+CATEGORIES = {"许可": "licence", "登记": "registration", "给付": "payment", "备案": "filing", "其他": "other"}
+
+
+def import_matters(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: str = "") -> ImportReport:
+    """Matters of the reviewed units: all or nothing, re-import updates by (unit, code)."""
+    report = ImportReport(dry_run=dry_run)
+    rows = read_sheet(fileobj, MATTER_COLUMNS, report)
+    if report.errors:
+        return report
+    report.total = len(rows)
+    units = {u.code: u for u in OrgUnit.objects.filter(level=Level.AGENCY)}
+    existing = {(m.unit.code, m.code): m for m in Matter.objects.select_related("unit")}
+    parsed, seen = [], {}
+    for r in rows:
+        n = r.number
+        try:
+            v = {c.key: text_cell(r.values.get(c.key)) for c in MATTER_COLUMNS}
+        except ValueError as exc:
+            report.add(n, "", str(exc))
+            continue
+        unit = units.get(v["unit"])
+        if unit is None:
+            report.add(n, "单位编码", _("“{c}”不是被评查单位（区直部门）的编码。").format(c=v["unit"]))
+            continue
+        if not reaches(actor, unit, ORGANISERS):
+            report.add(n, "单位编码", _("您无权维护“{u}”的事项。").format(u=unit.name))
+            continue
+        if not v["code"] or not v["name"]:
+            report.add(n, "事项编码", _("事项编码和名称不能为空。"))
+        if v["category"] not in CATEGORIES:
+            report.add(n, "类别", _("应为许可、登记、给付、备案或其他。"))
+        numbers = {}
+        for key, label, default in (("statutory_days", "法定时限", 20), ("extension_days", "可延长", 10),
+                                    ("promised_days", "承诺时限", None)):
+            if v[key] == "":
+                numbers[key] = default
+            elif v[key].isdigit() and int(v[key]) <= 365:
+                numbers[key] = int(v[key])
+            else:
+                report.add(n, label, _("应为 0–365 的整数（工作日）。"))
+        if numbers.get("promised_days") and numbers.get("statutory_days") and numbers["promised_days"] > numbers["statutory_days"]:
+            report.add(n, "承诺时限", _("承诺时限不得长于法定时限。"))
+        flags = {}
+        for key, label in (("instant", "即办件"), ("joint", "联合办理")):
+            if v[key] not in ("", "是", "否"):
+                report.add(n, label, _("应为“是”或“否”。"))
+            flags[key] = v[key] == "是"
+        key = (unit.code, v["code"])
+        if key in seen:
+            report.add(n, "事项编码", _("与第 {r} 行重复。").format(r=seen[key]))
+        seen[key] = n
+        parsed.append((key, unit, v, numbers, flags))
+    report.errors.sort()
+    report.created = sum(1 for key, *_r in parsed if key not in existing)
+    report.updated = len(parsed) - report.created
+    if report.errors or dry_run:
+        return report
+    with transaction.atomic():
+        for key, unit, v, numbers, flags in parsed:
+            m = existing.get(key) or Matter(unit=unit, code=v["code"])
+            m.name, m.category = v["name"], CATEGORIES[v["category"]]
+            m.statutory_days, m.extension_days = numbers["statutory_days"], numbers["extension_days"]
+            m.promised_days, m.instant, m.joint = numbers["promised_days"], flags["instant"], flags["joint"]
+            m.extension_approver = v["extension_approver"] or "本机关负责人"
+            m.required_documents = [d for d in v["required_documents"].replace("，", "、").split("、") if d.strip()]
+            m.legal_basis = v["legal_basis"]
+            m.save()
+        record(actor, "casefiles.matters.import", None, {"file": filename[:200], "created": report.created,
+                                                          "updated": report.updated})
+    return report

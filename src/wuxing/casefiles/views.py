@@ -1,0 +1,335 @@
+"""Case-file review pages."""
+
+from __future__ import annotations
+
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuxing.casefiles import circular, services
+from wuxing.casefiles.forms import CalendarYearForm, CampaignForm, DrawForm, TextForm, WorkdayForm
+from wuxing.casefiles.models import (
+    ORGANISERS,
+    CalendarYear,
+    CaseFile,
+    Rectification,
+    ReviewCampaign,
+    Rubric,
+    SampledFile,
+)
+from wuxing.core.exports import XLSX_TYPE, export_response
+from wuxing.core.importing import template_bytes
+from wuxing.core.scoping import reaches
+from wuxing.core.workdays import UnknownYear, add_working_days, workdays_after
+from wuxing.orgs.models import OrgUnit, User
+from wuxing.orgs.roles import Level, Role
+from wuxing.orgs.views import _import_page
+
+
+def _fail(request, exc):
+    if isinstance(exc, PermissionDenied):
+        raise Http404 from None
+    messages.error(request, " ".join(exc.messages))
+
+
+@login_required
+def home(request):
+    campaigns = ReviewCampaign.objects.for_user(request.user).select_related("rubric")
+    return render(request, "casefiles/home.html", {"campaigns": campaigns, "may_organise": services.may_organise(request.user)})
+
+
+@login_required
+def files(request):
+    items = CaseFile.objects.for_user(request.user).select_related("unit", "matter")
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        items = items.filter(file_no__icontains=q) | items.filter(applicant__icontains=q)
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return export_response(request.GET["format"], "案卷", ["单位", "事项", "案卷编号", "申请人", "收件", "受理", "决定",
+                                                             "送达", "公示", "归档"],
+                               [[f.unit.name, f.matter.name, f.file_no, f.applicant, f.received, f.accepted, f.decided,
+                                 f.served, f.published, f.archived] for f in items])
+    return render(request, "casefiles/files.html", {"page": Paginator(items, 50).get_page(request.GET.get("page")), "q": q,
+                                                    "may_import": bool(request.user.is_superuser or services.may_organise(request.user)
+                                                                       or _is_unit(request.user))})
+
+
+def _is_unit(user):
+    from wuxing.core.scoping import scope_paths
+
+    return bool(scope_paths(user, frozenset({Role.REVIEWED_UNIT})))
+
+
+@login_required
+def file_detail(request, pk):
+    f = get_object_or_404(CaseFile.objects.for_user(request.user).select_related("unit", "matter"), pk=pk)
+    return render(request, "casefiles/file.html", {"f": f, "checks": services.checker().run(services.facts(f))})
+
+
+@login_required
+def file_import(request):
+    if not (request.user.is_superuser or services.may_organise(request.user) or _is_unit(request.user)):
+        raise Http404
+    return _import_page(request, importer=services.import_files, title=_("导入案卷"),
+                        template_url=reverse("casefiles:file_template"), back_url=reverse("casefiles:files"))
+
+
+@login_required
+def file_template(request):
+    example = ["JKA01", "SC-03", "JKA01-2026-101", "郑州某某餐饮店", "", "2026-03-02", "", "", "2026-03-02", "", "",
+               "2026-03-16", "准予", "2026-03-18", "直接送达", "2026-03-19", "2026-04-10",
+               "申请书、受理通知书、审查意见、许可决定书、送达回证"]
+    response = HttpResponse(template_bytes(_("案卷"), services.FILE_COLUMNS, [example]), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote('案卷导入模板.xlsx')}"
+    return response
+
+
+@login_required
+def campaign_create(request):
+    units = [u for u in OrgUnit.objects.for_user(request.user, "view").filter(level=Level.DISTRICT)
+             if reaches(request.user, u, ORGANISERS)]
+    if not units:
+        raise Http404
+    district = units[0]
+    form = CampaignForm(request.POST or None, rubrics=Rubric.objects.all(),
+                        units=OrgUnit.objects.filter(level=Level.AGENCY, path__startswith=district.path).order_by("code"))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        unit_plan = ({"count": d["count"], "min": d["minimum"]} if d["count"] is not None
+                     else {"percent": str(d["percent"]), "min": d["minimum"]})
+        try:
+            c = services.create_campaign(request.user, unit=district, title=d["title"], rubric=d["rubric"],
+                                         units=list(d["units"]), closed_from=d["closed_from"], closed_to=d["closed_to"],
+                                         plan={u.code: unit_plan for u in d["units"]})
+            return redirect("casefiles:campaign", pk=c.pk)
+        except ValidationError as exc:
+            from wuxing.core.forms import apply_errors
+
+            apply_errors(form, exc)
+    return render(request, "casefiles/form.html", {"form": form, "title": _("新建评查活动")})
+
+
+@login_required
+def campaign(request, pk):
+    c = get_object_or_404(ReviewCampaign.objects.for_user(request.user).select_related("unit", "rubric"), pk=pk)
+    organiser = reaches(request.user, c.unit, ORGANISERS)
+    if request.method == "POST":
+        if not organiser:
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "draw":
+                form = DrawForm(request.POST)
+                if form.is_valid():
+                    services.draw_sample(request.user, c, form.cleaned_data["seed"])
+                    messages.success(request, _("已抽取。"))
+            elif action == "pool":
+                user = get_object_or_404(User, pk=request.POST.get("user"))
+                home = OrgUnit.objects.filter(pk=request.POST.get("home_unit")).first()
+                services.add_reviewer(request.user, c, user, home)
+            elif action == "assign":
+                services.assign_reviewers(request.user, c)
+                messages.success(request, _("已随机分配评查员。"))
+            elif action == "second":
+                services.request_second_review(request.user, get_object_or_404(SampledFile, pk=request.POST.get("sample"),
+                                                                               campaign=c))
+            elif action == "causes":
+                c.causes = TextForm(request.POST).data.get("text", "")[:10000]
+                c.save(update_fields=["causes"])
+            elif action == "rectify":
+                import datetime as dt
+
+                services.issue_rectifications(request.user, c, dt.date.fromisoformat(request.POST.get("deadline", "")))
+                messages.success(request, _("已下发整改通知。"))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+        except ValueError:
+            messages.error(request, _("请填写有效的整改期限。"))
+        return redirect("casefiles:campaign", pk=c.pk)
+    r = services.results(c)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(circular.docx_bytes(c, r),
+                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = f"attachment; filename=\"circular.docx\"; filename*=UTF-8''{quote(c.title + '通报.docx')}"
+        return response
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return export_response(request.GET["format"], f"{c.title}_结果", ["序号", "单位", "案卷编号", "事项", "评查员", "得分", "等次"],
+                               [[s.order, s.file.unit.name, s.file.file_no, s.file.matter.name,
+                                 s.reviewer.real_name if s.reviewer else "", sh.score if sh else "", sh.band if sh else ""]
+                                for s, sh in r["files"]])
+    pool_candidates = User.objects.filter(role_assignments__role=Role.CASEFILE_REVIEWER).distinct()
+    return render(request, "casefiles/campaign.html", {
+        "c": c, "r": r, "organiser": organiser, "draw_form": DrawForm(initial={"seed": c.seed or timezone.localdate().strftime("%Y%m%d")}),
+        "pool": c.pool.select_related("user", "home_unit"), "candidates": pool_candidates,
+        "agencies": OrgUnit.objects.filter(level=Level.AGENCY, path__startswith=c.unit.path).order_by("code"),
+        "frame_sizes": {u: len(v) for u, v in c.frame.items()},
+        "rectifications": Rectification.objects.filter(campaign=c).select_related("unit"),
+        "my_samples": [s for s, _sh in r["files"] if request.user.pk in (s.reviewer_id, s.second_reviewer_id)]})
+
+
+@login_required
+def sheet(request, pk):
+    sample = get_object_or_404(SampledFile.objects.select_related("campaign__rubric", "file__unit", "file__matter"), pk=pk)
+    if not ReviewCampaign.objects.for_user(request.user).filter(pk=sample.campaign_id).exists():
+        raise Http404
+    if not services.may_review(request.user, sample):
+        # Organisers and the unit see submitted sheets read-only.
+        sheets = list(sample.sheets.select_related("reviewer").prefetch_related("findings"))
+        return render(request, "casefiles/sheet_view.html", {"sample": sample, "sheets": sheets})
+    sh = services.open_sheet(request.user, sample)
+    rubric = sample.campaign.rubric
+    if request.method == "POST":
+        findings = []
+        for section in rubric.sections.prefetch_related("items"):
+            for item in section.items.all():
+                n = request.POST.get(f"n_{item.code}", "").strip()
+                if not n or n == "0":
+                    continue
+                findings.append({"item_code": item.code, "occurrences": int(n) if n.isdigit() else 1,
+                                 "page_ref": request.POST.get(f"p_{item.code}", ""), "note": request.POST.get(f"t_{item.code}", ""),
+                                 "waived": bool(request.POST.get(f"w_{item.code}")),
+                                 "waived_reason": request.POST.get(f"r_{item.code}", ""),
+                                 "source": request.POST.get(f"s_{item.code}", "manual")})
+        try:
+            services.save_findings(request.user, sh, findings, int(request.POST.get("version", 0)) or None)
+            if "submit" in request.POST:
+                sh.refresh_from_db()
+                services.submit_sheet(request.user, sh)
+                messages.success(request, _("评查表已提交。"))
+            else:
+                messages.success(request, _("已保存。"))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+        return redirect("casefiles:sheet", pk=sample.pk)
+    found = {f.item_code: f for f in sh.findings.all()}
+    preview = services.score_of(sh)
+    sections = [(s, [(it, found.get(it.code)) for it in s.items.all()]) for s in rubric.sections.prefetch_related("items")]
+    return render(request, "casefiles/sheet.html", {"sample": sample, "sheet": sh, "sections": sections, "preview": preview,
+                                                    "checks": services.checker().run(services.facts(sample.file))})
+
+
+@login_required
+def rectification(request, pk):
+    rect = get_object_or_404(Rectification.objects.for_user(request.user).select_related("campaign__unit", "unit"), pk=pk)
+    is_unit = reaches(request.user, rect.unit, frozenset({Role.REVIEWED_UNIT}))
+    organiser = reaches(request.user, rect.campaign.unit, ORGANISERS)
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            if request.POST.get("action") == "respond":
+                services.respond(request.user, rect, text)
+            elif request.POST.get("action") == "close":
+                services.follow_up(request.user, rect, text)
+            messages.success(request, _("已保存。"))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+        return redirect("casefiles:rectification", pk=rect.pk)
+    return render(request, "casefiles/rectification.html", {"rect": rect, "is_unit": is_unit, "organiser": organiser})
+
+
+@login_required
+def rubric_list(request):
+    return render(request, "casefiles/rubrics.html", {"rubrics": Rubric.objects.all()})
+
+
+@login_required
+def rubric_detail(request, pk):
+    r = get_object_or_404(Rubric, pk=pk)
+    return render(request, "casefiles/rubric.html", {"r": r, "sections": r.sections.prefetch_related("items")})
+
+
+@login_required
+def calendar(request):
+    organiser = bool(request.user.is_superuser or services.may_organise(request.user))
+    year_form = CalendarYearForm(request.POST if request.POST.get("action") == "year" else None)
+    calc = WorkdayForm(request.GET if "start" in request.GET else None)
+    answer = None
+    if request.method == "POST" and request.POST.get("action") == "year":
+        if not organiser:
+            raise Http404
+        if year_form.is_valid():
+            try:
+                services.set_calendar_year(request.user, year_form.cleaned_data["year"], year_form.cleaned_data["holidays"],
+                                           year_form.cleaned_data["workdays"])
+                messages.success(request, _("已保存。"))
+                return redirect("casefiles:calendar")
+            except ValidationError as exc:
+                year_form.add_error(None, exc)
+    if calc.is_bound and calc.is_valid():
+        d = calc.cleaned_data
+        from django.conf import settings
+
+        try:
+            if d["end"]:
+                answer = _("{a} 之后至 {b}（含）共 {n} 个工作日").format(a=d["start"], b=d["end"], n=workdays_after(
+                    d["start"], d["end"], count_start=settings.WORKDAY_COUNT_START, entered=services.entered_years()))
+            elif d["n"]:
+                day = add_working_days(d["start"], d["n"], count_start=settings.WORKDAY_COUNT_START,
+                                       entered=services.entered_years(), strict=True).day
+                answer = _("{a} 之后第 {n} 个工作日是 {d}").format(a=d["start"], n=d["n"], d=day)
+        except UnknownYear as exc:
+            answer = str(exc)
+    return render(request, "casefiles/calendar.html", {"years": CalendarYear.objects.all(), "year_form": year_form,
+                                                       "calc": calc if calc.is_bound else WorkdayForm(), "answer": answer,
+                                                       "organiser": organiser})
+
+
+
+
+@login_required
+def matters(request):
+    from wuxing.casefiles.models import Matter
+
+    items = Matter.objects.for_user(request.user).select_related("unit")
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return export_response(request.GET["format"], "事项", [c.header for c in services.MATTER_COLUMNS],
+                               [[m.unit.code, m.code, m.name, m.get_category_display(), m.statutory_days, m.extension_days,
+                                 m.extension_approver, m.promised_days or "", "是" if m.instant else "否",
+                                 "是" if m.joint else "否", "、".join(m.required_documents), m.legal_basis] for m in items])
+    return render(request, "casefiles/matters.html", {"items": items, "may_import": services.may_organise(request.user)})
+
+
+@login_required
+def matter_import(request):
+    if not services.may_organise(request.user):
+        raise Http404
+    return _import_page(request, importer=services.import_matters, title=_("导入事项"),
+                        template_url=reverse("casefiles:matter_template"), back_url=reverse("casefiles:matters"))
+
+
+@login_required
+def matter_template(request):
+    example = ["JKA01", "SC-03", "食品经营许可", "许可", "20", "10", "本机关负责人", "10", "否", "否",
+               "申请书、受理通知书、审查意见、许可决定书、送达回证", "《中华人民共和国食品安全法》第三十五条"]
+    response = HttpResponse(template_bytes(_("事项"), services.MATTER_COLUMNS, [example]), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote('事项导入模板.xlsx')}"
+    return response
+
+
+@login_required
+def rubric_upload(request):
+    """Organisers load a rubric file with the same validation as the command."""
+    from wuxing.casefiles import rubric as rubrics
+    from wuxing.standards.forms import StandardUploadForm
+
+    if not services.may_organise(request.user):
+        raise Http404
+    form = StandardUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        obj, problems, created = rubrics.load(request.user, upload.read())
+        if not problems:
+            messages.success(request, _("已加载：{t}").format(t=obj) if created else _("该版本已加载，内容相同。"))
+            return redirect("casefiles:rubric", pk=obj.pk)
+        errors = [e.format(upload.name) for e in problems]
+    return render(request, "standards/standard_upload.html", {"form": form, "errors": errors})
