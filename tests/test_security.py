@@ -87,3 +87,40 @@ def test_no_page_loads_anything_from_another_host(world, login):
                 reverse("orgs:unit_detail", args=[world.community.pk])]:
         html = client.get(url).content.decode()
         assert "http://" not in html and "https://" not in html, url
+
+
+def test_every_export_and_download_is_recorded(world, login):
+    client = login(world.office_admin)
+    client.get(reverse("orgs:unit_export"), {"format": "csv"})
+    event = AuditEvent.objects.filter(action="export").get()
+    assert event.actor == world.office_admin and event.data["path"] == reverse("orgs:unit_export")
+    assert "format=csv" in event.data["query"]
+    client.get(reverse("home"))
+    assert AuditEvent.objects.filter(action="export").count() == 1  # ordinary pages are not exports
+
+
+def test_an_imported_user_must_change_the_password_at_first_login(world, client):
+    from tests.xlsx import USER_HEADER, xlsx
+    from wuxing.orgs.importers import import_users
+    from wuxing.orgs.models import User
+
+    import_users(world.office_admin, xlsx([["newbie", "新人", "", "支部书记", "T101", "Start2026go"]], header=USER_HEADER),
+                 dry_run=False)
+    client.post(reverse("login"), {"username": "newbie", "password": "Start2026go"})
+    r = client.get(reverse("home"))
+    assert r.status_code == 302 and r["Location"] == reverse("password_change")
+    assert client.get(reverse("api:me")).status_code == 403
+    r = client.post(reverse("password_change"), {"old_password": "Start2026go", "new_password1": "Mine2026secret",
+                                                 "new_password2": "Mine2026secret"})
+    assert r.status_code == 302
+    assert not User.objects.get(username="newbie").must_change_password
+    assert client.get(reverse("home")).status_code == 200
+    assert AuditEvent.objects.filter(action="auth.password_change", actor__username="newbie").exists()
+
+
+def test_an_admin_reset_password_must_be_replaced_by_its_owner(world):
+    from wuxing.orgs.services import reset_password
+
+    reset_password(world.office_admin, world.village_user, "Reset2026pass")
+    world.village_user.refresh_from_db()
+    assert world.village_user.must_change_password

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wuxing.core.middleware.SecurityHeadersMiddleware",
+    "wuxing.core.middleware.PasswordChangeRequiredMiddleware",
+    "wuxing.core.middleware.ExportAuditMiddleware",
     # Axes goes last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -15,7 +15,7 @@ urlpatterns = [
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", core_views.WuxingPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("orgs/", include("wuxing.orgs.urls")),
     path("standards/", include("wuxing.standards.urls")),

@@ -49,3 +49,44 @@ class SessionIdleMiddleware:
             if now - session.get("_touched", 0) >= settings.SESSION_TOUCH_SECONDS:
                 session["_touched"] = now  # marks the session modified: SessionMiddleware saves it
         return response
+
+
+class ExportAuditMiddleware:
+    """Every export and file download (any response carrying Content-Disposition) by a signed-in user
+    becomes an audit event: who took which data, when, from where. One place, so no export can forget."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        disposition = response.headers.get("Content-Disposition")
+        user = getattr(request, "user", None)
+        if disposition and response.status_code == 200 and user is not None and user.is_authenticated:
+            from wuxing.core.audit import record
+
+            record(user, "export", None, {"path": request.path, "query": request.GET.urlencode()[:500],
+                                          "disposition": disposition[:300]}, ip=request.META.get("REMOTE_ADDR"))
+        return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account created by an administrator or an import must choose its own password first."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
+                and not request.path.startswith(self.ALLOWED)):
+            from django.shortcuts import redirect
+
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": "首次登录须先修改密码。"}, status=403)
+            return redirect("password_change")
+        return self.get_response(request)

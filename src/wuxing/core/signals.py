@@ -27,3 +27,4 @@ def on_logout(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     record(None, "auth.login_failed", None, {"username": username}, ip=_ip(request), actor_name=username)
+

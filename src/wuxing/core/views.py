@@ -50,3 +50,22 @@ def notifications_read(request):
     pk = request.POST.get("id")
     mark_read(request.user, int(pk) if pk and pk.isdigit() else None)
     return redirect("notifications")
+
+
+from django.contrib.auth import views as auth_views  # noqa: E402
+
+
+class WuxingPasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, which also clears 'must change password' and records the change."""
+
+    def form_valid(self, form):
+        from django.contrib.auth import get_user_model
+
+        from wuxing.core.audit import record
+
+        response = super().form_valid(form)
+        user = form.user
+        if getattr(user, "must_change_password", False):
+            get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
+        record(user, "auth.password_change", user)
+        return response

@@ -391,7 +391,7 @@ def import_users(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
             username = v["username"]
             user = users.get(username)
             if user is None:
-                user = User(username=username, real_name=v["real_name"], mobile=v["mobile"])
+                user = User(username=username, real_name=v["real_name"], mobile=v["mobile"], must_change_password=True)
                 user.set_password(v["password"])
                 user.save()
                 users[username] = user

@@ -114,6 +114,8 @@ class User(AbstractUser):
 
     real_name = models.CharField(_("姓名"), max_length=50, validators=[no_nul])
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[mobile_validator])
+    # Set for accounts whose first password someone else chose (import, admin reset); cleared on change.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     objects = WuxingUserManager()
 

@@ -116,13 +116,15 @@ def check_role_unit(role: str, unit: OrgUnit) -> None:
 
 @transaction.atomic
 def create_user(actor, *, username: str, real_name: str, mobile: str, password: str, role: str,
-                unit: OrgUnit, star_codes: list[str] | None = None) -> User:
-    """Create a person together with their first role, inside the actor's subtree."""
+                unit: OrgUnit, star_codes: list[str] | None = None, must_change: bool = False) -> User:
+    """Create a person together with their first role, inside the actor's subtree. `must_change`: the
+    password was chosen by someone else, so the owner replaces it at first login."""
     _require(may_manage_unit(actor, unit))
     check_role_unit(role, unit)
     if role == Role.STAR_REVIEWER and not star_codes:
         raise ValidationError({"star_codes": _("星级审核员须指定负责审核的星。")})
-    user = User(username=username.strip(), real_name=real_name.strip(), mobile=mobile.strip())
+    user = User(username=username.strip(), real_name=real_name.strip(), mobile=mobile.strip(),
+                must_change_password=must_change)
     user.full_clean(exclude=["password"])
     validate_password(password, user)
     user.set_password(password)
@@ -155,7 +157,8 @@ def reset_password(actor, user: User, password: str) -> None:
     _require(may_manage_user(actor, user))
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True  # a password someone else knows: the owner replaces it at next login
+    user.save(update_fields=["password", "must_change_password"])
     record(actor, "orgs.user.reset_password", user)
 
 

@@ -205,7 +205,7 @@ def user_create(request):
     form = UserCreateForm(request.POST or None, units=_manageable_units(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.create_user(request.user, **form.cleaned_data)
+            user = services.create_user(request.user, **form.cleaned_data, must_change=True)
         except ValidationError as exc:
             apply_errors(form, exc, password_field="password")
         else:
