@@ -7,7 +7,7 @@ ASSETS := src/wuxing/static/vendor/echarts.min.js
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: demo serve test test-browser bench lint lock assets clean
+.PHONY: demo serve test test-browser guide bench lint lock assets clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: $(STAMP) $(ASSETS)
 
 test-browser: $(STAMP) $(ASSETS)
 	mkdir -p var && DJANGO_ALLOW_ASYNC_UNSAFE=true WUXING_TEST_DB_FILE=$(CURDIR)/var/test-e2e.sqlite3 $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+guide: test-browser
+	$(BIN)/python docs/guide/build.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

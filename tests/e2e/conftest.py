@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -64,3 +65,27 @@ def sign_in(page, username, password="Wuxing@2026"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+SHOTS = Path(os.environ.get("WUXING_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
+VIEWPORTS = {"desktop": {"viewport": {"width": 1280, "height": 900}},
+             "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def device(request, browser, live_server, demo):
+    """A fresh page in each viewport; requests to any other host fail the test."""
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, **VIEWPORTS[request.param])
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.viewport_name = request.param
+    yield page
+    context.close()
+    assert not outside, outside
+
+
+def shot(page, name: str) -> None:
+    """Save a screenshot for the user guide: var/screenshots/<name>-<viewport>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_name}.png"), full_page=True)
