@@ -227,7 +227,6 @@ def _review(w):
     from wuxing.casefiles import services as cs
     from wuxing.casefiles.models import CaseFile, Matter, Rectification, ReviewCampaign, SampledFile
     from wuxing.orgs import services as org
-    from wuxing.orgs.models import OrgUnit
     from wuxing.orgs.roles import Level, Role
 
     if not ReviewCampaign.objects.exists():
@@ -236,7 +235,7 @@ def _review(w):
         agency = org.create_unit(SYSTEM, parent=w.district, code="TA1", name="区市场监督管理局", level=Level.AGENCY)
         m = Matter.objects.create(unit=agency, code="M1", name="许可", category="licence")
         day = dt.date(2026, 3, 2)
-        f = CaseFile.objects.create(unit=agency, matter=m, file_no="F-1", applicant="甲", received=day, accepted=day,
+        CaseFile.objects.create(unit=agency, matter=m, file_no="F-1", applicant="甲", received=day, accepted=day,
                                     decided=day)
         c = cs.create_campaign(SYSTEM, unit=w.district, title="评查", rubric=rubrics.Rubric.objects.get(), units=[agency],
                                closed_from=dt.date(2026, 1, 1), closed_to=dt.date(2026, 12, 31), plan={"TA1": {"count": 1}})

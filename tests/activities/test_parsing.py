@@ -4,7 +4,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 

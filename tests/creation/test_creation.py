@@ -208,9 +208,10 @@ def test_plan_import_reports_bad_rows_and_writes_nothing(world, campaign):
         ["", "T101", "", "", "平安法治星", "无人", "", "", "", "2026-06-30", "", ""],
         ["", "T101", "", "", "平安法治星", "错状态", "", "", "张三", "2026-06-30", "搁置", ""],
         ["", "T101", "", "", "平安法治星", "好任务", "", "", "张三", "2026-06-30", "", ""],       # duplicate of row 2
+        ["", "T101", "", "", "平安法治星", "无期限", "", "", "张三", "", "", ""],                # no time node
     ], header=header)
     report = plans_io.import_plans(world.office_admin, campaign, f, dry_run=False)
-    assert {e.row for e in report.errors} == {3, 4, 5, 6, 7, 8, 9}
+    assert {e.row for e in report.errors} == {3, 4, 5, 6, 7, 8, 9, 10}
     assert not PlanTask.objects.exists()
 
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from docx import Document
 from rest_framework.test import APIClient
 
-from tests.conftest import SYSTEM
 from wuxing.core.models import Notification
 from wuxing.creation.models import TaskStatus
 from wuxing.creation.services import create_task

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wuxing.activities.models import Activity, ActivityPhoto, ActivityStatus, ActivityType, Decision
 from wuxing.activities.parsing import TYPE_CODES, Article
 from wuxing.core.audit import record
+from wuxing.core.files import store_checked
 from wuxing.core.scoping import reaches
-from wuxing.evaluation import filecheck
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS
 
@@ -138,17 +136,4 @@ def decision_to_tasks(actor, decision: Decision) -> int:
 def add_photo(actor, activity: Activity, name: str, data: bytes) -> ActivityPhoto:
     if not may_record(actor, activity.unit):
         raise PermissionDenied(_("您没有权限执行此操作。"))
-    try:
-        clean, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
-    except filecheck.FileRejected as exc:
-        raise ValidationError(str(exc)) from None
-    if not kind.content_type.startswith("image/"):
-        raise ValidationError(_("只能上传照片（jpg、png、gif、webp）。"))
-    photo = ActivityPhoto(activity=activity, original_name=clean, content_type=kind.content_type, size=len(data))
-    photo.file.save(clean, ContentFile(data), save=False)
-    try:
-        photo.save()
-    except Exception:
-        photo.file.delete(save=False)
-        raise
-    return photo
+    return store_checked(ActivityPhoto(activity=activity), name, data, images_only=True)

@@ -21,6 +21,7 @@ from wuxing.activities import briefs, services
 from wuxing.activities.forms import ActivityForm, BriefForm, DecisionForm, PasteForm, PhotoForm
 from wuxing.activities.models import Activity, ActivityPhoto, ActivityType, Decision
 from wuxing.activities.parsing import parse
+from wuxing.core.files import serve
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors
 from wuxing.core.scoping import scope_paths
@@ -240,9 +241,6 @@ def photo(request, pk):
     p = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
     if not Activity.objects.for_user(request.user).filter(pk=p.activity_id).exists():
         raise Http404
-    with p.file.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=p.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(p.original_name)}"
-    return response
+    return serve(p.file, p.content_type, p.original_name)
 
 

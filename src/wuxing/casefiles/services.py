@@ -31,7 +31,7 @@ from wuxing.casefiles.models import (
     SheetStatus,
 )
 from wuxing.core.audit import record
-from wuxing.core.importing import Column, ImportReport, read_sheet, text_cell
+from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
 from wuxing.core.scoping import reaches
 from wuxing.core.workdays import YearEntry
 from wuxing.orgs.models import OrgUnit
@@ -110,22 +110,6 @@ DECISIONS = {"准予": "grant", "准予许可": "grant", "不予许可": "refuse
              "grant": "grant", "refuse": "refuse", "not_accept": "not_accept", "": "grant"}
 
 
-def _date(value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = text_cell(value)
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("“{v}”不是有效日期。").format(v=text))
-
-
 def import_files(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: str = "") -> ImportReport:
     """Case files from Excel: every bad row reported; nothing written unless all are good; re-import
     updates a file by (unit, file number)."""
@@ -149,7 +133,7 @@ def import_files(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
                 bad = True
         for key, label, required in DATE_FIELDS:
             try:
-                values[key] = _date(r.values.get(key))
+                values[key] = date_cell(r.values.get(key))
             except ValueError as exc:
                 report.add(n, label, str(exc))
                 bad = True

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,8 +23,8 @@ from wuxing.contest.models import (
     Score,
 )
 from wuxing.core.audit import record
+from wuxing.core.files import store_checked
 from wuxing.core.scoping import reaches
-from wuxing.evaluation import filecheck
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
 
@@ -106,20 +104,7 @@ def feature_highlight(actor, highlight: Highlight, featured: bool) -> Highlight:
 @transaction.atomic
 def add_highlight_photo(actor, highlight: Highlight, name: str, data: bytes) -> HighlightPhoto:
     _need(reaches(actor, highlight.branch, BRANCH_ROLES | ADMIN_ROLES))
-    try:
-        clean, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
-    except filecheck.FileRejected as exc:
-        raise ValidationError(str(exc)) from None
-    if not kind.content_type.startswith("image/"):
-        raise ValidationError(_("亮点只能上传照片（jpg、png、gif、webp）。"))
-    photo = HighlightPhoto(highlight=highlight, original_name=clean, content_type=kind.content_type, size=len(data))
-    photo.file.save(clean, ContentFile(data), save=False)
-    try:
-        photo.save()
-    except Exception:
-        photo.file.delete(save=False)
-        raise
-    return photo
+    return store_checked(HighlightPhoto(highlight=highlight), name, data, images_only=True)
 
 
 @transaction.atomic

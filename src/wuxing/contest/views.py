@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from wuxing.contest import metrics, selectors, services
 from wuxing.contest.forms import ActivityForm, ContestForm, HighlightForm, PairingForm, PhotoForm, SanctionForm
 from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
+from wuxing.core.files import serve
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors
 from wuxing.core.scoping import reaches, scope_paths
@@ -237,10 +236,7 @@ def photo(request, pk):
     p = get_object_or_404(HighlightPhoto.objects.select_related("highlight"), pk=pk)
     if not Highlight.objects.for_user(request.user).filter(pk=p.highlight_id).exists():
         raise Http404
-    with p.file.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=p.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(p.original_name)}"
-    return response
+    return serve(p.file, p.content_type, p.original_name)
 
 
 # --- rewards and penalties -----------------------------------------------------------------------------

@@ -145,3 +145,20 @@ def template_bytes(title: str, columns: Sequence[Column], examples: Sequence[Seq
     headers = [f"{c.header}*" if c.required else c.header for c in columns]
     notes = [(c.header, _("必填") if c.required else _("选填"), c.help) for c in columns]
     return xlsx_bytes([(title, headers, examples), (_("填写说明"), [_("列"), _("是否必填"), _("说明")], notes)])
+
+
+def date_cell(value) -> dt.date | None:
+    """A date from an Excel cell: a real date, or text such as 2026-03-02, 2026/3/2 or 2026年3月2日."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = text_cell(value)
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(_("“{value}”不是有效日期，请写成 2026-06-30。").format(value=text))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from wuxing.creation import services
 from wuxing.creation.models import PlanTask, TaskStatus
 from wuxing.evaluation.services import save_self_results
-from wuxing.orgs.models import OrgUnit, User
+from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import BRANCH_LEVELS, Kind
 
 LEVEL_WEIGHTS = {1: 4, 2: 35, 3: 45, 4: 12, 5: 4}
@@ -57,7 +57,6 @@ def load(actor, district: OrgUnit, urban_standard, rural_standard) -> None:
         flag_min_share=Decimal("0.800"), flag_allow_zero=False,
         weekly_from=today - dt.timedelta(weeks=8, days=today.weekday()), key_work_tags=list(services.Campaign._meta.get_field(
             "key_work_tags").default()), is_active=True)
-    leader_secretaries = {u.username: u for u in User.objects.filter(username__in=["demo_branch", "demo_branch2"])}
     branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, path__startswith=district.path).order_by("path")
     levels, weights = zip(*LEVEL_WEIGHTS.items())
     for branch in branches:

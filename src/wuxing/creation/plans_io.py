@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.core.audit import record
-from wuxing.core.importing import Column, ImportReport, read_sheet, text_cell
+from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
 from wuxing.creation.models import Campaign, PlanTask, Target, TaskStatus
 from wuxing.creation.services import may_edit_plan, status_for
 from wuxing.orgs.models import OrgUnit, User
@@ -64,20 +64,6 @@ def export_rows(campaign: Campaign, branches) -> list[list]:
                      t.measures, "、".join(t.indicator_codes), responsible_text(t), t.due_date,
                      t.get_status_display(), "、".join(t.tags)])
     return rows
-
-
-def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = text_cell(value)
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("“{value}”不是有效日期，请写成 2026-06-30。").format(value=text))
 
 
 def import_plans(actor, campaign: Campaign, fileobj: IO[bytes], *, dry_run: bool = True, filename: str = "") -> ImportReport:
@@ -148,7 +134,9 @@ def import_plans(actor, campaign: Campaign, fileobj: IO[bytes], *, dry_run: bool
         if len(responsible) > 50:
             report.add(n, "责任人", _("超过 50 字。"))
         try:
-            due = _date(r.values.get("due"))
+            due = date_cell(r.values.get("due"))
+            if due is None:
+                report.add(n, "时间节点", _("不能为空。"))
         except ValueError as exc:
             report.add(n, "时间节点", str(exc))
             due = None

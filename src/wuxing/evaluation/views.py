@@ -3,7 +3,6 @@ public notice with objections (public pages need no login), awards, certificates
 
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import export_response
+from wuxing.core.files import serve
 from wuxing.core.scoping import reaches
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation import selectors, services
@@ -29,7 +29,7 @@ from wuxing.evaluation.forms import (
     RemovalForm,
     ResolveForm,
 )
-from wuxing.evaluation.models import Assessment, Award, Evidence, Objection, PublicNotice, StarRemoval, Submission, SubmissionStatus
+from wuxing.evaluation.models import Assessment, Award, Evidence, Objection, PublicNotice, StarRemoval, SubmissionStatus
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import BRANCH_LEVELS, BRANCH_ROLES
 
@@ -263,14 +263,8 @@ def evidence_page(request, pk, branch):
 @login_required
 def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
-    preview = evidence.content_type.startswith("image/") or evidence.content_type == "application/pdf"
-    with evidence.file.open("rb") as fh:
-        response = HttpResponse(fh.read(), content_type=evidence.content_type)
-    disposition = "inline" if preview and request.GET.get("download") != "1" else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(evidence.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    return serve(evidence.file, evidence.content_type, evidence.original_name,
+                 inline=request.GET.get("download") != "1")
 
 
 # --- notices, objections, awards ------------------------------------------------------------------------

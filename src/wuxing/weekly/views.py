@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import export_response
+from wuxing.core.files import serve
 from wuxing.core.scoping import reaches
 from wuxing.creation.models import PlanTask
 from wuxing.creation.selectors import campaigns_for
@@ -182,10 +182,7 @@ def attachment_download(request, pk):
     att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     if not WeeklyReport.objects.for_user(request.user).filter(pk=att.report_id).exists():
         raise Http404
-    response = HttpResponse(att.file.open("rb").read(), content_type=att.content_type)
-    inline = att.content_type.startswith("image/") or att.content_type == "application/pdf"
-    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(att.original_name)}"
-    return response
+    return serve(att.file, att.content_type, att.original_name)
 
 
 @login_required
