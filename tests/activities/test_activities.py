@@ -70,9 +70,7 @@ def test_uploading_a_file_parses_it_too(world, campaign, login):
 
 
 def test_a_decision_becomes_plan_tasks_for_named_branches_once(world, campaign, login):
-    a = meeting(world)
-    a.campaign = campaign
-    a.save()
+    a = meeting(world, campaign=campaign)
     d = services.add_decision(world.office_admin, a, "建立网格党支部", [world.community, world.village], "zbgy",
                               dt.date(2026, 12, 31))
     assert services.decision_to_tasks(world.office_admin, d) == 2

@@ -90,9 +90,12 @@ def test_results_circular_rectification_and_follow_up(review, login):
     assert dict((u, v[1]) for u, v in r["units"]) == {"区建设局": "优秀", "区市场监督管理局": "优秀"}
     assert r["problems"]["归档"] == 4
     client = login(review.organiser)
+    client.post(reverse("casefiles:campaign", args=[review.campaign.pk]), {"action": "causes", "text": "公示意识不强。"})
+    with pytest.raises(PermissionDenied):
+        services.set_causes(review.unit_user, review.campaign, "越权")
     data = client.get(reverse("casefiles:campaign", args=[review.campaign.pk]), {"format": "docx"}).content
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert "关于测试评查情况的通报" in text and "随机种子 5" in text and "归档" in text
+    assert "关于测试评查情况的通报" in text and "随机种子 5" in text and "归档" in text and "公示意识不强。" in text
     rects = services.issue_rectifications(review.organiser, review.campaign, dt.date(2026, 12, 31))
     assert [x.unit for x in rects] == [review.a1]
     with pytest.raises(PermissionDenied):

@@ -26,13 +26,12 @@ def load(actor, campaign) -> None:
     today = timezone.localdate()
     for i, (code, kind, title, host, attendees, people, _t) in enumerate(MEETINGS):
         unit = OrgUnit.objects.get(code=code)
-        a = services.save_activity(
+        services.save_activity(
             actor, unit, type=kind, title=title, on=today - dt.timedelta(days=3 + 5 * i), host=host,
             attendees=attendees, participants=people, participants_count=int("".join(c for c in people if c.isdigit())),
             documents=["关于创建“五星”支部引领城市基层治理的指导意见", "经开区“五星”支部创建工作要点"],
-            requirements="要对照标准找差距、补短板，确保年底前完成创建任务。", reporter="王芳", correspondents=["赵磊"])
-        a.campaign = campaign
-        a.save(update_fields=["campaign"])
+            requirements="要对照标准找差距、补短板，确保年底前完成创建任务。", reporter="王芳", correspondents=["赵磊"],
+            campaign=campaign)
     day = today - dt.timedelta(days=2)
     text = PASTED.format(m=day.month, d=day.day)
     clean, articles = parse(text, list(OrgUnit.objects.values_list("name", flat=True)), campaign.year)

@@ -29,8 +29,9 @@ def may_record(actor, unit: OrgUnit) -> bool:
 
 
 @transaction.atomic
-def save_activity(actor, unit: OrgUnit, activity: Activity | None = None, **fields) -> Activity:
-    """Create or update an activity of `unit` (office or district admins over it)."""
+def save_activity(actor, unit: OrgUnit, activity: Activity | None = None, campaign=None, **fields) -> Activity:
+    """Create or update an activity of `unit` (office or district admins over it); `campaign` links
+    it to a campaign year (decisions then become that year's plan tasks)."""
     if not may_record(actor, unit) or (activity is not None and not may_record(actor, activity.unit)):
         raise PermissionDenied(_("您没有权限记录该单位的活动。"))
     if fields.get("type") not in ActivityType.values:
@@ -43,6 +44,8 @@ def save_activity(actor, unit: OrgUnit, activity: Activity | None = None, **fiel
         if key in fields:
             setattr(activity, key, fields[key].strip() if isinstance(fields[key], str) else fields[key])
     activity.organiser_name = activity.organiser_name or unit.name
+    if campaign is not None:
+        activity.campaign = campaign
     activity.documents = [d.strip().strip("《》") for d in (activity.documents or []) if d.strip()]
     activity.full_clean(exclude=["campaign", "created_by"])
     activity.save()
@@ -74,10 +77,9 @@ def create_from_articles(actor, campaign, articles: list[Article], units: dict[s
         unit = units.get(art.organizer) or campaign.unit
         if not may_record(actor, unit):
             raise PermissionDenied(_("您没有权限记录“{u}”的活动。").format(u=unit.name))
-        activity = save_activity(actor, unit, **article_fields(art, campaign.year))
-        activity.campaign, activity.status = campaign, ActivityStatus.DRAFT
-        activity.raw_text, activity.clean_text = raw_text, clean_text
-        activity.save(update_fields=["campaign", "status", "raw_text", "clean_text"])
+        activity = save_activity(actor, unit, campaign=campaign, **article_fields(art, campaign.year))
+        activity.status, activity.raw_text, activity.clean_text = ActivityStatus.DRAFT, raw_text, clean_text
+        activity.save(update_fields=["status", "raw_text", "clean_text"])
         made.append(activity)
     return made
 

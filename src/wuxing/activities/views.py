@@ -91,11 +91,10 @@ def _form_page(request, activity=None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("unit")
+        campaign = None if activity is not None and activity.campaign_id else campaigns_for(request.user).filter(
+            is_active=True, year=data["on"].year).first()
         try:
-            activity = services.save_activity(request.user, unit, activity, **data)
-            if activity.campaign is None:
-                activity.campaign = campaigns_for(request.user).filter(is_active=True, year=activity.on.year).first()
-                activity.save(update_fields=["campaign"])
+            activity = services.save_activity(request.user, unit, activity, campaign=campaign, **data)
             return redirect("activities:detail", pk=activity.pk)
         except PermissionDenied:
             raise Http404 from None

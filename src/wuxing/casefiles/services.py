@@ -435,6 +435,17 @@ def results(campaign: ReviewCampaign):
 
 
 @transaction.atomic
+def set_causes(actor, campaign: ReviewCampaign, text: str) -> ReviewCampaign:
+    """The organiser's analysis of causes, printed in the circular."""
+    if not reaches(actor, campaign.unit, ORGANISERS):
+        _deny()
+    campaign.causes = text.strip()[:10000]
+    campaign.save(update_fields=["causes"])
+    record(actor, "casefiles.causes", campaign, {"length": len(campaign.causes)}, unit_path=campaign.unit.path)
+    return campaign
+
+
+@transaction.atomic
 def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date) -> list[Rectification]:
     """One notice per unit whose files lost points, listing those problems, with a deadline."""
     if not reaches(actor, campaign.unit, ORGANISERS):

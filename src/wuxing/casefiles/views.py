@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.casefiles import circular, services
-from wuxing.casefiles.forms import CalendarYearForm, CampaignForm, DrawForm, TextForm, WorkdayForm
+from wuxing.casefiles.forms import CalendarYearForm, CampaignForm, DrawForm, WorkdayForm
 from wuxing.casefiles.models import (
     ORGANISERS,
     CalendarYear,
@@ -143,8 +143,7 @@ def campaign(request, pk):
                 services.request_second_review(request.user, get_object_or_404(SampledFile, pk=request.POST.get("sample"),
                                                                                campaign=c))
             elif action == "causes":
-                c.causes = TextForm(request.POST).data.get("text", "")[:10000]
-                c.save(update_fields=["causes"])
+                services.set_causes(request.user, c, request.POST.get("text", ""))
             elif action == "rectify":
                 import datetime as dt
 
