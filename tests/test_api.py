@@ -78,3 +78,15 @@ def test_schema_and_docs_are_served_locally(client):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "http://" not in html and "https://" not in html
+
+
+@pytest.mark.parametrize("body", ["false", "-304828000", "[1, 2]", "\"text\""])
+def test_a_json_body_that_is_not_an_object_is_a_client_error(world, campaign, body):
+    """Found by schemathesis: actions reading named fields crashed on a bare JSON value."""
+    from wuxing.evaluation.models import Submission
+
+    sub = Submission.objects.create(campaign=campaign, branch=world.community, status="office")
+    api = APIClient()
+    api.force_authenticate(world.office_admin)
+    r = api.post(reverse("api:submission-office-pass", args=[sub.pk]), body, content_type="application/json")
+    assert r.status_code == 400 and "JSON 对象" in r.json()["detail"]

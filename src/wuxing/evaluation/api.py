@@ -10,8 +10,10 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+
+from wuxing.core.api import ObjectJSONParser
 
 from wuxing.core.scoping import reaches
 from wuxing.creation.api import _drf
@@ -52,7 +54,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Ledger files in scope; POST (multipart: campaign, branch, indicator_code, file, description) uploads one."""
 
     serializer_class = EvidenceSerializer
-    parser_classes = [MultiPartParser, JSONParser]
+    parser_classes = [MultiPartParser, ObjectJSONParser]
 
     def get_queryset(self):
         qs = Evidence.objects.for_user(self.request.user).order_by("-uploaded_at")

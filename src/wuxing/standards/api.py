@@ -5,8 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+
+from wuxing.core.api import ObjectJSONParser
 
 from wuxing.standards import selectors
 from wuxing.standards.models import Indicator, Standard, Star, Veto
@@ -50,7 +52,7 @@ class StandardDetailSerializer(StandardSerializer):
 
 class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     def get_queryset(self):
         if self.action == "retrieve":
