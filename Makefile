@@ -45,7 +45,8 @@ lint: $(STAMP)
 	$(BIN)/python -m compileall -q src tests
 
 lock: $(STAMP)
-	$(BIN)/pip freeze --exclude-editable | grep -iv '^wuxing' > requirements.lock.new
+	head -2 requirements.lock > requirements.lock.new
+	$(BIN)/pip freeze --exclude-editable | grep -iv '^wuxing' | grep -iv '^ruff' >> requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:
