@@ -19,7 +19,8 @@ UNITS = ["经开区", "明湖办事处", "京航办事处", "前程办事处", "
 
 def test_heading_marks_are_removed_and_remembered():
     assert cleanup.strip_heading_marks("## 明湖办事处召开推进会") == ("明湖办事处召开推进会", True)
-    assert cleanup.strip_heading_marks("#5 号文件") == ("#5 号文件", False) or True
+    assert cleanup.strip_heading_marks("#5 号文件") == ("#5 号文件", False)
+    assert cleanup.strip_heading_marks("  ###  三级标题") == ("三级标题", True)
     assert cleanup.strip_heading_marks("正文一行") == ("正文一行", False)
 
 

@@ -15,7 +15,8 @@ CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’《》（）【】、·—�
 # A line ending with one of these closes a sentence or a paragraph.
 TERMINAL = "。！？!?；;：:”」』）)…"
 
-HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s*")
+# Markdown needs a space after the marks: "## 标题" is a heading, "#5 号文件" is text.
+HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}(?:[ \t]+|$)")
 SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])")
 REPEATED = re.compile(r"(.{2,30}?)\1{2,}")
 HAS_CJK = re.compile(rf"[{CJK}]")
