@@ -220,3 +220,26 @@ def test_rubric_validation_reports_budgets_and_unknown_checks():
     assert any("与本维度分值 25 不符" in m for m in messages)
     assert any("T99" in m for m in messages)
     assert any("与总分 100 不符" in m for m in messages)
+
+
+def test_the_reviewer_pool_is_limited_to_reviewers_of_the_campaigns_area(review, world, login):
+    from tests.conftest import PASSWORD, SYSTEM
+    from wuxing.orgs import services as org
+    from wuxing.orgs.roles import Level, Role
+
+    elsewhere = org.create_unit(SYSTEM, parent=None, code="Z", name="外区", level=Level.DISTRICT)
+    stranger = org.create_user(SYSTEM, username="far_rev", real_name="外区评查员", mobile="", password=PASSWORD,
+                               role=Role.CASEFILE_REVIEWER, unit=elsewhere)
+    offered = set(services.reviewer_candidates(review.campaign).values_list("username", flat=True))
+    assert offered == {"rev0", "rev1", "rev2", "casefile_reviewer"}
+    with pytest.raises(ValidationError, match="不是本次评查范围内的评查员"):
+        services.add_reviewer(review.organiser, review.campaign, stranger, None)
+    with pytest.raises(ValidationError, match="所在单位须在本次评查范围内"):
+        services.add_reviewer(review.organiser, review.campaign, world.casefile_reviewer, elsewhere)
+    client = login(review.organiser)
+    page = client.get(reverse("casefiles:campaign", args=[review.campaign.pk])).content.decode()
+    assert "外区评查员" not in page and "评查员0" in page
+    r = client.post(reverse("casefiles:campaign", args=[review.campaign.pk]), {"action": "pool", "user": stranger.pk},
+                    follow=True)
+    assert "不是本次评查范围内的评查员" in r.content.decode()
+    assert not review.campaign.pool.filter(user=stranger).exists()

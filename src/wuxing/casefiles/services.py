@@ -11,6 +11,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
 from wuxing.core.scoping import reaches
 from wuxing.core.workdays import YearEntry
-from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.models import OrgUnit, User
 from wuxing.orgs.roles import Level, Role
 
 may_organise = rubrics.may_organise
@@ -263,10 +264,23 @@ def draw_sample(actor, campaign: ReviewCampaign, seed: int) -> list[SampledFile]
     return rows
 
 
+def reviewer_candidates(campaign: ReviewCampaign):
+    """People who may sit on the campaign's pool: 评查员 granted inside the campaign's subtree or above it."""
+    unit = campaign.unit
+    return (User.objects.filter(Q(role_assignments__unit__path__startswith=unit.path)
+                                | Q(role_assignments__unit_id__in=unit.ancestor_ids()),
+                                role_assignments__role=Role.CASEFILE_REVIEWER, is_active=True)
+            .distinct().order_by("real_name", "pk"))
+
+
 @transaction.atomic
 def add_reviewer(actor, campaign: ReviewCampaign, user, home_unit: OrgUnit | None) -> PoolMember:
     if not reaches(actor, campaign.unit, ORGANISERS):
         _deny()
+    if not reviewer_candidates(campaign).filter(pk=user.pk).exists():
+        raise ValidationError(_("%(name)s 不是本次评查范围内的评查员。") % {"name": user.real_name or user.username})
+    if home_unit is not None and not home_unit.is_inside(campaign.unit):
+        raise ValidationError(_("评查员所在单位须在本次评查范围内。"))
     member, _created = PoolMember.objects.update_or_create(campaign=campaign, user=user, defaults={"home_unit": home_unit})
     return member
 

@@ -165,10 +165,9 @@ def campaign(request, pk):
                                [[s.order, s.file.unit.name, s.file.file_no, s.file.matter.name,
                                  s.reviewer.real_name if s.reviewer else "", sh.score if sh else "", sh.band if sh else ""]
                                 for s, sh in r["files"]])
-    pool_candidates = User.objects.filter(role_assignments__role=Role.CASEFILE_REVIEWER).distinct()
     return render(request, "casefiles/campaign.html", {
         "c": c, "r": r, "organiser": organiser, "draw_form": DrawForm(initial={"seed": c.seed or timezone.localdate().strftime("%Y%m%d")}),
-        "pool": c.pool.select_related("user", "home_unit"), "candidates": pool_candidates,
+        "pool": c.pool.select_related("user", "home_unit"), "candidates": services.reviewer_candidates(c),
         "agencies": OrgUnit.objects.filter(level=Level.AGENCY, path__startswith=c.unit.path).order_by("code"),
         "frame_sizes": {u: len(v) for u, v in c.frame.items()},
         "rectifications": Rectification.objects.filter(campaign=c).select_related("unit"),
