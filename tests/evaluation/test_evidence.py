@@ -102,3 +102,23 @@ class TestStoringEvidence:
         settings.MEDIA_ROOT = tmp_path
         with pytest.raises(PermissionDenied):
             add_evidence(world.other_branch_user, campaign, world.community, "U-PAFZ-01", "a.pdf", PDF)
+
+
+@pytest.mark.django_db
+def test_when_the_audit_record_fails_the_stored_file_is_removed_too(world, campaign, settings, tmp_path, monkeypatch):
+    """store_checked runs the caller's follow-up (the audit record) inside its clean-up, so a failure there
+    leaves neither a row nor a file — for ledger evidence as for every other upload."""
+    from django.db import transaction
+
+    from wuxing.evaluation import services
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(services, "record", broken)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_evidence(world.branch_user, campaign, world.community, "U-PAFZ-01", "三零台账.pdf", PDF)
+    assert not Evidence.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))

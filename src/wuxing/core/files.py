@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.conf import settings
@@ -11,10 +13,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 
-def store_checked(instance, name: str, data: bytes, *, images_only: bool = False, field: str = "file"):
+def store_checked(instance, name: str, data: bytes, *, images_only: bool = False, field: str = "file",
+                  then: Callable[[object], object] | None = None):
     """Check an upload by its content (evaluation.filecheck), then save the file and the row together:
-    when the row fails, the file is removed, so a refusal or an error never leaves anything behind.
-    Sets `original_name`, `content_type` and `size` on `instance`."""
+    when the row (or `then`, e.g. the audit record, run right after the save) fails, the file is removed,
+    so a refusal or an error never leaves anything behind.
+    Sets `original_name`, `content_type`, `size` and, where the model has one, `sha256` on `instance`."""
     from wuxing.evaluation import filecheck
 
     try:
@@ -24,10 +28,14 @@ def store_checked(instance, name: str, data: bytes, *, images_only: bool = False
     if images_only and not kind.content_type.startswith("image/"):
         raise ValidationError(_("只能上传照片（jpg、png、gif、webp）。"))
     instance.original_name, instance.content_type, instance.size = clean, kind.content_type, len(data)
+    if any(f.name == "sha256" for f in instance._meta.concrete_fields):
+        instance.sha256 = hashlib.sha256(data).hexdigest()
     stored = getattr(instance, field)
     stored.save(clean, ContentFile(data), save=False)
     try:
         instance.save()
+        if then is not None:
+            then(instance)
     except Exception:
         stored.delete(save=False)
         raise

@@ -10,17 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.core.audit import record
+from wuxing.core.files import store_checked
 from wuxing.core.scoping import reaches
 from wuxing.core.workdays import add_working_days
-from wuxing.evaluation import filecheck
 from wuxing.evaluation.models import (
     Assessment,
     AssessmentStatus,
@@ -183,22 +181,11 @@ def add_evidence(actor, campaign, branch: OrgUnit, indicator_code: str, name: st
     standard = campaign.standard_for(branch)
     if not any(i.code == indicator_code for s in standard.stars.all() for i in s.indicators.all()):
         raise ValidationError(_("指标“{code}”不属于本支部适用的评星标准。").format(code=indicator_code))
-    try:
-        clean_name, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
-    except filecheck.FileRejected as exc:
-        raise ValidationError(str(exc)) from None
-    evidence = Evidence(campaign=campaign, branch=branch, indicator_code=indicator_code, original_name=clean_name,
-                        description=description.strip()[:300], content_type=kind.content_type, size=len(data),
-                        sha256=hashlib.sha256(data).hexdigest(), uploaded_by=_user(actor))
-    evidence.file.save(clean_name, ContentFile(data), save=False)
-    try:
-        evidence.save()
-        record(actor, "evaluation.evidence.add", evidence,
-               {"indicator": indicator_code, "name": clean_name, "sha256": evidence.sha256, "size": len(data)},
-               unit_path=branch.path)
-    except Exception:
-        evidence.file.delete(save=False)  # the row did not land, so neither may the file
-        raise
+    evidence = Evidence(campaign=campaign, branch=branch, indicator_code=indicator_code,
+                        description=description.strip()[:300], uploaded_by=_user(actor))
+    store_checked(evidence, name, data, then=lambda e: record(
+        actor, "evaluation.evidence.add", e,
+        {"indicator": indicator_code, "name": e.original_name, "sha256": e.sha256, "size": e.size}, unit_path=branch.path))
     return evidence
 
 

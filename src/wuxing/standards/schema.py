@@ -196,7 +196,7 @@ def parse(text: str | bytes) -> tuple[StandardDoc | None, list[SchemaError]]:
     title = c.text(data, (), "title", max_len=200)
     applies_to = c.text(data, (), "applies_to")
     if applies_to and applies_to not in APPLIES_TO:
-        c.error(("applies_to",), f"“applies_to”应为 urban（城市社区）或 rural（农村）")
+        c.error(("applies_to",), "“applies_to”应为 urban（城市社区）或 rural（农村）")
     year = c.integer(data, (), "effective_year", minimum=2000, maximum=2100)
     description = c.text(data, (), "description", required=False, max_len=2000)
 

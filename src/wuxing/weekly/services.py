@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.core.audit import record
+from wuxing.core.files import store_checked
 from wuxing.core.notify import notify
 from wuxing.core.scoping import reaches
 from wuxing.creation.models import Campaign, PlanTask, TaskProgress, TaskStatus
 from wuxing.creation.services import status_for
-from wuxing.evaluation import filecheck
 from wuxing.orgs.models import OrgUnit, RoleAssignment
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
 from wuxing.weekly import deadlines
@@ -173,20 +170,9 @@ def accept_report(actor, report: WeeklyReport, note: str = "") -> WeeklyReport:
 def add_attachment(actor, report: WeeklyReport, name: str, data: bytes) -> Attachment:
     if not report_flags(actor, report)["may_edit"]:
         raise PermissionDenied(_("只能给本支部未提交的周动态上传附件。"))
-    try:
-        clean, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
-    except filecheck.FileRejected as exc:
-        raise ValidationError(str(exc)) from None
-    att = Attachment(report=report, original_name=clean, content_type=kind.content_type, size=len(data),
-                     sha256=hashlib.sha256(data).hexdigest(),
-                     uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
-    att.file.save(clean, ContentFile(data), save=False)
-    try:
-        att.save()
-    except Exception:
-        att.file.delete(save=False)
-        raise
-    record(actor, "weekly.attachment.add", report, {"name": clean, "sha256": att.sha256}, unit_path=report.branch.path)
+    att = Attachment(report=report, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    store_checked(att, name, data, then=lambda a: record(
+        actor, "weekly.attachment.add", report, {"name": a.original_name, "sha256": a.sha256}, unit_path=report.branch.path))
     return att
 
 
