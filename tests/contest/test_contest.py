@@ -150,3 +150,19 @@ def test_rankings_order_by_level_stars_then_progress(world, campaign, login):
     html = login(world.district_admin).get(reverse("contest:rankings", args=[campaign.pk])).content.decode()
     table = html[html.index('id="branch-ranking"'):]
     assert table.index("李家村") < table.index("东城社区") < table.index("西城社区")
+
+
+def test_office_ranking_puts_flag_holders_first_and_ignores_the_branch_filter(world, campaign, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    award(campaign, world.community, ["zbgy", "pafz", "wmxf"])
+    award(campaign, world.village, ["stjy", "pafz", "wmxf", "xfzy"])
+    award(campaign, world.west_community, ["zbgy", "pafz", "wmxf", "xfzy"])
+    client = login(world.district_admin)
+    # East holds the flag (2/2 at 3+); west does not (1/2) though its 4-star share equals east's.
+    r = client.get(reverse("contest:rankings", args=[campaign.pk]), {"table": "offices", "format": "xlsx",
+                                                                   "kind": "rural"})
+    rows = [list(v) for v in load_workbook(io.BytesIO(r.content)).active.values]
+    assert rows[1:] == [[1, "东城办事处", 2, 100, 50, "是"], [2, "西城办事处", 2, 50, 50, "否"]]

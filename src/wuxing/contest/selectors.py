@@ -43,6 +43,20 @@ def office_flags(campaign: Campaign, offices: list[OrgUnit], grouped: dict[int, 
                              float(campaign.flag_min_share), campaign.flag_allow_zero) for o in offices}
 
 
+def office_ranking(campaign: Campaign, offices: list[OrgUnit], grouped: dict[int, list[BranchMetric]]):
+    """办事处排名: flag holders first, then by the share of branches at 3 stars or more, then 4 or more.
+    Rows are (office, branch count, % at 3+, % at 4+, flag result)."""
+    flags = office_flags(campaign, offices, grouped)
+    rows = []
+    for o in offices:
+        group = grouped.get(o.pk, [])
+        n = len(group) or 1
+        rows.append((o, len(group), round(100 * sum(m.level >= 3 for m in group) / n, 1),
+                     round(100 * sum(m.level >= 4 for m in group) / n, 1), flags[o.pk]))
+    rows.sort(key=lambda r: (not r[4].won, -r[2], -r[3], r[0].path))
+    return rows
+
+
 def district_dashboard(user, campaign: Campaign) -> tuple[list[Dataset], dict]:
     rows = metrics.branch_metrics(user, campaign)
     grouped = metrics.by_office(rows)

@@ -77,24 +77,17 @@ def branch(request, pk, branch):
 @login_required
 def rankings(request, pk):
     campaign = _campaign(request, pk)
-    rows = metrics.branch_metrics(request.user, campaign)
+    everything = metrics.branch_metrics(request.user, campaign)
     offices = selectors.offices_in(request.user, campaign)
     office_id = request.GET.get("office", "")
     kind = request.GET.get("kind", "")
+    rows = everything
     if office_id.isdigit():
         rows = [m for m in rows if m.office and m.office.pk == int(office_id)]
     if kind in ("urban", "rural"):
         rows = [m for m in rows if m.branch.kind == kind]
     ranked = metrics.rank_branches(rows)
-    grouped = metrics.by_office(metrics.branch_metrics(request.user, campaign))
-    flags = selectors.office_flags(campaign, offices, grouped)
-    office_rows = []
-    for o in offices:
-        group = grouped.get(o.pk, [])
-        n = len(group) or 1
-        office_rows.append((o, len(group), round(100 * sum(m.level >= 3 for m in group) / n, 1),
-                            round(100 * sum(m.level >= 4 for m in group) / n, 1), flags[o.pk]))
-    office_rows.sort(key=lambda r: (not r[4].won, -r[2], -r[3], r[0].path))
+    office_rows = selectors.office_ranking(campaign, offices, metrics.by_office(everything))
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
         if request.GET.get("table") == "offices":
