@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wuxing.contest",
     "wuxing.activities",
     "wuxing.casefiles",
+    "wuxing.rollups",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +199,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "wuxing.api.pagination.CappedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},

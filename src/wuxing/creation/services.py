@@ -14,6 +14,7 @@ from wuxing.core.scoping import reaches
 from wuxing.creation.models import Campaign, PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_ROLES, Level, Role
+from wuxing.rollups import services as rollups
 
 
 def _deny(message: str | None = None):
@@ -61,6 +62,10 @@ def _check_campaign(campaign: Campaign) -> None:
         raise ValidationError(errors)
 
 
+# Changing these re-rates every branch (standards) or re-judges every report (deadline).
+RECOUNT_FIELDS = {"urban_standard", "rural_standard", "weekly_from", "weekly_due_weekday", "weekly_due_time"}
+
+
 @transaction.atomic
 def create_campaign(actor, unit: OrgUnit, **fields) -> Campaign:
     """A district admin opens a campaign year for their district."""
@@ -73,6 +78,7 @@ def create_campaign(actor, unit: OrgUnit, **fields) -> Campaign:
     campaign = Campaign(unit=unit, **fields)
     _check_campaign(campaign)
     campaign.save()
+    rollups.rebuild(campaign)  # every branch counted from the start: the weekly matrices expect them all
     record(actor, "creation.campaign.create", campaign, {"year": campaign.year}, unit_path=unit.path)
     return campaign
 
@@ -81,10 +87,14 @@ def create_campaign(actor, unit: OrgUnit, **fields) -> Campaign:
 def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
     if not reaches(actor, campaign.unit, frozenset({Role.DISTRICT_ADMIN})):
         _deny()
+    recount = any(getattr(campaign, k) != v for k, v in fields.items() if k in RECOUNT_FIELDS)
     for key, value in fields.items():
         setattr(campaign, key, value)
     _check_campaign(campaign)
     campaign.save()
+    if recount:
+        campaign.__dict__.pop("_standards", None)
+        rollups.rebuild(campaign)
     record(actor, "creation.campaign.update", campaign, {k: str(v) for k, v in fields.items()},
            unit_path=campaign.unit.path)
     return campaign
@@ -289,6 +299,12 @@ def mark_overdue(today: dt.date | None = None) -> int:
     One UPDATE whose WHERE clause is its own precondition, so concurrent runs cannot double-count.
     """
     today = today or timezone.localdate()
-    return PlanTask.objects.filter(
-        status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], due_date__lt=today
-    ).update(status=TaskStatus.OVERDUE, updated_at=timezone.now())
+    with transaction.atomic():
+        due = PlanTask.objects.filter(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], due_date__lt=today)
+        rows = list(due.select_for_update().values_list("pk", "campaign_id", "branch_id"))
+        n = due.filter(pk__in=[pk for pk, _c, _b in rows]).update(status=TaskStatus.OVERDUE, updated_at=timezone.now())
+        touched = {(c, b) for _pk, c, b in rows}
+        campaigns = {c.pk: c for c in Campaign.objects.select_related("unit").filter(pk__in={c for c, _b in touched})}
+        for campaign_id, branch_id in sorted(touched):
+            rollups.refresh_branch(campaigns[campaign_id], branch_id)
+    return n

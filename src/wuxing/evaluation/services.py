@@ -37,6 +37,7 @@ from wuxing.evaluation.models import (
 )
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.rollups import services as rollups
 from wuxing.standards.engine import evaluate, held_under_rules
 
 S = SubmissionStatus
@@ -169,6 +170,7 @@ def save_self_results(actor, campaign, branch: OrgUnit, results: dict[str, bool 
     assessment.version += 1
     assessment.save(update_fields=["version", "updated_at"])
     record(actor, "evaluation.self.save", assessment, {"results": dict(results)}, unit_path=branch.path)
+    rollups.refresh_branch(campaign, branch.pk)
     return assessment
 
 
@@ -248,6 +250,7 @@ def office_review(actor, sub: Submission, judgements: dict[str, tuple[bool, str]
     assessment.save(update_fields=["version", "updated_at"])
     record(actor, "evaluation.office.review", sub, {"judgements": {k: [a, n] for k, (a, n) in judgements.items()}},
            unit_path=sub.branch.path)
+    rollups.refresh_branch(sub.campaign, sub.branch.pk)
     return assessment
 
 

@@ -94,6 +94,10 @@ def load_demo() -> bool:
     from wuxing.casefiles.demo import load as load_casefiles
 
     load_casefiles(district)
+    # The weekly demo writes a year of past reports directly, as they were; count them once.
+    from wuxing.rollups.services import rebuild
+
+    rebuild(campaign)
     return True
 
 

@@ -20,6 +20,7 @@ from wuxing.orgs.models import OrgUnit, RoleAssignment, User, path_segment
 from wuxing.orgs.roles import KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
 from wuxing.orgs.services import move_subtree
 from wuxing.orgs.validators import AREA_CODE_RE, CODE_RE, MOBILE_RE
+from wuxing.rollups import services as rollups
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 
@@ -195,7 +196,7 @@ def import_units(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
         _count(report, parsed, existing)
         return report
     with transaction.atomic():
-        _apply_units(actor, parsed, existing, final_parent, report)
+        rollups.units_changed(_apply_units(actor, parsed, existing, final_parent, report))
         record(actor, "orgs.unit.import", None, {"file": filename[:200], "created": report.created,
                                                   "updated": report.updated, "rows": report.total})
     return report
@@ -224,7 +225,10 @@ def _count(report: ImportReport, parsed, existing) -> None:
             report.unchanged += 1
 
 
-def _apply_units(actor, parsed: dict[str, _UnitRow], existing: dict[str, OrgUnit], final_parent, report) -> None:
+def _apply_units(actor, parsed: dict[str, _UnitRow], existing: dict[str, OrgUnit], final_parent,
+                 report) -> list[OrgUnit]:
+    """Create and update the units; returns those created, changed or moved."""
+    touched: list[OrgUnit] = []
     # Generations: a row comes after its parent when both are in the file.
     generation: dict[str, int] = {}
 
@@ -256,6 +260,7 @@ def _apply_units(actor, parsed: dict[str, _UnitRow], existing: dict[str, OrgUnit
                 report.unchanged += 1
                 continue
             report.updated += 1
+            touched.append(unit)
             OrgUnit.objects.filter(pk=unit.pk).update(name=r.name, kind=kind, area_code=r.area_code)
             unit.name, unit.kind, unit.area_code = r.name, kind, r.area_code
             if (unit.parent.code if unit.parent else "") != (r.parent or ""):
@@ -273,6 +278,8 @@ def _apply_units(actor, parsed: dict[str, _UnitRow], existing: dict[str, OrgUnit
                 units[obj.code] = obj
             OrgUnit.objects.bulk_update(new_objs, ["path"], batch_size=1000)
             report.created += len(new_objs)
+            touched.extend(new_objs)
+    return touched
 
 
 def unit_rows(queryset):

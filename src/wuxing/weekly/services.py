@@ -19,6 +19,7 @@ from wuxing.creation.models import Campaign, PlanTask, TaskProgress, TaskStatus
 from wuxing.creation.services import status_for
 from wuxing.orgs.models import OrgUnit, RoleAssignment
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.rollups import services as rollups
 from wuxing.weekly import deadlines
 from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyReport, WorkItem
 
@@ -134,6 +135,7 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
     old = report.status
     now = timezone.now()
     report.status = to
+    first = to == ReportStatus.SUBMITTED and report.submitted_at is None
     if to == ReportStatus.SUBMITTED:
         report.submitted_at = report.submitted_at or now
         _apply_items(actor, report)
@@ -141,6 +143,8 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
         report.office_note, report.decided_at = note.strip(), now
         report.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     report.save()
+    if first:
+        rollups.report_submitted(report)
     record(actor, f"weekly.report.{flag.removeprefix('may_')}", report,
            {"from": old, "to": to, "note": note.strip()}, unit_path=report.branch.path)
     return report

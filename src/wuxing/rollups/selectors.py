@@ -1,0 +1,157 @@
+"""Reads of the live aggregates: what dashboards, rankings and weekly compliance are drawn from.
+
+Each read is a handful of indexed queries whatever the number of branches below (see
+bench/README.md for the province-scale figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Q
+
+from wuxing.contest import rules
+from wuxing.core.scoping import reaches
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.roles import Level
+from wuxing.rollups.models import UNIT_FIELDS, BranchStat, UnitStat, UnitWeekStat
+
+# The units a dashboard compares, by what they sit under: cities, counties (districts) or offices.
+GROUP_LEVELS = (Level.CITY, Level.DISTRICT, Level.OFFICE)
+
+
+class Totals:
+    """A UnitStat-shaped sum (zeros where a unit has no row yet)."""
+
+    def __init__(self, unit: OrgUnit | None = None, **values):
+        self.unit = unit
+        for f in UNIT_FIELDS:
+            setattr(self, f, values.get(f, 0))
+
+    @property
+    def levels(self) -> list[int]:
+        return [self.l0, self.l1, self.l2, self.l3, self.l4, self.l5]
+
+    @property
+    def held(self) -> list[int]:
+        return [self.h0, self.h1, self.h2, self.h3, self.h4]
+
+    @property
+    def targeted(self) -> list[int]:
+        return [self.t0, self.t1, self.t2, self.t3, self.t4]
+
+    @property
+    def avg_level(self) -> float:
+        return round(self.level_sum / self.n_branches, 2) if self.n_branches else 0
+
+    def __add__(self, other) -> Totals:
+        return Totals(self.unit, **{f: getattr(self, f) + getattr(other, f) for f in UNIT_FIELDS})
+
+
+def unit_totals(campaign, units: list[OrgUnit]) -> dict[int, Totals]:
+    """unit id -> its totals in `campaign`, one query."""
+    rows = {r["unit_id"]: r for r in UnitStat.objects.filter(campaign=campaign, unit__in=[u.pk for u in units]).values(
+        "unit_id", *UNIT_FIELDS)}
+    return {u.pk: Totals(u, **rows.get(u.pk, {})) for u in units}
+
+
+def groups(user, root: OrgUnit) -> list[OrgUnit]:
+    """The units a dashboard at `root` compares: its active cities, counties or offices the user sees."""
+    return list(OrgUnit.objects.for_user(user).filter(parent=root, is_active=True, level__in=GROUP_LEVELS)
+                .order_by("path"))
+
+
+def flag(campaign, t: Totals) -> rules.FlagResult:
+    """The office flag rule over a unit's level counts (the rule needs only counts per level)."""
+    return rules.flag_counts(t.levels, campaign.flag_min_level, float(campaign.flag_min_share),
+                             campaign.flag_allow_zero)
+
+
+def week_counts(campaign, unit_ids: list[int], weeks: list[tuple[int, int]]) -> dict[tuple[int, int, int], tuple[int, int]]:
+    """(unit id, iso year, iso week) -> (on time, late), one query."""
+    if not unit_ids or not weeks:
+        return {}
+    q = Q()
+    for y in {y for y, _w in weeks}:
+        q |= Q(iso_year=y, iso_week__in=[w for yy, w in weeks if yy == y])
+    rows = UnitWeekStat.objects.filter(q, campaign=campaign, unit_id__in=unit_ids).values_list(
+        "unit_id", "iso_year", "iso_week", "on_time", "late")
+    return {(u, y, w): (on, late) for u, y, w, on, late in rows}
+
+
+def week_rate(campaign, week: tuple[int, int], n_branches: int, on_time: int, late: int, now: dt.datetime):
+    """One unit's week: once the due time has passed every branch is expected; before, only those reported."""
+    from wuxing.weekly.selectors import WeekRate
+
+    due_passed = now > campaign.weekly_due(*week)
+    expected = n_branches if due_passed else on_time + late
+    return WeekRate(week, expected=expected, on_time=on_time, late=late, missing=expected - on_time - late)
+
+
+def ranking_page(user, campaign, root: OrgUnit, kind: str = "", page: int = 1, per_page: int = 50):
+    """One page of the branch ranking under `root`: (rows as (rank, stat), total rows, pages).
+
+    Rank order is level, stars held, task progress (all descending); equal keys share a rank, the
+    rank of a page's first row is one more than the rows strictly ahead of it (one COUNT).
+    """
+    qs = BranchStat.objects.for_user(user).filter(campaign=campaign, path__startswith=root.path)
+    if kind in ("urban", "rural"):
+        qs = qs.filter(kind=kind)
+    if not kind and reaches(user, root, None):  # the whole area: its branch count is already kept
+        total = UnitStat.objects.filter(campaign=campaign, unit=root).values_list("n_branches", flat=True).first() or 0
+    else:
+        total = qs.count()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * per_page
+    stats = list(qs.select_related("branch", "office").order_by("-level", "-star_count", "-progress", "path")
+                 [offset:offset + per_page])
+    out, previous, rank = [], None, 0
+    for i, s in enumerate(stats):
+        key = (s.level, s.star_count, s.progress)
+        if key != previous:
+            if i == 0 and offset:
+                ahead = qs.filter(Q(level__gt=s.level) | Q(level=s.level, star_count__gt=s.star_count)
+                                  | Q(level=s.level, star_count=s.star_count, progress__gt=s.progress)).count()
+                rank = ahead + 1
+            else:
+                rank = offset + i + 1
+            previous = key
+        out.append((rank, s))
+    return out, total, page, pages
+
+
+
+def office_ranking(user, campaign, root: OrgUnit, limit: int | None = None):
+    """办事处排名 under `root`, ordered in the database from the per-unit rollup: flag holders first, then by
+    the share of branches at 3 stars or more, then 4 or more (both as shown, rounded to 0.1 %).
+
+    Rows are (office, branch count, % at 3+, % at 4+, flag result); `limit` rows, or all.
+    """
+    from django.db.models import BooleanField, ExpressionWrapper, FloatField, Value
+    from django.db.models.functions import Cast, Greatest, Round
+
+    from wuxing.core.scoping import ALL, gate, path_q
+
+    qs = UnitStat.objects.filter(campaign=campaign, unit__level=Level.OFFICE, unit__is_active=True,
+                                 unit__path__startswith=root.path)
+    paths = gate(user, None)
+    if paths is not ALL:
+        qs = qs.filter(path_q("unit__path", paths)) if paths else qs.none()
+    n = Cast(Greatest(F("n_branches"), Value(1)), FloatField())
+    at = sum((F(f"l{i}") for i in range(campaign.flag_min_level, 6)), Value(0))
+    # The same comparison as rules.flag_counts (share = at / total, in floating point).
+    qs = qs.annotate(share=Cast(at, FloatField()) / n)
+    won = ExpressionWrapper(Q(n_branches__gt=0) & Q(share__gte=float(campaign.flag_min_share)),
+                            output_field=BooleanField())
+    if not campaign.flag_allow_zero:
+        won = ExpressionWrapper(won & Q(l0=0), output_field=BooleanField())
+    qs = qs.annotate(
+        won=won, p3=Round(100 * Cast(F("l3") + F("l4") + F("l5"), FloatField()) / n, 1),
+        p4=Round(100 * Cast(F("l4") + F("l5"), FloatField()) / n, 1),
+    ).select_related("unit").order_by("-won", "-p3", "-p4", "unit__path")
+    rows = []
+    for s in (qs[:limit] if limit else qs):
+        t = Totals(s.unit, **{f: getattr(s, f) for f in UNIT_FIELDS})
+        rows.append((s.unit, s.n_branches, round(s.p3, 1), round(s.p4, 1), flag(campaign, t)))
+    return rows
