@@ -10,12 +10,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuxing.contest import metrics, selectors, services
+from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, Highlight, Pairing, Sanction
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation.api import _call
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import Level
+from wuxing.rollups import selectors as rollups
 
 CAMPAIGN = OpenApiParameter("campaign", int, required=True)
 
@@ -32,9 +33,11 @@ def _datasets(datasets):
 
 
 class DashboardView(APIView):
-    """The numbers behind a dashboard: `?campaign=` for the district, add `office=` for one office."""
+    """The numbers behind a dashboard: `?campaign=` for the campaign's area (or `unit=` for a city, county
+    or district inside it), add `office=` for one office."""
 
-    @extend_schema(parameters=[CAMPAIGN, OpenApiParameter("office", int)], responses=dict)
+    @extend_schema(parameters=[CAMPAIGN, OpenApiParameter("unit", int), OpenApiParameter("office", int)],
+                   responses=dict)
     def get(self, request):
         campaign = _campaign(request)
         office_id = request.query_params.get("office", "")
@@ -44,27 +47,34 @@ class DashboardView(APIView):
             flag = summary["flag"]
             return Response({"office": office.pk, "flag": {"won": flag.won, "reasons": flag.reasons},
                              "datasets": _datasets(datasets)})
-        datasets, summary = selectors.district_dashboard(request.user, campaign)
-        return Response({"campaign": campaign.pk, "branches": summary["branches"], "named": summary["named"],
-                         "datasets": _datasets(datasets)})
+        root = selectors.dashboard_root(request.user, campaign, request.query_params.get("unit"))
+        datasets, summary = selectors.district_dashboard(request.user, campaign, root)
+        return Response({"campaign": campaign.pk, "unit": root.pk, "branches": summary["branches"],
+                         "named": summary["named"], "datasets": _datasets(datasets)})
 
 
 class RankingView(APIView):
-    """Branches by level, stars, plan progress; offices with their flag result and its reasons."""
+    """Branches by level, stars, plan progress (one page, `page` and `page_size` ≤ 1000); the offices of the
+    area with their flag result and its reasons (the first `page_size`)."""
 
-    @extend_schema(parameters=[CAMPAIGN], responses=dict)
+    @extend_schema(parameters=[CAMPAIGN, OpenApiParameter("unit", int), OpenApiParameter("page", int),
+                               OpenApiParameter("page_size", int)], responses=dict)
     def get(self, request):
         campaign = _campaign(request)
-        rows = metrics.branch_metrics(request.user, campaign)
-        offices = selectors.offices_in(request.user, campaign)
-        flags = selectors.office_flags(campaign, offices, metrics.by_office(rows))
+        params = request.query_params
+        root = selectors.dashboard_root(request.user, campaign, params.get("unit"))
+        size = min(int(params["page_size"]), 1000) if params.get("page_size", "").isdigit() and int(
+            params["page_size"]) > 0 else 100
+        page = int(params["page"]) if params.get("page", "").isdigit() else 1
+        ranked, total, page, pages = rollups.ranking_page(request.user, campaign, root, page=page, per_page=size)
+        office_rows = rollups.office_ranking(request.user, campaign, root, size)
         return Response({
-            "branches": [{"rank": r, "id": m.branch.pk, "name": m.branch.name, "office": m.office.pk if m.office else None,
-                          "level": m.level, "stars": list(m.stars), "named": m.named, "progress": m.progress}
-                         for r, m in metrics.rank_branches(rows)],
-            "offices": [{"id": o.pk, "name": o.name, "flag": flags[o.pk].won, "at_or_above": flags[o.pk].at_or_above,
-                         "total": flags[o.pk].total, "zeros": flags[o.pk].zeros, "reasons": flags[o.pk].reasons}
-                        for o in offices]})
+            "unit": root.pk, "count": total, "page": page, "pages": pages,
+            "branches": [{"rank": r, "id": s.branch_id, "name": s.branch.name, "office": s.office_id,
+                          "level": s.level, "stars": list(s.star_codes), "named": s.named, "progress": float(s.progress)}
+                         for r, s in ranked],
+            "offices": [{"id": o.pk, "name": o.name, "flag": f.won, "at_or_above": f.at_or_above, "total": f.total,
+                         "zeros": f.zeros, "reasons": f.reasons} for o, _n, _p3, _p4, f in office_rows]})
 
 
 class PairingSerializer(serializers.ModelSerializer):

@@ -16,7 +16,7 @@ from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.creation.selectors import evaluations
 from wuxing.evaluation.models import Award
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS, Kind
+from wuxing.orgs.roles import Kind
 
 
 @dataclass
@@ -42,15 +42,19 @@ class BranchMetric:
 
 
 def branch_metrics(user, campaign, within: OrgUnit | None = None) -> list[BranchMetric]:
-    """Metrics of the branches `user` may see (under `within`, default the whole campaign district)."""
-    branches = list(OrgUnit.objects.for_user(user).filter(
-        level__in=BRANCH_LEVELS, is_active=True, path__startswith=(within or campaign.unit).path,
-    ).select_related("parent").order_by("path"))
-    return metrics_for(campaign, branches)
+    """Metrics of the branches `user` may see (under `within`, default the whole campaign area), read
+    from the live per-branch rollup (one query)."""
+    from wuxing.rollups.models import BranchStat
+
+    stats = BranchStat.objects.for_user(user).filter(
+        campaign=campaign, path__startswith=(within or campaign.unit).path).select_related("branch", "office")
+    return [BranchMetric(s.branch, s.office, s.level, tuple(s.star_codes), s.named, s.target_level, s.tasks, s.done,
+                         s.overdue, tuple(s.positions)) for s in stats.order_by("path")]
 
 
 def metrics_for(campaign, branches: list[OrgUnit]) -> list[BranchMetric]:
-    """Metrics of branches the caller has already authorised (e.g. through a pairing it may view)."""
+    """Metrics computed from the raw tables, for branches the caller has already authorised (a pairing it
+    may view) and for the rollups themselves (wuxing.rollups.services)."""
     ids = [b.pk for b in branches]
     awards = {a.branch_id: a for a in Award.objects.filter(campaign=campaign, branch_id__in=ids)}
     evals = evaluations(campaign, [b for b in branches if b.pk not in awards])

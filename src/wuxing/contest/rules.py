@@ -30,9 +30,18 @@ class FlagResult:
 
 def flag(levels: Sequence[int], min_level: int = 3, min_share: float = 0.8, allow_zero: bool = False) -> FlagResult:
     """DESIGN §6 default: at least 80% of branches at 3 stars or more, and none at 0."""
-    total = len(levels)
-    at = sum(1 for level in levels if level >= min_level)
-    zeros = sum(1 for level in levels if level == 0)
+    counts = [0] * (max(levels, default=0) + 1)
+    for level in levels:
+        counts[level] += 1
+    return flag_counts(counts, min_level, min_share, allow_zero)
+
+
+def flag_counts(counts: Sequence[int], min_level: int = 3, min_share: float = 0.8,
+                allow_zero: bool = False) -> FlagResult:
+    """The same rule from the number of branches at each level (counts[i] = branches at i stars)."""
+    total = sum(counts)
+    at = sum(counts[min_level:])
+    zeros = counts[0] if counts else 0
     share = at / total if total else 0.0
     won = total > 0 and share >= min_share and (allow_zero or zeros == 0)
     return FlagResult(won, total, at, zeros, share, min_level, float(min_share), allow_zero)

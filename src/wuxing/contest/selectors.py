@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from wuxing.contest import metrics, rules
+from wuxing.core.scoping import reaches
 from wuxing.contest.metrics import BranchMetric
 from wuxing.creation.models import Campaign, PlanTask, TaskStatus
 from wuxing.creation.selectors import star_columns
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import Level
+from wuxing.rollups import selectors as rollups
 from wuxing.weekly import deadlines
 from wuxing.weekly import selectors as weekly
 
@@ -43,95 +45,96 @@ def office_flags(campaign: Campaign, offices: list[OrgUnit], grouped: dict[int, 
                              float(campaign.flag_min_share), campaign.flag_allow_zero) for o in offices}
 
 
-def office_ranking(campaign: Campaign, offices: list[OrgUnit], grouped: dict[int, list[BranchMetric]]):
-    """办事处排名: flag holders first, then by the share of branches at 3 stars or more, then 4 or more.
-    Rows are (office, branch count, % at 3+, % at 4+, flag result)."""
-    flags = office_flags(campaign, offices, grouped)
-    rows = []
-    for o in offices:
-        group = grouped.get(o.pk, [])
-        n = len(group) or 1
-        rows.append((o, len(group), round(100 * sum(m.level >= 3 for m in group) / n, 1),
-                     round(100 * sum(m.level >= 4 for m in group) / n, 1), flags[o.pk]))
-    rows.sort(key=lambda r: (not r[4].won, -r[2], -r[3], r[0].path))
-    return rows
+def dashboard_root(user, campaign: Campaign, unit_id=None) -> OrgUnit:
+    """The unit a dashboard is drawn for: the one asked for if the user sees it, else the campaign's unit."""
+    areas = OrgUnit.objects.for_user(user).filter(path__startswith=campaign.unit.path,
+                                                  level__in=(Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.OFFICE))
+    if unit_id is not None and str(unit_id).isdigit():
+        unit = areas.filter(pk=int(unit_id)).first()
+        if unit is not None:
+            return unit
+    if reaches(user, campaign.unit, None):
+        return campaign.unit
+    # A county or city admin inside a province campaign starts at their own area (the highest one).
+    own = areas.filter(level__in=(Level.CITY, Level.DISTRICT)).order_by("depth", "path").first()
+    return own or campaign.unit
 
 
-def district_dashboard(user, campaign: Campaign) -> tuple[list[Dataset], dict]:
-    rows = metrics.branch_metrics(user, campaign)
-    grouped = metrics.by_office(rows)
-    offices = offices_in(user, campaign)
-    names = [o.name for o in offices]
+def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) -> tuple[list[Dataset], dict]:
+    """The dashboard of an area (province, city, county or district): its cities, counties or offices side by
+    side, all read from the live per-unit and per-unit-week rollups."""
+    root = root or campaign.unit
+    groups = rollups.groups(user, root)
+    sees_root = reaches(user, root, None)
+    totals = rollups.unit_totals(campaign, groups + [root])
+    names = [g.name for g in groups]
+    rows = [totals[g.pk] for g in groups]
+    whole = totals[root.pk] if sees_root else sum(rows, rollups.Totals())
     columns = star_columns(campaign)
+    group_label = _("单位") if any(g.level != Level.OFFICE for g in groups) else _("办事处")
     data = []
 
-    levels = [[sum(1 for m in grouped.get(o.pk, []) if m.level == lv) for lv in LEVELS] for o in offices]
-    data.append(Dataset("levels", _("各办事处星级分布"), [_("办事处")] + [f"{lv}星" for lv in LEVELS] + [_("合计")],
-                        [[n] + c + [sum(c)] for n, c in zip(names, levels)],
+    data.append(Dataset("levels", _("各{unit}星级分布").format(unit=group_label),
+                        [group_label] + [f"{lv}星" for lv in LEVELS] + [_("合计")],
+                        [[n] + t.levels + [t.n_branches] for n, t in zip(names, rows)],
                         {"type": "stacked", "categories": names,
-                         "series": [_series(f"{lv}星", [c[lv] for c in levels]) for lv in LEVELS]}))
+                         "series": [_series(f"{lv}星", [t.levels[lv] for t in rows]) for lv in LEVELS]}))
 
-    held = [sum(1 for m in rows if i in m.positions) for i, _n in columns]
-    targeted = _targeted_by_position(campaign, rows, len(columns))
+    held = [whole.held[i] for i, _n in columns]
+    targeted = [whole.targeted[i] for i, _n in columns]
     data.append(Dataset("stars", _("各星达标情况"), [_("星"), _("争创支部数"), _("已达标支部数")],
                         [[n, t, h] for (_i, n), t, h in zip(columns, targeted, held)],
                         {"type": "bar", "categories": [n for _i, n in columns],
                          "series": [_series(_("争创支部数"), targeted), _series(_("已达标支部数"), held)]}))
 
-    with_target = [sum(1 for m in grouped.get(o.pk, []) if m.target_level) for o in offices]
-    met = [sum(1 for m in grouped.get(o.pk, []) if m.met_target) for o in offices]
-    data.append(Dataset("targets", _("目标与实现"), [_("办事处"), _("已定目标支部数"), _("达到目标支部数")],
+    with_target = [t.with_target for t in rows]
+    met = [t.met_target for t in rows]
+    data.append(Dataset("targets", _("目标与实现"), [group_label, _("已定目标支部数"), _("达到目标支部数")],
                         [[n, t, m] for n, t, m in zip(names, with_target, met)],
                         {"type": "bar", "categories": names,
                          "series": [_series(_("已定目标"), with_target), _series(_("达到目标"), met)]}))
 
-    tasks = [sum(m.tasks for m in grouped.get(o.pk, [])) for o in offices]
-    done = [sum(m.done for m in grouped.get(o.pk, [])) for o in offices]
-    overdue = [sum(m.overdue for m in grouped.get(o.pk, [])) for o in offices]
-    pct = [round(100 * d / t, 1) if t else 0.0 for d, t in zip(done, tasks)]
-    data.append(Dataset("progress", _("创建任务进度"), [_("办事处"), _("任务数"), _("已完成"), _("已逾期"), _("完成率%")],
-                        [[n, t, d, o, p] for n, t, d, o, p in zip(names, tasks, done, overdue, pct)],
+    pct = [round(100 * t.done / t.tasks, 1) if t.tasks else 0.0 for t in rows]
+    data.append(Dataset("progress", _("创建任务进度"), [group_label, _("任务数"), _("已完成"), _("已逾期"), _("完成率%")],
+                        [[n, t.tasks, t.done, t.overdue, p] for n, t, p in zip(names, rows, pct)],
                         {"type": "bar", "categories": names, "series": [_series(_("完成率%"), pct)]}))
 
     weeks = weekly.report_weeks(campaign, last=12)
-    rates = weekly.district_rates(user, campaign, weeks)
+    rates = weekly.unit_rates(campaign, groups, weeks, totals=totals)
     labels = [f"{y}-W{w:02d}" for y, w in weeks]
-    data.append(Dataset("weekly", _("周动态按时报送率"), [_("办事处")] + labels,
+    data.append(Dataset("weekly", _("周动态按时报送率"), [group_label] + labels,
                         [[r.office.name] + [x.on_time_rate for x in r.weeks] for r in rates],
                         {"type": "line", "categories": labels,
                          "series": [_series(r.office.name, [x.on_time_rate for x in r.weeks]) for r in rates]}))
 
     years = []
-    for c in Campaign.objects.filter(unit=campaign.unit).order_by("year"):
-        year_rows = rows if c.pk == campaign.pk else metrics.branch_metrics(user, c)
-        counts = Counter(m.level for m in year_rows)
-        years.append([str(c.year)] + [counts.get(lv, 0) for lv in LEVELS])
+    for c in Campaign.objects.filter(unit=campaign.unit).select_related("unit").order_by("year"):
+        if c.pk == campaign.pk:
+            levels = whole.levels
+        else:
+            past = rollups.unit_totals(c, [root] if sees_root else groups)
+            levels = (past[root.pk] if sees_root else sum(past.values(), rollups.Totals())).levels
+        years.append([str(c.year)] + levels)
     data.append(Dataset("years", _("历年星级分布"), [_("年度")] + [f"{lv}星" for lv in LEVELS], years,
                         {"type": "stacked", "categories": [y[0] for y in years],
                          "series": [_series(f"{lv}星", [y[1 + lv] for y in years]) for lv in LEVELS]}))
-    summary = {"branches": len(rows), "named": sum(m.named for m in rows),
-               "avg_level": round(sum(m.level for m in rows) / len(rows), 2) if rows else 0,
-               "flags": office_flags(campaign, offices, grouped), "offices": offices}
+    offices = [g for g in groups if g.level == Level.OFFICE]
+    summary = {"branches": whole.n_branches, "named": whole.named, "avg_level": whole.avg_level,
+               "flags": {o.pk: rollups.flag(campaign, totals[o.pk]) for o in offices}, "offices": offices,
+               "root": root, "groups": groups, "trail": _trail(user, campaign, root)}
     return data, summary
 
 
-def _targeted_by_position(campaign: Campaign, rows: list[BranchMetric], n: int) -> list[int]:
-    from wuxing.creation.models import Target
-
-    orders = {kind: [s.code for s in campaign.standard_for_kind(kind).stars.all()] for kind in ("urban", "rural")}
-    kinds = {m.branch.pk: ("urban" if m.branch.kind == "urban" else "rural") for m in rows}
-    counts = [0] * n
-    for branch_id, codes in Target.objects.filter(campaign=campaign, branch_id__in=kinds).values_list("branch_id",
-                                                                                                      "star_codes"):
-        order = orders[kinds[branch_id]]
-        for code in codes:
-            if code in order and order.index(code) < n:
-                counts[order.index(code)] += 1
-    return counts
+def _trail(user, campaign: Campaign, root: OrgUnit) -> list[OrgUnit]:
+    """The areas from the campaign's unit down to `root` that the user may open (the breadcrumb)."""
+    ids = [int(seg) for seg in root.path.split("/") if seg][campaign.unit.depth:]
+    by_id = {u.pk: u for u in OrgUnit.objects.for_user(user).filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def office_dashboard(user, campaign: Campaign, office: OrgUnit) -> tuple[list[Dataset], dict]:
     rows = metrics.branch_metrics(user, campaign, office)
+    t = rollups.unit_totals(campaign, [office])[office.pk]
     names = [m.branch.name for m in rows]
     columns = star_columns(campaign)
     counts = Counter(m.level for m in rows)
@@ -140,10 +143,10 @@ def office_dashboard(user, campaign: Campaign, office: OrgUnit) -> tuple[list[Da
                 {"type": "bar", "categories": [f"{lv}星" for lv in LEVELS],
                  "series": [_series(_("支部数"), [counts.get(lv, 0) for lv in LEVELS])]}),
     ]
-    held = [sum(1 for m in rows if i in m.positions) for i, _n in columns]
-    targeted = _targeted_by_position(campaign, rows, len(columns))
+    held = [t.held[i] for i, _n in columns]
+    targeted = [t.targeted[i] for i, _n in columns]
     data.append(Dataset("stars", _("各星达标情况"), [_("星"), _("争创支部数"), _("已达标支部数")],
-                        [[n, t, h] for (_i, n), t, h in zip(columns, targeted, held)],
+                        [[n, tg, h] for (_i, n), tg, h in zip(columns, targeted, held)],
                         {"type": "bar", "categories": [n for _i, n in columns],
                          "series": [_series(_("争创支部数"), targeted), _series(_("已达标支部数"), held)]}))
     data.append(Dataset("targets", _("各支部目标与现有星级"), [_("支部"), _("目标星级"), _("现有星级"), _("是否命名")],
@@ -155,13 +158,13 @@ def office_dashboard(user, campaign: Campaign, office: OrgUnit) -> tuple[list[Da
                         [[m.branch.name, m.tasks, m.done, m.overdue, m.progress] for m in rows],
                         {"type": "bar", "categories": names, "series": [_series(_("完成率%"), [m.progress for m in rows])]}))
     weeks = weekly.report_weeks(campaign, last=12)
-    rate = next((r for r in weekly.district_rates(user, campaign, weeks) if r.office.pk == office.pk), None)
+    rate = weekly.unit_rates(campaign, [office], weeks, totals={office.pk: t})[0]
     labels = [f"{y}-W{w:02d}" for y, w in weeks]
-    values = [x.on_time_rate for x in rate.weeks] if rate else []
     data.append(Dataset("weekly", _("周动态按时报送率"), [_("周"), _("应报"), _("按时"), _("迟报"), _("未报"), _("按时率%")],
                         [[lab, x.expected, x.on_time, x.late, x.missing, x.on_time_rate]
-                         for lab, x in zip(labels, rate.weeks if rate else [])],
-                        {"type": "line", "categories": labels, "series": [_series(office.name, values)]}))
+                         for lab, x in zip(labels, rate.weeks)],
+                        {"type": "line", "categories": labels, "series": [_series(office.name, [x.on_time_rate
+                                                                                               for x in rate.weeks])]}))
     flag = rules.flag([m.level for m in rows], campaign.flag_min_level, float(campaign.flag_min_share),
                       campaign.flag_allow_zero)
     return data, {"flag": flag, "branches": len(rows), "named": sum(m.named for m in rows)}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.contest import metrics, selectors, services
+from wuxing.core.paging import Page
 from wuxing.contest.forms import ActivityForm, ContestForm, HighlightForm, PairingForm, PhotoForm, SanctionForm
 from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
 from wuxing.core.files import serve
@@ -22,6 +23,9 @@ from wuxing.core.scoping import reaches, scope_paths
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
+from wuxing.rollups import selectors as rollups
+
+OFFICE_ROWS = 50  # offices listed on the page; the export has them all
 
 
 def _campaign(request, pk):
@@ -50,10 +54,14 @@ def home(request):
 @login_required
 def district(request, pk):
     campaign = _campaign(request, pk)
-    datasets, summary = selectors.district_dashboard(request.user, campaign)
-    return _dashboard(request, "contest/district.html", datasets, {"campaign": campaign, "summary": summary,
-                                                                   "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]]},
-                      f"全区看板_{campaign.year}")
+    root = selectors.dashboard_root(request.user, campaign, request.GET.get("unit"))
+    if root.level == Level.OFFICE:
+        return redirect("contest:office", pk=campaign.pk, office=root.pk)
+    datasets, summary = selectors.district_dashboard(request.user, campaign, root)
+    return _dashboard(request, "contest/district.html", datasets, {
+        "campaign": campaign, "summary": summary, "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]],
+        "export_prefix": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""},
+                      f"{root.name}看板_{campaign.year}")
 
 
 @login_required
@@ -77,31 +85,31 @@ def branch(request, pk, branch):
 @login_required
 def rankings(request, pk):
     campaign = _campaign(request, pk)
-    everything = metrics.branch_metrics(request.user, campaign)
-    offices = selectors.offices_in(request.user, campaign)
+    root = selectors.dashboard_root(request.user, campaign, request.GET.get("unit"))
+    groups = rollups.groups(request.user, root)
     office_id = request.GET.get("office", "")
+    area = next((g for g in groups if str(g.pk) == office_id), None) or root
     kind = request.GET.get("kind", "")
-    rows = everything
-    if office_id.isdigit():
-        rows = [m for m in rows if m.office and m.office.pk == int(office_id)]
-    if kind in ("urban", "rural"):
-        rows = [m for m in rows if m.branch.kind == kind]
-    ranked = metrics.rank_branches(rows)
-    office_rows = selectors.office_ranking(campaign, offices, metrics.by_office(everything))
     fmt = request.GET.get("format")
+    office_rows = rollups.office_ranking(request.user, campaign, root,
+                                         None if fmt and request.GET.get("table") == "offices" else OFFICE_ROWS + 1)
     if fmt in ("xlsx", "csv"):
         if request.GET.get("table") == "offices":
             return export_response(fmt, f"办事处排名_{campaign.year}", ["名次", "办事处", "支部数", "三星以上占比%",
                                                                      "四星以上占比%", "夺旗"],
                                    [[i, o.name, n, p3, p4, "是" if f.won else "否"]
                                     for i, (o, n, p3, p4, f) in enumerate(office_rows, start=1)])
+        ranked, _total, _page, _pages = rollups.ranking_page(request.user, campaign, area, kind, 1, per_page=10 ** 7)
         return export_response(fmt, f"支部排名_{campaign.year}", ["名次", "支部", "办事处", "星级", "星数", "任务完成率%",
                                                                 "星级来源"],
-                               [[r, m.branch.name, m.office.name if m.office else "", m.level, len(m.stars), m.progress,
-                                 "命名" if m.named else "评估"] for r, m in ranked])
+                               [[r, s.branch.name, s.office.name if s.office else "", s.level, s.star_count,
+                                 float(s.progress), "命名" if s.named else "评估"] for r, s in ranked])
+    page_no = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    ranked, total, page_no, pages = rollups.ranking_page(request.user, campaign, area, kind, page_no)
     return render(request, "contest/rankings.html", {
-        "campaign": campaign, "page": Paginator(ranked, 100).get_page(request.GET.get("page")), "offices": offices,
-        "office_id": office_id, "kind": kind, "office_rows": office_rows})
+        "campaign": campaign, "page": Page(ranked, page_no, pages, total), "groups": groups, "root": root,
+        "office_id": office_id, "kind": kind, "office_rows": office_rows[:OFFICE_ROWS],
+        "more_offices": len(office_rows) > OFFICE_ROWS})
 
 
 @login_required

@@ -50,7 +50,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = ReportSerializer
 
     def get_queryset(self):
-        qs = WeeklyReport.objects.for_user(self.request.user).prefetch_related("items").order_by(
+        qs = WeeklyReport.objects.for_user(self.request.user).select_related("branch").prefetch_related("items").order_by(
             "-iso_year", "-iso_week", "branch_id")
         params = self.request.query_params
         for key in ("campaign", "branch", "iso_year", "iso_week"):
@@ -106,7 +106,8 @@ class ComplianceView(APIView):
     """Per branch per week: on_time / late / missing / pending, for the branches of a unit in scope."""
 
     @extend_schema(parameters=[OpenApiParameter("campaign", int, required=True), OpenApiParameter("unit", int),
-                               OpenApiParameter("weeks", int, description="how many recent weeks (default 8)")],
+                               OpenApiParameter("weeks", int, description="how many recent weeks (default 8)"),
+                               OpenApiParameter("page", int), OpenApiParameter("page_size", int, description="≤ 2000, default 500")],
                    responses=dict)
     def get(self, request):
         params = request.query_params
@@ -118,9 +119,15 @@ class ComplianceView(APIView):
             unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=params["unit"])
         last = min(int(params["weeks"]), 53) if params.get("weeks", "").isdigit() and int(params["weeks"]) > 0 else 8
         weeks = selectors.report_weeks(campaign, last=last)
-        branches = list(selectors.branches_in(request.user, unit))
+        size = min(int(params["page_size"]), 2000) if params.get("page_size", "").isdigit() and int(
+            params["page_size"]) > 0 else 500
+        page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
+        everyone = selectors.branches_in(request.user, unit)
+        total = everyone.count()
+        branches = list(everyone[(page - 1) * size:page * size])
         status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
         return Response({
-            "campaign": campaign.pk, "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
+            "campaign": campaign.pk, "weeks": [f"{y}-W{w:02d}" for y, w in weeks], "count": total, "page": page,
+            "pages": max(1, -(-total // size)),
             "branches": [{"id": b.pk, "code": b.code, "name": b.name,
                           "statuses": [status_of[(b.pk, w)] for w in weeks]} for b in branches]})

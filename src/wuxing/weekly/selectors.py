@@ -80,23 +80,20 @@ def district_rates(user, campaign: Campaign, weeks: list[tuple[int, int]],
     """Per office per week: expected reports (due time passed), on time, late, missing."""
     offices = list(OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
                                                          path__startswith=campaign.unit.path).order_by("path"))
-    branches = list(branches_in(user, campaign.unit).values_list("pk", "parent_id"))
-    status_of = statuses(campaign, [b for b, _ in branches], weeks, now)
-    out = []
-    for office in offices:
-        mine = [b for b, parent in branches if parent == office.pk]
-        rates = []
-        for week in weeks:
-            rate = WeekRate(week)
-            for b in mine:
-                s = status_of[(b, week)]
-                if s == deadlines.PENDING:
-                    continue
-                rate.expected += 1
-                setattr(rate, s, getattr(rate, s) + 1)
-            rates.append(rate)
-        out.append(OfficeRates(office, rates))
-    return out
+    return unit_rates(campaign, offices, weeks, now)
+
+
+def unit_rates(campaign: Campaign, units: list[OrgUnit], weeks: list[tuple[int, int]], now: dt.datetime | None = None,
+               totals: dict | None = None) -> list[OfficeRates]:
+    """Per unit (office, county, city…) per week, from the live per-unit-week rollup: two queries at most."""
+    from wuxing.rollups import selectors as rollups
+
+    now = now or timezone.now()
+    totals = totals if totals is not None else rollups.unit_totals(campaign, units)
+    counts = rollups.week_counts(campaign, [u.pk for u in units], weeks)
+    return [OfficeRates(u, [rollups.week_rate(campaign, week, totals[u.pk].n_branches,
+                                              *counts.get((u.pk, *week), (0, 0)), now) for week in weeks])
+            for u in units]
 
 
 def rollup(user, campaign: Campaign, office: OrgUnit, week: tuple[int, int], now: dt.datetime | None = None):

@@ -230,11 +230,17 @@ def office_rollup(request, pk, office, year, week):
 
 @login_required
 def district(request, pk):
+    from wuxing.contest.selectors import dashboard_root
+    from wuxing.rollups.selectors import groups
+
     campaign = _campaign(request, pk)
-    if not reaches(request.user, campaign.unit, None):
+    root = dashboard_root(request.user, campaign, request.GET.get("unit"))
+    if root.level == Level.OFFICE:
+        return redirect("weekly:office", pk=campaign.pk, office=root.pk)
+    if not reaches(request.user, root, None):
         raise Http404
     weeks = selectors.report_weeks(campaign, last=12)
-    offices = selectors.district_rates(request.user, campaign, weeks)
+    offices = selectors.unit_rates(campaign, groups(request.user, root), weeks)
     chart = {
         "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
         "series": [{"name": o.office.name, "report": [r.report_rate for r in o.weeks],
@@ -243,7 +249,7 @@ def district(request, pk):
     if request.GET.get("format") in ("xlsx", "csv"):
         rows = [[o.office.name, f"{r.week[0]}-W{r.week[1]:02d}", r.expected, r.on_time, r.late, r.missing,
                  r.report_rate, r.on_time_rate] for o in offices for r in o.weeks]
-        return export_response(request.GET["format"], f"周动态报送率_{campaign.year}",
-                               ["办事处", "周", "应报", "按时", "迟报", "未报", "报送率%", "按时率%"], rows)
+        return export_response(request.GET["format"], f"周动态报送率_{root.name}_{campaign.year}",
+                               ["单位", "周", "应报", "按时", "迟报", "未报", "报送率%", "按时率%"], rows)
     return render(request, "weekly/district.html", {"campaign": campaign, "offices": offices, "weeks": weeks,
-                                                    "chart": chart})
+                                                    "chart": chart, "root": root})
