@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 def apply_errors(form, exc: ValidationError, password_field: str | None = None) -> None:
@@ -16,3 +20,16 @@ def apply_errors(form, exc: ValidationError, password_field: str | None = None) 
         form.add_error(password_field, exc)
     else:
         form.add_error(None, exc)
+
+
+class LongSelect(forms.Select):
+    """A <select> for hundreds of options (a county's public notice lists ~300 branches): the options are
+    joined in Python instead of rendering one template per option, which costs ~0.1 ms each."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None}
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            ("" if v is None else v, mark_safe(" selected") if str("" if v is None else v) in chosen else "", label)
+            for v, label in self.choices))
+        return format_html("<select{}>{}</select>", flatatt(final), options)

@@ -42,6 +42,9 @@ class CampaignQuerySet(ScopedQuerySet):
         return self.filter(q)
 
 
+_FULL_STANDARDS: dict = {}  # (standard id, sha256) -> the standard with stars, indicators, vetoes
+
+
 class Campaign(models.Model):
     """One year of the campaign in one district, with its standards, key dates and rules."""
 
@@ -107,7 +110,15 @@ class Campaign(models.Model):
         pk = self.urban_standard_id if kind == Kind.URBAN else self.rural_standard_id
         cache = self.__dict__.setdefault("_standards", {})
         if pk not in cache:
-            cache[pk] = standard_full().get(pk=pk)
+            # A loaded standard version never changes (standards.services refuses new content under an
+            # existing version), so its prefetched tree is kept per process, keyed by its content digest.
+            digest = (self.urban_standard if kind == Kind.URBAN else self.rural_standard).source_sha256
+            key = (pk, digest)
+            if key not in _FULL_STANDARDS:
+                if len(_FULL_STANDARDS) > 64:
+                    _FULL_STANDARDS.clear()
+                _FULL_STANDARDS[key] = standard_full().get(pk=pk)
+            cache[pk] = _FULL_STANDARDS[key]
         return cache[pk]
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.forms import LongSelect
 from wuxing.evaluation.models import RemovalCategory
 from wuxing.orgs.validators import no_nul
 
@@ -30,7 +31,8 @@ class NoticeForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    submission = forms.TypedChoiceField(label=_("针对的支部"), coerce=int, required=False, empty_value=None)
+    submission = forms.TypedChoiceField(label=_("针对的支部"), coerce=int, required=False, empty_value=None,
+                                        widget=LongSelect)
     name = forms.CharField(label=_("姓名"), max_length=50, validators=[no_nul])
     contact = forms.CharField(label=_("联系方式"), max_length=50, validators=[no_nul],
                               help_text=_("仅用于核实和反馈，不会公开。"))
@@ -39,7 +41,7 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args, submissions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["submission"].choices = [("", _("（整体名单）"))] + [(s.pk, s.branch.name) for s in submissions]
+        self.fields["submission"].choices = [("", _("（整体名单）"))] + [(s.pk, s.name) for s in submissions]
 
 
 class ResolveForm(forms.Form):
