@@ -1,7 +1,8 @@
 """Benchmarks. `make bench` runs them on the configured database (DATABASE_URL; default a scratch
 SQLite file under var/bench/). Results are printed; record them in bench/README.md with the date.
 
-    import_tree   generate a 10,001-unit org-tree .xlsx and time `wuxing import units --commit`
+    import_tree   generate an org-tree .xlsx (default 10,001 units; `--offices 2400 --per-office 21` is
+                  province size, 52,801) and time `wuxing import units --commit`
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def run(cmd: list[str], env: dict) -> float:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offices", type=int, default=50, help="offices under the one district")
+    parser.add_argument("--per-office", type=int, default=199, help="communities and villages per office")
+    args = parser.parse_args()
     wuxing = str(Path(sys.executable).with_name("wuxing"))
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, WUXING_TESTING="true", WUXING_VAR_DIR=str(Path(tmp) / "var"))
@@ -54,12 +61,12 @@ def main() -> None:
         print(f"database: {env['DATABASE_URL'].split('@')[-1]}")
         run([wuxing, "migrate", "-v0"], env)
         xlsx = Path(tmp) / "tree.xlsx"
-        rows = make_tree_xlsx(xlsx)
+        rows = make_tree_xlsx(xlsx, args.offices, args.per_office)
         dry = run([wuxing, "import", "units", str(xlsx)], env)
         real = run([wuxing, "import", "units", str(xlsx), "--commit"], env)
         again = run([wuxing, "import", "units", str(xlsx), "--commit"], env)
-        print(f"import_tree: {rows} units  dry run {dry:.2f} s  import {real:.2f} s  re-import (no change) {again:.2f} s"
-              "  (wall time of the whole command, including Django start-up)")
+        print(f"import_tree: {rows} units  dry run {dry:.2f} s  import {real:.2f} s ({rows / real:,.0f} units/s)  "
+              f"re-import (no change) {again:.2f} s  (wall time of the whole command, including Django start-up)")
         if "wuxing_bench" in env["DATABASE_URL"]:
             subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "wuxing_bench"], check=False)
 
