@@ -224,6 +224,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Pages drawn from the rollups are cached under their version stamp only where every app process
+# shares the cache (Redis); a per-process memory cache would serve other processes' stale pages.
+WUXING_SHARED_CACHE = bool(_redis) or TESTING
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

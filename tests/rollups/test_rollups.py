@@ -176,3 +176,28 @@ def WeeklyReportRefetch(report):
     from wuxing.weekly.models import WeeklyReport
 
     return WeeklyReport.objects.get(pk=report.pk)
+
+
+@pytest.mark.django_db
+def test_a_cached_dashboard_shows_a_write_as_soon_as_it_commits(world, campaign, login, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from wuxing.creation import services as creation_services
+
+    client = login(world.district_admin)
+    url = reverse("contest:district", args=[campaign.pk])
+
+    def progress_table(html: bytes) -> str:
+        return html.decode().split('id="ds-progress"')[1].split("</table>")[0]
+
+    from django.core.cache import cache
+
+    first = client.get(url).content
+    assert any(k.startswith(":1:wuxing:dash:") or "wuxing:dash:" in k for k in cache._cache)  # the body was cached
+    assert progress_table(client.get(url).content) == progress_table(first)
+    assert "<td>东城办事处</td><td>0</td>" in progress_table(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        creation_services.create_task(world.district_admin, campaign, world.community, title="推进台账整理",
+                                      star_code=campaign.standard_for(world.community).stars.first().code,
+                                      due_date=dt.date(2026, 12, 20), responsible_name="张三")
+    assert "<td>东城办事处</td><td>1</td>" in progress_table(client.get(url).content)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wuxing.contest import metrics, selectors, services
@@ -19,11 +25,13 @@ from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pai
 from wuxing.core.files import serve
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors
-from wuxing.core.scoping import reaches, scope_paths
+from wuxing.core.scoping import reaches, scope_paths, user_grants
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
 from wuxing.rollups import selectors as rollups
+from wuxing.rollups.services import version as rollups_version
+from wuxing.weekly.selectors import report_weeks
 
 OFFICE_ROWS = 50  # offices listed on the page; the export has them all
 
@@ -57,11 +65,28 @@ def district(request, pk):
     root = selectors.dashboard_root(request.user, campaign, request.GET.get("unit"))
     if root.level == Level.OFFICE:
         return redirect("contest:office", pk=campaign.pk, office=root.pk)
+    export = request.GET.get("export")
+    key = None
+    if settings.WUXING_SHARED_CACHE and not export:
+        # The page body depends on the rollups (version stamp), the area, the user's grants, the weeks shown
+        # and whether the last week's deadline has passed; anything else is the same for every request.
+        weeks = report_weeks(campaign, last=12)
+        due_passed = bool(weeks) and timezone.now() > campaign.weekly_due(*weeks[-1])
+        grants = hashlib.sha256(repr(sorted(user_grants(request.user)) + [request.user.is_superuser]).encode()).hexdigest()
+        last = f"{weeks[-1][0]}-{weeks[-1][1]}" if weeks else "-"
+        key = f"wuxing:dash:{campaign.pk}:{root.pk}:{rollups_version()}:{last}:{int(due_passed)}:{grants[:16]}:{get_language()}"
+        body = cache.get(key)
+        if body is not None:
+            return render(request, "contest/district.html", {"campaign": campaign, "body": body, "title": root.name})
     datasets, summary = selectors.district_dashboard(request.user, campaign, root)
-    return _dashboard(request, "contest/district.html", datasets, {
-        "campaign": campaign, "summary": summary, "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]],
-        "export_prefix": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""},
-                      f"{root.name}看板_{campaign.year}")
+    context = {"campaign": campaign, "summary": summary, "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]],
+               "export_prefix": f"unit={root.pk}&" if root.pk != campaign.unit_id else "", "title": root.name}
+    if key is None:
+        return _dashboard(request, "contest/district.html", datasets, context, f"{root.name}看板_{campaign.year}")
+    body = render_to_string("contest/_district_body.html", {**context, "datasets": datasets,
+                                                              "charts": selectors.chart_payload(datasets)}, request)
+    cache.set(key, body, 600)
+    return render(request, "contest/district.html", {"campaign": campaign, "body": body, "title": root.name})
 
 
 @login_required

@@ -161,6 +161,7 @@ def refresh_branch(campaign, branch_id: int) -> None:
                 for (y, w), (on, late) in weeks.items():
                     _add(UnitWeekStat, {"campaign": campaign, "iso_year": y, "iso_week": w}, ancestors(campaign, path),
                          {"on_time": sign * on, "late": sign * late})
+        changed()
         if new is None:
             old.delete()
         elif old is None:
@@ -195,6 +196,7 @@ def report_submitted(report) -> None:
     on_time = report.submitted_at <= campaign.weekly_due(report.iso_year, report.iso_week)
     key = "on_time" if on_time else "late"
     BranchStat.objects.filter(campaign=campaign, branch_id=report.branch_id).update(**{key: F(key) + 1})
+    changed()
     _add(UnitWeekStat, {"campaign": campaign, "iso_year": report.iso_year, "iso_week": report.iso_week},
          ancestors(campaign, stat), {key: 1})
 
@@ -288,6 +290,7 @@ def rebuild(campaign, batch_size: int = 5000) -> Drift:
         UnitWeekStat.objects.bulk_create([UnitWeekStat(campaign=campaign, unit_id=u, iso_year=y, iso_week=w,
                                                        on_time=on, late=late)
                                           for (u, y, w), (on, late) in weeks.items()], batch_size=batch_size)
+        changed()
     return d
 
 
@@ -322,3 +325,28 @@ def units_changed(units: list[OrgUnit]) -> None:
             return
     for campaign in campaigns:  # rare (a re-organisation): also drops branches moved out of a campaign
         rebuild(campaign)
+
+
+# --- a version stamp for caches of pages drawn from the rollups ------------------------------------------
+
+VERSION_KEY = "wuxing:rollups:version"
+
+
+def version() -> int:
+    """Bumped after every commit that changed a rollup: a page cached under an older stamp is stale."""
+    from django.core.cache import cache
+
+    return cache.get(VERSION_KEY) or 0
+
+
+def _bump() -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def changed() -> None:
+    transaction.on_commit(_bump)
