@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 
-import hashlib
+import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wuxing.contest import metrics, selectors, services
@@ -25,13 +22,12 @@ from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pai
 from wuxing.core.files import serve
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors
-from wuxing.core.scoping import reaches, scope_paths, user_grants
+from wuxing.core.scoping import reaches, scope_paths
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
 from wuxing.rollups import selectors as rollups
-from wuxing.rollups.services import version as rollups_version
-from wuxing.weekly.selectors import report_weeks
+from wuxing.rollups.caching import cached_body
 
 OFFICE_ROWS = 50  # offices listed on the page; the export has them all
 
@@ -65,27 +61,23 @@ def district(request, pk):
     root = selectors.dashboard_root(request.user, campaign, request.GET.get("unit"))
     if root.level == Level.OFFICE:
         return redirect("contest:office", pk=campaign.pk, office=root.pk)
-    export = request.GET.get("export")
-    key = None
-    if settings.WUXING_SHARED_CACHE and not export:
-        # The page body depends on the rollups (version stamp), the area, the user's grants, the weeks shown
-        # and whether the last week's deadline has passed; anything else is the same for every request.
-        weeks = report_weeks(campaign, last=12)
-        due_passed = bool(weeks) and timezone.now() > campaign.weekly_due(*weeks[-1])
-        grants = hashlib.sha256(repr(sorted(user_grants(request.user)) + [request.user.is_superuser]).encode()).hexdigest()
-        last = f"{weeks[-1][0]}-{weeks[-1][1]}" if weeks else "-"
-        key = f"wuxing:dash:{campaign.pk}:{root.pk}:{rollups_version()}:{last}:{int(due_passed)}:{grants[:16]}:{get_language()}"
-        body = cache.get(key)
-        if body is not None:
-            return render(request, "contest/district.html", {"campaign": campaign, "body": body, "title": root.name})
-    datasets, summary = selectors.district_dashboard(request.user, campaign, root)
-    context = {"campaign": campaign, "summary": summary, "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]],
-               "export_prefix": f"unit={root.pk}&" if root.pk != campaign.unit_id else "", "title": root.name}
-    if key is None:
-        return _dashboard(request, "contest/district.html", datasets, context, f"{root.name}看板_{campaign.year}")
-    body = render_to_string("contest/_district_body.html", {**context, "datasets": datasets,
-                                                              "charts": selectors.chart_payload(datasets)}, request)
-    cache.set(key, body, 600)
+
+    def context():
+        datasets, summary = selectors.district_dashboard(request.user, campaign, root)
+        return datasets, {"campaign": campaign, "summary": summary, "title": root.name,
+                          "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]],
+                          "export_prefix": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""}
+
+    if request.GET.get("export"):
+        datasets, ctx = context()
+        return _dashboard(request, "contest/district.html", datasets, ctx, f"{root.name}看板_{campaign.year}")
+
+    def build():
+        datasets, ctx = context()
+        return render_to_string("contest/_district_body.html", {
+            **ctx, "datasets": datasets, "charts": selectors.chart_payload(datasets)}, request)
+
+    body = cached_body(request, campaign, root, "dash", build)
     return render(request, "contest/district.html", {"campaign": campaign, "body": body, "title": root.name})
 
 
@@ -116,25 +108,29 @@ def rankings(request, pk):
     area = next((g for g in groups if str(g.pk) == office_id), None) or root
     kind = request.GET.get("kind", "")
     fmt = request.GET.get("format")
-    office_rows = rollups.office_ranking(request.user, campaign, root,
-                                         None if fmt and request.GET.get("table") == "offices" else OFFICE_ROWS + 1)
+    office_rows = functools.cache(lambda: rollups.office_ranking(
+        request.user, campaign, root, None if fmt and request.GET.get("table") == "offices" else OFFICE_ROWS + 1))
     if fmt in ("xlsx", "csv"):
         if request.GET.get("table") == "offices":
             return export_response(fmt, f"办事处排名_{campaign.year}", ["名次", "办事处", "支部数", "三星以上占比%",
                                                                      "四星以上占比%", "夺旗"],
                                    [[i, o.name, n, p3, p4, "是" if f.won else "否"]
-                                    for i, (o, n, p3, p4, f) in enumerate(office_rows, start=1)])
+                                    for i, (o, n, p3, p4, f) in enumerate(office_rows(), start=1)])
         ranked, _total, _page, _pages = rollups.ranking_page(request.user, campaign, area, kind, 1, per_page=10 ** 7)
         return export_response(fmt, f"支部排名_{campaign.year}", ["名次", "支部", "办事处", "星级", "星数", "任务完成率%",
                                                                 "星级来源"],
                                [[r, s.branch.name, s.office.name if s.office else "", s.level, s.star_count,
                                  float(s.progress), "命名" if s.named else "评估"] for r, s in ranked])
-    page_no = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    ranked, total, page_no, pages = rollups.ranking_page(request.user, campaign, area, kind, page_no)
+    def build():
+        page_no = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+        ranked, total, page_no, pages = rollups.ranking_page(request.user, campaign, area, kind, page_no)
+        return render_to_string("contest/_rankings_body.html", {
+            "campaign": campaign, "page": Page(ranked, page_no, pages, total), "groups": groups, "root": root,
+            "office_id": office_id, "kind": kind, "office_rows": office_rows()[:OFFICE_ROWS],
+            "more_offices": len(office_rows()) > OFFICE_ROWS}, request)
+
     return render(request, "contest/rankings.html", {
-        "campaign": campaign, "page": Page(ranked, page_no, pages, total), "groups": groups, "root": root,
-        "office_id": office_id, "kind": kind, "office_rows": office_rows[:OFFICE_ROWS],
-        "more_offices": len(office_rows) > OFFICE_ROWS})
+        "campaign": campaign, "body": cached_body(request, campaign, root, "rank", build)})
 
 
 @login_required

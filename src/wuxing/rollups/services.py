@@ -50,10 +50,14 @@ def _reports(campaign):
                                           branch__level__in=BRANCH_LEVELS, branch__path__startswith=campaign.unit.path)
 
 
-def _week_counts(campaign, reports, group: str) -> dict:
-    """{(group value, iso_year, iso_week): [on_time, late]} in one aggregate query."""
-    # Every week the campaign has reports for (from its own index), so the CASE below covers them all.
-    weeks = sorted(set(campaign.weekly_reports.order_by().values_list("iso_year", "iso_week").distinct()))
+def _week_counts(campaign, reports, group: str, weeks_of=None) -> dict:
+    """{(group value, iso_year, iso_week): [on_time, late]} in one aggregate query.
+
+    The CASE of due times covers the weeks `weeks_of` has reports for (default `reports` itself: a branch's
+    few dozen rows); a whole-campaign count passes the campaign's reports, read from their own index.
+    """
+    source = weeks_of if weeks_of is not None else reports
+    weeks = sorted(set(source.order_by().values_list("iso_year", "iso_week").distinct()))
     if not weeks:
         return {}
     rows = reports.annotate(due=_due_case(campaign, weeks)).values(group, "iso_year", "iso_week").annotate(
@@ -73,8 +77,12 @@ def branch_rows(campaign, branches: list[OrgUnit]) -> dict[int, dict]:
     kinds = {b.pk: Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL for b in branches}
     targets = dict(Target.objects.filter(campaign=campaign, branch_id__in=ids).values_list("branch_id", "star_codes"))
     weekly = defaultdict(lambda: [0, 0])
-    reports = _reports(campaign).filter(branch_id__in=ids) if len(ids) < 1000 else _reports(campaign)
-    for (b, _y, _w), (on, late) in _week_counts(campaign, reports, "branch_id").items():
+    if len(ids) < 1000:
+        reports = _reports(campaign).filter(branch_id__in=ids)
+        counts = _week_counts(campaign, reports, "branch_id", campaign.weekly_reports.filter(branch_id__in=ids))
+    else:
+        counts = _week_counts(campaign, _reports(campaign), "branch_id", campaign.weekly_reports.all())
+    for (b, _y, _w), (on, late) in counts.items():
         weekly[b][0] += on
         weekly[b][1] += late
     out = {}
@@ -231,7 +239,8 @@ def compute(campaign) -> tuple[dict[int, dict], dict[int, dict[str, int]], dict[
     # Weeks per office (a branch's parent), then up the office's ancestors.
     offices = {o.pk: o.path for o in OrgUnit.objects.filter(pk__in={b.parent_id for b in branches})}
     weeks: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for (office, y, w), (on, late) in _week_counts(campaign, _reports(campaign), "branch__parent_id").items():
+    for (office, y, w), (on, late) in _week_counts(campaign, _reports(campaign), "branch__parent_id",
+                                                   campaign.weekly_reports.all()).items():
         for uid in ancestors(campaign, offices[office], include_self=True):
             weeks[(uid, y, w)][0] += on
             weeks[(uid, y, w)][1] += late

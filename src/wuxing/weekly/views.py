@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from wuxing.creation.models import PlanTask
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
+from wuxing.rollups.caching import cached_body
 from wuxing.weekly import deadlines, rollup, selectors, services
 from wuxing.weekly.forms import AttachmentForm, DecisionForm, ItemFormSet, ReportForm
 from wuxing.weekly.models import Attachment
@@ -240,16 +242,22 @@ def district(request, pk):
     if not reaches(request.user, root, None):
         raise Http404
     weeks = selectors.report_weeks(campaign, last=12)
-    offices = selectors.unit_rates(campaign, groups(request.user, root), weeks)
-    chart = {
-        "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
-        "series": [{"name": o.office.name, "report": [r.report_rate for r in o.weeks],
-                    "on_time": [r.on_time_rate for r in o.weeks]} for o in offices],
-    }
     if request.GET.get("format") in ("xlsx", "csv"):
+        offices = selectors.unit_rates(campaign, groups(request.user, root), weeks)
         rows = [[o.office.name, f"{r.week[0]}-W{r.week[1]:02d}", r.expected, r.on_time, r.late, r.missing,
                  r.report_rate, r.on_time_rate] for o in offices for r in o.weeks]
         return export_response(request.GET["format"], f"周动态报送率_{root.name}_{campaign.year}",
                                ["单位", "周", "应报", "按时", "迟报", "未报", "报送率%", "按时率%"], rows)
-    return render(request, "weekly/district.html", {"campaign": campaign, "offices": offices, "weeks": weeks,
-                                                    "chart": chart, "root": root})
+
+    def build():
+        offices = selectors.unit_rates(campaign, groups(request.user, root), weeks)
+        chart = {
+            "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
+            "series": [{"name": o.office.name, "report": [r.report_rate for r in o.weeks],
+                        "on_time": [r.on_time_rate for r in o.weeks]} for o in offices],
+        }
+        return render_to_string("weekly/_district_body.html", {
+            "campaign": campaign, "offices": offices, "weeks": weeks, "chart": chart, "root": root}, request)
+
+    return render(request, "weekly/district.html", {"campaign": campaign, "root": root,
+                                                    "body": cached_body(request, campaign, root, "weekly", build)})

@@ -1,0 +1,36 @@
+"""Bodies of pages drawn from the rollups, cached under the rollups' version stamp (services.version)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from wuxing.core.scoping import user_grants
+from wuxing.rollups.services import version
+
+
+def cached_body(request, campaign, root, name: str, build) -> str:
+    """`build()` once per state of the rollups, where the cache is shared by every app process.
+
+    The body depends on the rollups (version stamp), the area, the user's grants, the query string, the weeks
+    shown and whether the last week's deadline has passed; anything else is the same for every request.
+    """
+    from wuxing.weekly.selectors import report_weeks
+
+    if not settings.WUXING_SHARED_CACHE:
+        return build()
+    weeks = report_weeks(campaign, last=12)
+    due_passed = bool(weeks) and timezone.now() > campaign.weekly_due(*weeks[-1])
+    last = f"{weeks[-1][0]}-{weeks[-1][1]}" if weeks else "-"
+    vary = hashlib.sha256(repr([sorted(user_grants(request.user)), request.user.is_superuser,
+                                sorted(request.GET.items())]).encode()).hexdigest()[:20]
+    key = f"wuxing:{name}:{campaign.pk}:{root.pk}:{version()}:{last}:{int(due_passed)}:{vary}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, 600)
+    return body
