@@ -168,13 +168,13 @@ def test_remind_twice_sends_nothing_the_second_time(world, campaign, capsys):
     assert "reminded: 0 branches, 0 offices, 0 notifications" in out
 
 
-def test_district_rates_match_an_independent_count(world, campaign):
+def test_office_rates_match_an_independent_count(world, campaign):
     with at(2026, 5, 17, 9):
         services.submit_report(world.branch_user, write(world, campaign))
     with at(2026, 5, 18, 13):
         services.submit_report(world.village_user, write(world, campaign, user=world.village_user, branch=world.village))
     with at(2026, 5, 20, 9):
-        rates = selectors.district_rates(world.district_admin, campaign, [(2026, 20), (2026, 21)])
+        rates = selectors.unit_rates(campaign, [world.east, world.west], [(2026, 20), (2026, 21)])
     east = next(r for r in rates if r.office == world.east)
     west = next(r for r in rates if r.office == world.west)
     w20 = east.weeks[0]

@@ -18,6 +18,13 @@ CAP = 1_000
 
 class CappedPaginator(Paginator):
     start = 0
+    capped = False
+
+    def validate_number(self, number):
+        # Called by page() before anything reads `count`: the counted window starts at this page.
+        if isinstance(number, int) or str(number).isdigit():
+            self.start = max(int(number) - 1, 0) * self.per_page
+        return super().validate_number(number)
 
     @cached_property
     def count(self) -> int:
@@ -29,20 +36,9 @@ class CappedPaginator(Paginator):
 class CappedPagination(PageNumberPagination):
     django_paginator_class = CappedPaginator
 
-    def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param, "1")
-        page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
-        size = self.get_page_size(request) or 50
-
-        class Windowed(CappedPaginator):
-            start = (page - 1) * size
-
-        self.django_paginator_class = Windowed
-        return super().paginate_queryset(queryset, request, view)
-
     def get_paginated_response(self, data):
         paginator = self.page.paginator
-        return Response({"count": paginator.count, "count_capped": getattr(paginator, "capped", False),
+        return Response({"count": paginator.count, "count_capped": paginator.capped,
                          "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
 
     def get_paginated_response_schema(self, schema):

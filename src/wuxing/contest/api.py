@@ -47,7 +47,7 @@ class DashboardView(APIView):
             flag = summary["flag"]
             return Response({"office": office.pk, "flag": {"won": flag.won, "reasons": flag.reasons},
                              "datasets": _datasets(datasets)})
-        root = selectors.dashboard_root(request.user, campaign, request.query_params.get("unit"))
+        root = rollups.area(request.user, campaign, request.query_params.get("unit"))
         datasets, summary = selectors.district_dashboard(request.user, campaign, root)
         return Response({"campaign": campaign.pk, "unit": root.pk, "branches": summary["branches"],
                          "named": summary["named"], "datasets": _datasets(datasets)})
@@ -62,7 +62,7 @@ class RankingView(APIView):
     def get(self, request):
         campaign = _campaign(request)
         params = request.query_params
-        root = selectors.dashboard_root(request.user, campaign, params.get("unit"))
+        root = rollups.area(request.user, campaign, params.get("unit"))
         size = min(int(params["page_size"]), 1000) if params.get("page_size", "").isdigit() and int(
             params["page_size"]) > 0 else 100
         page = int(params["page"]) if params.get("page", "").isdigit() else 1

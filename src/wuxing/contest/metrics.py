@@ -83,15 +83,3 @@ def by_office(metrics: list[BranchMetric]) -> dict[int, list[BranchMetric]]:
     for m in metrics:
         groups[m.office.pk if m.office else 0].append(m)
     return groups
-
-
-def rank_branches(metrics: list[BranchMetric]) -> list[tuple[int, BranchMetric]]:
-    """By level, then stars held, then plan progress (all descending); equal keys share a rank."""
-    ordered = sorted(metrics, key=lambda m: (-m.level, -len(m.stars), -m.progress, m.branch.path))
-    ranked, previous, rank = [], None, 0
-    for i, m in enumerate(ordered, start=1):
-        key = (m.level, len(m.stars), m.progress)
-        if key != previous:
-            rank, previous = i, key
-        ranked.append((rank, m))
-    return ranked

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from wuxing.contest import metrics, rules
-from wuxing.core.scoping import reaches
 from wuxing.contest.metrics import BranchMetric
+from wuxing.core.scoping import reaches
 from wuxing.creation.models import Campaign, PlanTask, TaskStatus
 from wuxing.creation.selectors import star_columns
 from wuxing.orgs.models import OrgUnit
@@ -45,19 +45,14 @@ def office_flags(campaign: Campaign, offices: list[OrgUnit], grouped: dict[int, 
                              float(campaign.flag_min_share), campaign.flag_allow_zero) for o in offices}
 
 
-def dashboard_root(user, campaign: Campaign, unit_id=None) -> OrgUnit:
-    """The unit a dashboard is drawn for: the one asked for if the user sees it, else the campaign's unit."""
-    areas = OrgUnit.objects.for_user(user).filter(path__startswith=campaign.unit.path,
-                                                  level__in=(Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.OFFICE))
-    if unit_id is not None and str(unit_id).isdigit():
-        unit = areas.filter(pk=int(unit_id)).first()
-        if unit is not None:
-            return unit
-    if reaches(user, campaign.unit, None):
-        return campaign.unit
-    # A county or city admin inside a province campaign starts at their own area (the highest one).
-    own = areas.filter(level__in=(Level.CITY, Level.DISTRICT)).order_by("depth", "path").first()
-    return own or campaign.unit
+def _stars_dataset(columns: list[tuple[int, str]], totals: rollups.Totals) -> Dataset:
+    """Branches going for and holding each star (by column: urban and rural names share one)."""
+    targeted = [totals.targeted[i] for i, _n in columns]
+    held = [totals.held[i] for i, _n in columns]
+    return Dataset("stars", _("各星达标情况"), [_("星"), _("争创支部数"), _("已达标支部数")],
+                   [[n, t, h] for (_i, n), t, h in zip(columns, targeted, held)],
+                   {"type": "bar", "categories": [n for _i, n in columns],
+                    "series": [_series(_("争创支部数"), targeted), _series(_("已达标支部数"), held)]})
 
 
 def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) -> tuple[list[Dataset], dict]:
@@ -80,12 +75,7 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
                         {"type": "stacked", "categories": names,
                          "series": [_series(f"{lv}星", [t.levels[lv] for t in rows]) for lv in LEVELS]}))
 
-    held = [whole.held[i] for i, _n in columns]
-    targeted = [whole.targeted[i] for i, _n in columns]
-    data.append(Dataset("stars", _("各星达标情况"), [_("星"), _("争创支部数"), _("已达标支部数")],
-                        [[n, t, h] for (_i, n), t, h in zip(columns, targeted, held)],
-                        {"type": "bar", "categories": [n for _i, n in columns],
-                         "series": [_series(_("争创支部数"), targeted), _series(_("已达标支部数"), held)]}))
+    data.append(_stars_dataset(columns, whole))
 
     with_target = [t.with_target for t in rows]
     met = [t.met_target for t in rows]
@@ -143,12 +133,7 @@ def office_dashboard(user, campaign: Campaign, office: OrgUnit) -> tuple[list[Da
                 {"type": "bar", "categories": [f"{lv}星" for lv in LEVELS],
                  "series": [_series(_("支部数"), [counts.get(lv, 0) for lv in LEVELS])]}),
     ]
-    held = [t.held[i] for i, _n in columns]
-    targeted = [t.targeted[i] for i, _n in columns]
-    data.append(Dataset("stars", _("各星达标情况"), [_("星"), _("争创支部数"), _("已达标支部数")],
-                        [[n, tg, h] for (_i, n), tg, h in zip(columns, targeted, held)],
-                        {"type": "bar", "categories": [n for _i, n in columns],
-                         "series": [_series(_("争创支部数"), targeted), _series(_("已达标支部数"), held)]}))
+    data.append(_stars_dataset(columns, t))
     data.append(Dataset("targets", _("各支部目标与现有星级"), [_("支部"), _("目标星级"), _("现有星级"), _("是否命名")],
                         [[m.branch.name, m.target_level, m.level, _("是") if m.named else _("否")] for m in rows],
                         {"type": "bar", "categories": names, "series": [

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,7 +56,7 @@ def home(request):
 @login_required
 def district(request, pk):
     campaign = _campaign(request, pk)
-    root = selectors.dashboard_root(request.user, campaign, request.GET.get("unit"))
+    root = rollups.area(request.user, campaign, request.GET.get("unit"))
     if root.level == Level.OFFICE:
         return redirect("contest:office", pk=campaign.pk, office=root.pk)
 
@@ -102,32 +100,32 @@ def branch(request, pk, branch):
 @login_required
 def rankings(request, pk):
     campaign = _campaign(request, pk)
-    root = selectors.dashboard_root(request.user, campaign, request.GET.get("unit"))
+    root = rollups.area(request.user, campaign, request.GET.get("unit"))
     groups = rollups.groups(request.user, root)
     office_id = request.GET.get("office", "")
     area = next((g for g in groups if str(g.pk) == office_id), None) or root
     kind = request.GET.get("kind", "")
     fmt = request.GET.get("format")
-    office_rows = functools.cache(lambda: rollups.office_ranking(
-        request.user, campaign, root, None if fmt and request.GET.get("table") == "offices" else OFFICE_ROWS + 1))
     if fmt in ("xlsx", "csv"):
         if request.GET.get("table") == "offices":
             return export_response(fmt, f"办事处排名_{campaign.year}", ["名次", "办事处", "支部数", "三星以上占比%",
                                                                      "四星以上占比%", "夺旗"],
-                                   [[i, o.name, n, p3, p4, "是" if f.won else "否"]
-                                    for i, (o, n, p3, p4, f) in enumerate(office_rows(), start=1)])
+                                   [[i, o.name, n, p3, p4, "是" if f.won else "否"] for i, (o, n, p3, p4, f)
+                                    in enumerate(rollups.office_ranking(request.user, campaign, root), start=1)])
         ranked, _total, _page, _pages = rollups.ranking_page(request.user, campaign, area, kind, 1, per_page=10 ** 7)
         return export_response(fmt, f"支部排名_{campaign.year}", ["名次", "支部", "办事处", "星级", "星数", "任务完成率%",
                                                                 "星级来源"],
                                [[r, s.branch.name, s.office.name if s.office else "", s.level, s.star_count,
                                  float(s.progress), "命名" if s.named else "评估"] for r, s in ranked])
+
     def build():
         page_no = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
         ranked, total, page_no, pages = rollups.ranking_page(request.user, campaign, area, kind, page_no)
+        office_rows = rollups.office_ranking(request.user, campaign, root, OFFICE_ROWS + 1)
         return render_to_string("contest/_rankings_body.html", {
             "campaign": campaign, "page": Page(ranked, page_no, pages, total), "groups": groups, "root": root,
-            "office_id": office_id, "kind": kind, "office_rows": office_rows()[:OFFICE_ROWS],
-            "more_offices": len(office_rows()) > OFFICE_ROWS}, request)
+            "office_id": office_id, "kind": kind, "office_rows": office_rows[:OFFICE_ROWS],
+            "more_offices": len(office_rows) > OFFICE_ROWS}, request)
 
     return render(request, "contest/rankings.html", {
         "campaign": campaign, "body": cached_body(request, campaign, root, "rank", build)})

@@ -99,18 +99,6 @@ class UnitStat(models.Model):
         verbose_name_plural = _("单位统计")
         constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="rollups_unitstat_unique")]
 
-    @property
-    def levels(self) -> list[int]:
-        return [getattr(self, f) for f in LEVEL_FIELDS]
-
-    @property
-    def held(self) -> list[int]:
-        return [getattr(self, f) for f in HELD_FIELDS]
-
-    @property
-    def targeted(self) -> list[int]:
-        return [getattr(self, f) for f in TARGETED_FIELDS]
-
 
 class UnitWeekStat(models.Model):
     campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="+")

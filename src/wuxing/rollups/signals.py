@@ -17,9 +17,6 @@ from wuxing.rollups import services
 
 
 def _campaign(instance):
-    cached = instance._state.fields_cache.get("campaign")
-    if cached is not None and "unit" in cached._state.fields_cache:
-        return cached
     return Campaign.objects.select_related("unit").filter(pk=instance.campaign_id).first()
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from wuxing.creation.models import Campaign
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS, Level
+from wuxing.orgs.roles import BRANCH_LEVELS
 from wuxing.weekly import deadlines
 from wuxing.weekly.models import WeeklyReport, WorkItem
 
@@ -73,14 +73,6 @@ class WeekRate:
 class OfficeRates:
     office: OrgUnit
     weeks: list[WeekRate] = field(default_factory=list)
-
-
-def district_rates(user, campaign: Campaign, weeks: list[tuple[int, int]],
-                   now: dt.datetime | None = None) -> list[OfficeRates]:
-    """Per office per week: expected reports (due time passed), on time, late, missing."""
-    offices = list(OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
-                                                         path__startswith=campaign.unit.path).order_by("path"))
-    return unit_rates(campaign, offices, weeks, now)
 
 
 def unit_rates(campaign: Campaign, units: list[OrgUnit], weeks: list[tuple[int, int]], now: dt.datetime | None = None,

@@ -22,6 +22,7 @@ from wuxing.creation.models import PlanTask
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
+from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 from wuxing.weekly import deadlines, rollup, selectors, services
 from wuxing.weekly.forms import AttachmentForm, DecisionForm, ItemFormSet, ReportForm
@@ -232,25 +233,22 @@ def office_rollup(request, pk, office, year, week):
 
 @login_required
 def district(request, pk):
-    from wuxing.contest.selectors import dashboard_root
-    from wuxing.rollups.selectors import groups
-
     campaign = _campaign(request, pk)
-    root = dashboard_root(request.user, campaign, request.GET.get("unit"))
+    root = rollups.area(request.user, campaign, request.GET.get("unit"))
     if root.level == Level.OFFICE:
         return redirect("weekly:office", pk=campaign.pk, office=root.pk)
     if not reaches(request.user, root, None):
         raise Http404
     weeks = selectors.report_weeks(campaign, last=12)
     if request.GET.get("format") in ("xlsx", "csv"):
-        offices = selectors.unit_rates(campaign, groups(request.user, root), weeks)
+        offices = selectors.unit_rates(campaign, rollups.groups(request.user, root), weeks)
         rows = [[o.office.name, f"{r.week[0]}-W{r.week[1]:02d}", r.expected, r.on_time, r.late, r.missing,
                  r.report_rate, r.on_time_rate] for o in offices for r in o.weeks]
         return export_response(request.GET["format"], f"周动态报送率_{root.name}_{campaign.year}",
                                ["单位", "周", "应报", "按时", "迟报", "未报", "报送率%", "按时率%"], rows)
 
     def build():
-        offices = selectors.unit_rates(campaign, groups(request.user, root), weeks)
+        offices = selectors.unit_rates(campaign, rollups.groups(request.user, root), weeks)
         chart = {
             "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
             "series": [{"name": o.office.name, "report": [r.report_rate for r in o.weeks],
