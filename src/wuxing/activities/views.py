@@ -237,9 +237,7 @@ def activity_import(request):
 
 @login_required
 def photo(request, pk):
-    p = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
-    if not Activity.objects.for_user(request.user).filter(pk=p.activity_id).exists():
-        raise Http404
+    p = get_object_or_404(ActivityPhoto.objects.filter(activity__in=Activity.objects.for_user(request.user)), pk=pk)
     return serve(p.file, p.content_type, p.original_name)
 
 

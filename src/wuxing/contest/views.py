@@ -253,9 +253,7 @@ def highlight_detail(request, pk):
 
 @login_required
 def photo(request, pk):
-    p = get_object_or_404(HighlightPhoto.objects.select_related("highlight"), pk=pk)
-    if not Highlight.objects.for_user(request.user).filter(pk=p.highlight_id).exists():
-        raise Http404
+    p = get_object_or_404(HighlightPhoto.objects.filter(highlight__in=Highlight.objects.for_user(request.user)), pk=pk)
     return serve(p.file, p.content_type, p.original_name)
 
 

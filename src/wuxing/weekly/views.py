@@ -26,7 +26,7 @@ from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 from wuxing.weekly import deadlines, rollup, selectors, services
 from wuxing.weekly.forms import AttachmentForm, DecisionForm, ItemFormSet, ReportForm
-from wuxing.weekly.models import Attachment
+from wuxing.weekly.models import Attachment, WeeklyReport
 
 MATRIX_WEEKS = 8
 
@@ -180,11 +180,7 @@ def attachment_add(request, pk, branch, year, week):
 
 @login_required
 def attachment_download(request, pk):
-    from wuxing.weekly.models import WeeklyReport
-
-    att = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
-    if not WeeklyReport.objects.for_user(request.user).filter(pk=att.report_id).exists():
-        raise Http404
+    att = get_object_or_404(Attachment.objects.filter(report__in=WeeklyReport.objects.for_user(request.user)), pk=pk)
     return serve(att.file, att.content_type, att.original_name)
 
 
