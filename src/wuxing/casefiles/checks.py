@@ -156,14 +156,19 @@ class Checker:
             text += f"；承诺时限长于法定时限 {f.statutory_days} 日"
         return Suggestion("T07", ok, text)
 
+    def _after_decision(self, f, code: str, step: str, day, limit: int, missing: str) -> Suggestion:
+        """A step that must follow the decision within `limit` working days (送达, 公示)."""
+        if not day:
+            return Suggestion(code, False, missing)
+        n = self.wd(f.decided, day)
+        return Suggestion(code, n <= limit, f"决定 {_d(f.decided)} → {step} {_d(day)} = {n} 个工作日，应 ≤ {limit} 个工作日"
+                                            + ("" if n <= limit else f"，超出 {n - limit} 日"))
+
     def t09(self, f):
         if f.decision_type != "grant" or not f.decided:
             return None
-        if not f.served:
-            return Suggestion("T09", False, f"准予许可决定 {_d(f.decided)} 后无送达日期（缺送达回证或邮寄凭证）")
-        n = self.wd(f.decided, f.served)
-        return Suggestion("T09", n <= 10, f"决定 {_d(f.decided)} → 送达 {_d(f.served)} = {n} 个工作日，应 ≤ 10 个工作日"
-                                          + ("" if n <= 10 else f"，超出 {n - 10} 日"))
+        return self._after_decision(f, "T09", "送达", f.served, 10,
+                                    f"准予许可决定 {_d(f.decided)} 后无送达日期（缺送达回证或邮寄凭证）")
 
     def t15(self, f):
         steps = [("收件", f.received), ("受理", f.supplement_complete or f.accepted), ("决定", f.decided),
@@ -178,11 +183,7 @@ class Checker:
     def t19(self, f):
         if not f.decided or f.decision_type == "not_accept":
             return None
-        if not f.published:
-            return Suggestion("T19", False, f"决定 {_d(f.decided)} 后未见公示记录（双公示）")
-        n = self.wd(f.decided, f.published)
-        return Suggestion("T19", n <= 7, f"决定 {_d(f.decided)} → 公示 {_d(f.published)} = {n} 个工作日，应 ≤ 7 个工作日"
-                                          + ("" if n <= 7 else f"，超出 {n - 7} 日"))
+        return self._after_decision(f, "T19", "公示", f.published, 7, f"决定 {_d(f.decided)} 后未见公示记录（双公示）")
 
     def t21(self, f):
         if not f.required_documents:
