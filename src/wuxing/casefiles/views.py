@@ -27,18 +27,13 @@ from wuxing.casefiles.models import (
     SampledFile,
 )
 from wuxing.core.exports import XLSX_TYPE, export_response
+from wuxing.core.forms import report_failure
 from wuxing.core.importing import template_bytes
 from wuxing.core.scoping import reaches
 from wuxing.core.workdays import UnknownYear, add_working_days, workdays_after
 from wuxing.orgs.models import OrgUnit, User
 from wuxing.orgs.roles import Level, Role
 from wuxing.orgs.views import _import_page
-
-
-def _fail(request, exc):
-    if isinstance(exc, PermissionDenied):
-        raise Http404 from None
-    messages.error(request, " ".join(exc.messages))
 
 
 @login_required
@@ -150,7 +145,7 @@ def campaign(request, pk):
                 services.issue_rectifications(request.user, c, dt.date.fromisoformat(request.POST.get("deadline", "")))
                 messages.success(request, _("已下发整改通知。"))
         except (ValidationError, PermissionDenied) as exc:
-            _fail(request, exc)
+            report_failure(request, exc)
         except ValueError:
             messages.error(request, _("请填写有效的整改期限。"))
         return redirect("casefiles:campaign", pk=c.pk)
@@ -206,7 +201,7 @@ def sheet(request, pk):
             else:
                 messages.success(request, _("已保存。"))
         except (ValidationError, PermissionDenied) as exc:
-            _fail(request, exc)
+            report_failure(request, exc)
         return redirect("casefiles:sheet", pk=sample.pk)
     found = {f.item_code: f for f in sh.findings.all()}
     preview = services.score_of(sh)
@@ -229,7 +224,7 @@ def rectification(request, pk):
                 services.follow_up(request.user, rect, text)
             messages.success(request, _("已保存。"))
         except (ValidationError, PermissionDenied) as exc:
-            _fail(request, exc)
+            report_failure(request, exc)
         return redirect("casefiles:rectification", pk=rect.pk)
     return render(request, "casefiles/rectification.html", {"rect": rect, "is_unit": is_unit, "organiser": organiser})
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -20,6 +22,14 @@ def apply_errors(form, exc: ValidationError, password_field: str | None = None) 
         form.add_error(password_field, exc)
     else:
         form.add_error(None, exc)
+
+
+def report_failure(request, exc) -> None:
+    """A service refused a page action: out of scope reads as not found (404), anything else is shown as
+    a message on the page the user returns to."""
+    if isinstance(exc, PermissionDenied):
+        raise Http404 from None
+    messages.error(request, " ".join(exc.messages))
 
 
 class LongSelect(forms.Select):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
+from wuxing.core.forms import report_failure
 from wuxing.core.scoping import reaches
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation import selectors, services
@@ -46,12 +47,6 @@ def _campaign(request, pk):
 def _branch(request, campaign, pk):
     return get_object_or_404(OrgUnit.objects.for_user(request.user).filter(
         level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path), pk=pk)
-
-
-def _fail(request, exc):
-    if isinstance(exc, PermissionDenied):
-        raise Http404 from None
-    messages.error(request, " ".join(exc.messages))
 
 
 @login_required
@@ -118,7 +113,7 @@ def self_save(request, pk, branch):
                                    int(version) if version and version.isdigit() else None)
         messages.success(request, _("自评已保存。"))
     except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
+        report_failure(request, exc)
     return redirect(reverse("evaluation:branch", args=[campaign.pk, branch.pk]) + "#self")
 
 
@@ -146,7 +141,7 @@ def claim(request, pk, branch):
         services.submit_claim(request.user, campaign, branch, request.POST.getlist("claimed"))
         messages.success(request, _("已申报，等待办事处初审。"))
     except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
+        report_failure(request, exc)
     return redirect("evaluation:branch", pk=campaign.pk, branch=branch.pk)
 
 
@@ -183,7 +178,7 @@ def office_action(request, pk, branch, action):
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
+        report_failure(request, exc)
     return redirect("evaluation:branch", pk=campaign.pk, branch=branch.pk)
 
 
@@ -209,7 +204,7 @@ def district_action(request, pk, branch, action):
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
+        report_failure(request, exc)
     return redirect("evaluation:branch", pk=campaign.pk, branch=branch.pk)
 
 
@@ -328,7 +323,7 @@ def objection_resolve(request, pk):
                                        removed_star_codes=form.cleaned_data["removed_star_codes"])
             messages.success(request, _("异议已处理。"))
         except (ValidationError, PermissionDenied) as exc:
-            _fail(request, exc)
+            report_failure(request, exc)
     else:
         messages.error(request, _("请填写核查处理情况。"))
     return redirect("evaluation:notice", pk=objection.notice_id)
@@ -344,7 +339,7 @@ def notice_close(request, pk):
         awards = services.close_notice(request.user, notice)
         messages.success(request, _("公示结束，已命名 {n} 个支部。").format(n=len(awards)))
     except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
+        report_failure(request, exc)
     return redirect("evaluation:notice", pk=notice.pk)
 
 
@@ -453,7 +448,7 @@ def reinstate(request, pk):
         services.reinstate_star(request.user, removal, form.data.get("reason", ""))
         messages.success(request, _("已恢复该星。"))
     except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
+        report_failure(request, exc)
     return redirect("evaluation:award", pk=removal.award_id)
 
 
