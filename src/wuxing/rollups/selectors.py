@@ -6,8 +6,6 @@ bench/README.md for the province-scale figures).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import F, Q
 
 from wuxing.contest import rules
@@ -92,15 +90,6 @@ def week_counts(campaign, unit_ids: list[int], weeks: list[tuple[int, int]]) -> 
     rows = UnitWeekStat.objects.filter(q, campaign=campaign, unit_id__in=unit_ids).values_list(
         "unit_id", "iso_year", "iso_week", "on_time", "late")
     return {(u, y, w): (on, late) for u, y, w, on, late in rows}
-
-
-def week_rate(campaign, week: tuple[int, int], n_branches: int, on_time: int, late: int, now: dt.datetime):
-    """One unit's week: once the due time has passed every branch is expected; before, only those reported."""
-    from wuxing.weekly.selectors import WeekRate
-
-    due_passed = now > campaign.weekly_due(*week)
-    expected = n_branches if due_passed else on_time + late
-    return WeekRate(week, expected=expected, on_time=on_time, late=late, missing=expected - on_time - late)
 
 
 def ranking_page(user, campaign, root: OrgUnit, kind: str = "", page: int = 1, per_page: int = 50):

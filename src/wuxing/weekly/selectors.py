@@ -83,9 +83,16 @@ def unit_rates(campaign: Campaign, units: list[OrgUnit], weeks: list[tuple[int, 
     now = now or timezone.now()
     totals = totals if totals is not None else rollups.unit_totals(campaign, units)
     counts = rollups.week_counts(campaign, [u.pk for u in units], weeks)
-    return [OfficeRates(u, [rollups.week_rate(campaign, week, totals[u.pk].n_branches,
-                                              *counts.get((u.pk, *week), (0, 0)), now) for week in weeks])
-            for u in units]
+    return [OfficeRates(u, [_week_rate(campaign, week, totals[u.pk].n_branches, *counts.get((u.pk, *week), (0, 0)), now)
+                            for week in weeks]) for u in units]
+
+
+def _week_rate(campaign: Campaign, week: tuple[int, int], n_branches: int, on_time: int, late: int,
+               now: dt.datetime) -> WeekRate:
+    """One unit's week: once the due time has passed every branch is expected; before, only those reported
+    (the same rule as deadlines.status, applied to counts)."""
+    expected = n_branches if now > campaign.weekly_due(*week) else on_time + late
+    return WeekRate(week, expected=expected, on_time=on_time, late=late, missing=expected - on_time - late)
 
 
 def rollup(user, campaign: Campaign, office: OrgUnit, week: tuple[int, int], now: dt.datetime | None = None):
