@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from wuxing.contest import metrics, rules
@@ -43,7 +44,7 @@ def test_district_seed_is_a_whole_campaign_year_with_rollups_that_match_the_raw_
     reports = WeeklyReport.objects.filter(campaign=campaign).count()
     assert 0.85 * 52 * branches <= reports <= 52 * branches  # 0–10 % missing per branch
     assert services.drift(campaign).total == 0
-    with pytest.raises(Exception, match="already loaded"):
+    with pytest.raises(CommandError, match="already loaded"):
         call_command("seed", scale="district", quiet=True)
 
 
