@@ -30,7 +30,7 @@ serve: $(STAMP) $(ASSETS)
 
 test: $(STAMP) $(ASSETS)
 	WUXING_TESTING=true $(BIN)/wuxing makemigrations --check --dry-run
-	$(BIN)/pytest -m "not e2e" -n $(WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e" -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-browser: $(STAMP) $(ASSETS)
 	mkdir -p var && DJANGO_ALLOW_ASYNC_UNSAFE=true WUXING_TEST_DB_FILE=$(CURDIR)/var/test-e2e.sqlite3 $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -90,3 +90,10 @@ def test_a_json_body_that_is_not_an_object_is_a_client_error(world, campaign, bo
     api.force_authenticate(world.office_admin)
     r = api.post(reverse("api:submission-office-pass", args=[sub.pk]), body, content_type="application/json")
     assert r.status_code == 400 and "JSON 对象" in r.json()["detail"]
+
+
+def test_an_unknown_api_url_answers_json_and_a_page_url_answers_the_page(world, client):
+    r = client.get("/api/v1/score-sheets/-1/")
+    assert r.status_code == 404 and r.json() == {"detail": "未找到。"}
+    r = client.get("/no-such-page/")
+    assert r.status_code == 404 and r["Content-Type"].startswith("text/html")

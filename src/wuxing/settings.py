@@ -201,7 +201,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "wuxing.api.pagination.CappedPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "wuxing.api.schema.WuxingAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {

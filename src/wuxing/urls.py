@@ -29,3 +29,5 @@ urlpatterns = [
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "wuxing.core.views.not_found"

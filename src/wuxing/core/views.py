@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from wuxing.orgs import selectors
@@ -69,3 +70,11 @@ class WuxingPasswordChangeView(auth_views.PasswordChangeView):
             get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
         record(user, "auth.password_change", user)
         return response
+
+
+def not_found(request, exception=None):
+    """404 for a URL no route matches: JSON under /api/ (clients parse every answer there), the site's
+    page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到。"}, status=404)
+    return defaults.page_not_found(request, exception)
