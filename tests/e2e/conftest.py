@@ -27,11 +27,39 @@ def browser():
         browser.close()
 
 
+_DEMO_SNAPSHOT: dict[str, Path] = {}
+
+
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, tmp_path_factory):
+    """The demo district. Loading it takes seconds, so on SQLite the first load is kept as a snapshot
+    (SQLite's online backup) and each later test copies the snapshot back in; the cache, which holds
+    the rollups' version stamp and cached pages, starts empty every time."""
+    import sqlite3
+
+    from django.core.cache import cache
+    from django.db import connection
+
     from wuxing.orgs.demo import load_demo
 
-    load_demo()
+    cache.clear()
+    if connection.vendor != "sqlite":
+        load_demo()
+        return
+    connection.ensure_connection()
+    snapshot = _DEMO_SNAPSHOT.get("path")
+    if snapshot is None:
+        load_demo()
+        snapshot = tmp_path_factory.getbasetemp() / "demo.sqlite3"
+        with sqlite3.connect(snapshot) as target:
+            connection.connection.backup(target)
+        _DEMO_SNAPSHOT["path"] = snapshot
+    else:
+        source = sqlite3.connect(snapshot)
+        try:
+            source.backup(connection.connection)
+        finally:
+            source.close()
 
 
 @pytest.fixture
@@ -70,6 +98,14 @@ def sign_in(page, username, password="Wuxing@2026"):
 SHOTS = Path(os.environ.get("WUXING_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
 VIEWPORTS = {"desktop": {"viewport": {"width": 1280, "height": 900}},
              "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_screenshots():
+    """The guide may only show screens of this run: screenshots of an earlier run are removed first."""
+    if SHOTS.exists():
+        for old in SHOTS.glob("*.png"):
+            old.unlink()
 
 
 @pytest.fixture(params=list(VIEWPORTS))
