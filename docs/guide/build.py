@@ -2,8 +2,9 @@
 
     make guide    # runs the browser tests, then this script
 
-Every image in docs/guide/img/ is copied from var/screenshots/ of the latest run, so the guide never
-shows a screen the product no longer has. A chapter whose screenshot is missing fails the build.
+Every image in docs/guide/img/ is copied from var/screenshots/ of the latest run (the browser tests empty
+that folder when they start), so the guide never shows a screen the product no longer has. A chapter
+whose screenshot is missing fails the build; images no chapter uses are removed. CI runs `make guide`.
 """
 
 from __future__ import annotations
@@ -19,28 +20,34 @@ OUT = Path(__file__).resolve().parent
 CHAPTERS = [
     ("支部书记 / 填报员", [
         ("branch-home", "登录后首页显示您的角色和可以查看的单位。"),
-        ("branch-workspace", "“年度创建”中打开本支部的创建工作台：研判并设定争创目标，按星列出创建任务；“找差距、补短板”逐项标出已达标、有台账待评、已列任务和未着手的指标。"),
-        ("branch-weekly", "“周动态”列出每周的报送情况（按时、迟报、未报），点“填写”报送本周工作，工作事项可以关联创建任务。"),
-        ("branch-evaluation", "“评星”中逐项自评，页面实时显示按当前自评可得的星级；保存后勾选达标的星申报。"),
+        ("branch-workspace", "“年度创建”中打开本支部的创建工作台：点“研判并设定目标”勾选争创的星、写明短板；点“新增任务”按星列出创建任务（时间节点、责任人、对应指标）。“找差距、补短板”逐项标出已达标、有台账待评、已列任务和未着手的指标。"),
+        ("branch-weekly", "“周动态”列出每周的报送情况（按时、迟报、未报），点“填写”报送本周工作，点“保存并提交”后状态变为“已提交”；工作事项可以关联创建任务。"),
+        ("branch-evidence", "“评星 → 台账资料”按指标上传佐证材料（PDF、Office 文档或图片），系统按文件内容校验类型。"),
+        ("branch-evaluation", "“评星”中逐项自评，页面实时显示按当前自评可得的星级；点“保存自评”后，在“申报”中勾选达标的星提交办事处初审。"),
     ]),
     ("办事处管理员", [
         ("office-weekly-matrix", "“周动态”显示本办事处各支部近八周的报送矩阵，点击周次查看汇总。"),
-        ("office-weekly-rollup", "周汇总按未报在前列出各支部动态，可导出 Word 和 Excel；对已提交的动态可以采纳或写明意见退回。"),
-        ("office-evaluation-queue", "“评星”列出各支部申报，进入支部页面逐项初审，同意或写明理由不同意，然后退回或报区级审核。"),
+        ("office-weekly-rollup", "周汇总按未报在前列出各支部动态，可导出 Word 和 Excel。"),
+        ("office-weekly-return", "对已提交的动态点“审阅”，写明意见后“采纳”或“退回”；退回的意见支部书记可以看到。"),
+        ("office-evaluation-queue", "“评星”按状态列出各支部申报，点“待办事处初审”查看需要初审的支部。"),
+        ("office-evaluation-review", "进入支部页面逐项初审：不同意的指标写明理由并“保存初审意见”，然后“初审通过，报区级审核”或写明意见“退回支部修改”。"),
     ]),
     ("包联领导", [
         ("leader-view", "“年度创建 → 我包联的支部”在一页上列出所包联支部的目标、逾期任务和尚差的指标。"),
     ]),
     ("星级审核员", [
-        ("reviewer-district-review", "区级审核时只能对本部门负责的星作出结论（例如政法委负责平安法治星）。"),
+        ("reviewer-district-review", "在“待区级审核”中打开支部，只能对本部门负责的星作出结论（例如政法委负责平安法治星），选择通过或不通过、写明意见后保存。"),
     ]),
     ("区级管理员", [
         ("district-dashboard", "“看板”显示全区星级分布、各星达标、目标与实现、任务进度、周动态按时率和历年情况；每张图都有数据表和 Excel 导出。"),
-        ("district-notices", "“评星 → 公示与命名”把审核完成的支部发布公示（按法定工作日计算公示期），处理异议后确认命名。"),
+        ("district-campaign", "“年度创建”中打开年度创建活动：页面列出所用的评星标准和各阶段时间节点（点“编辑年度设置”修改），以及全区创建矩阵（办事处 × 星）；可导出、导入创建规划。"),
+        ("district-final-review", "区级审核：逐星保存结论，全部审核后点“完成审核”，支部进入“审核完成待公示”。"),
+        ("district-notices", "“评星 → 公示与命名”把审核完成的支部发布公示（按法定工作日计算公示期）。"),
+        ("district-naming", "公示期满、异议处理完毕后，在公示页面点“公示结束，确认命名”，支部列入“命名名单”。"),
     ]),
     ("评查组织者 / 评查员", [
         ("casefile-campaign", "评查活动页面显示抽样框、随机种子和算法，任何人可用同一种子复核抽取结果；随机分配评查员并回避本单位。"),
-        ("casefile-sheet", "评查员逐项评分，系统根据案卷日期自动提示超期等问题并写明计算过程，评查员确认扣分或写明理由不扣分。"),
+        ("casefile-sheet", "评查员逐项填写扣分次数、页码和说明，系统根据案卷日期自动提示超期等问题并写明计算过程；保存后可“提交评查表”。"),
     ]),
     ("被评查单位", [
         ("unit-files", "被评查单位只能看到本单位的案卷和结果，并在“整改”中报送整改情况。"),
@@ -56,7 +63,7 @@ def main() -> int:
     img.mkdir(exist_ok=True)
     lines = ["# 五星支部创建管理平台 操作手册", "",
              "本手册的截图由浏览器自动化测试在最近一次运行中生成（桌面和手机两种屏幕），与系统界面保持一致。", ""]
-    missing = []
+    missing, written = [], set()
     for role, steps in CHAPTERS:
         lines += [f"## {role}", ""]
         for name, text in steps:
@@ -67,11 +74,15 @@ def main() -> int:
                     missing.append(src.name)
                     continue
                 shutil.copyfile(src, img / src.name)
+                written.add(src.name)
                 lines.append(f"![{role}（{label}）](img/{src.name})")
             lines.append("")
     if missing:
         print("missing screenshots (run the browser tests first):", ", ".join(missing), file=sys.stderr)
         return 1
+    for stale in img.glob("*.png"):  # a screen the guide no longer shows
+        if stale.name not in written:
+            stale.unlink()
     (OUT / "README.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {OUT / 'README.md'} with {sum(len(s) for _r, s in CHAPTERS) * 2} screenshots")
     return 0

@@ -129,33 +129,6 @@ def test_branch_files_a_weekly_report_and_the_district_trend_is_drawn(page, brow
     district.context.close()
 
 
-def test_self_assessment_shows_the_level_live_and_the_public_can_object(page, browser, live_server):
-    sign_in(page, "demo_branch")
-    page.click("nav >> text=评星")
-    expect(page.locator("h1")).to_contain_text("明湖社区 评星")
-    engine = page.locator("#engine")
-    before = engine.inner_text()
-    for select in page.locator("select[name^='v_U-WMXF']").all():
-        select.select_option("1")
-    page.fill("input[name='v_U-WMXF-05']", "95")
-    page.locator("input[name='v_U-WMXF-05']").dispatch_event("change")
-    expect(engine).to_contain_text("★ 文明幸福星")
-    assert engine.inner_text() != before
-    page.click("#self button.primary")
-    expect(page.locator(".messages")).to_contain_text("自评已保存")
-
-    public = browser.new_context(locale="zh-CN", base_url=live_server.url).new_page()
-    public.goto("/public/notices/")
-    public.locator("a", has_text="第二批").click()
-    expect(public.locator("#public-list tbody tr").first).to_be_visible()
-    public.fill("#id_name", "王先生")
-    public.fill("#id_contact", "13900001111")
-    public.fill("#id_content", "反映该社区网格员入户走访不到位。")
-    public.click("#objection button.primary")
-    expect(public.locator("h1")).to_contain_text("异议已收到")
-    public.context.close()
-
-
 def test_district_dashboard_draws_every_chart_from_local_assets(browser, live_server, demo):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
