@@ -37,14 +37,24 @@ PERSONAS = ["demo_district", "demo_branch"]
 def demo_world(django_db_setup, django_db_blocker):
     """The demo district, loaded once per worker inside a transaction rolled back at the end; each test
     runs in a savepoint within it (pytest-django's `db`), so nothing leaks to other modules."""
-    from django.db import transaction
+    from django.core import signals
+    from django.db import close_old_connections, transaction
 
     from wuxing.orgs.demo import load_demo
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
+    # Requests go through the WSGI app itself, not Django's test client, so Django would close the
+    # database connection at the end of each request (inside this transaction); the test client
+    # switches that off the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("username", PERSONAS)
