@@ -9,6 +9,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("WUXING_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
@@ -93,6 +94,26 @@ def sign_in(page, username, password="Wuxing@2026"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+def plan_three_stars(page):
+    """demo_branch, signed in, on its workspace: aims for three stars and plans one task for 支部过硬星."""
+    page.click("text=明湖社区 创建工作台")
+    page.click("text=研判并设定目标")
+    for code in ("zbgy", "pafz", "wmxf"):
+        page.check(f"input[name=star_codes][value={code}]")
+    page.fill("#id_weaknesses", "网格员力量不足")
+    page.click("main button.primary")
+    expect(page.locator("#target")).to_contain_text("争创 3 星")
+    page.click("text=新增任务")
+    page.fill("#id_title", "网格党支部全覆盖")
+    page.select_option("#id_star_code", "zbgy")
+    page.select_option("#id_indicator_codes", ["U-ZBGY-04"])
+    page.fill("#id_responsible_name", "张丽华")
+    page.fill("#id_due_date", "2026-12-31")
+    page.click("main button.primary")
+    expect(page.locator("#plan")).to_contain_text("网格党支部全覆盖")
+    expect(page.locator("#gaps")).to_contain_text("已列任务")
 
 
 SHOTS = Path(os.environ.get("WUXING_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))

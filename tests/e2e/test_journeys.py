@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import plan_three_stars, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -75,22 +75,7 @@ def test_the_site_works_on_a_phone(phone):
 def test_branch_sets_a_target_and_a_task_and_the_office_sees_it(page, browser, live_server):
     sign_in(page, "demo_branch")
     page.click("text=年度创建")
-    page.click("text=明湖社区 创建工作台")
-    page.click("text=研判并设定目标")
-    for code in ("zbgy", "pafz", "wmxf"):
-        page.check(f"input[name=star_codes][value={code}]")
-    page.fill("#id_weaknesses", "网格员力量不足")
-    page.click("button.primary")
-    expect(page.locator("#target")).to_contain_text("争创 3 星")
-    page.click("text=新增任务")
-    page.fill("#id_title", "网格党支部全覆盖")
-    page.select_option("#id_star_code", "zbgy")
-    page.select_option("#id_indicator_codes", ["U-ZBGY-04"])
-    page.fill("#id_responsible_name", "张丽华")
-    page.fill("#id_due_date", "2026-12-31")
-    page.click("button.primary")
-    expect(page.locator("#plan")).to_contain_text("网格党支部全覆盖")
-    expect(page.locator("#gaps")).to_contain_text("已列任务")
+    plan_three_stars(page)
     page.click("text=提交办事处")
     expect(page.locator("#target")).to_contain_text("待确认")
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import plan_three_stars, shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SYSTEM = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
@@ -60,22 +60,7 @@ def test_branch_secretary_target_plan_weekly_report_evidence_and_self_assessment
 
     # Target and plan (研判定星, 创建计划).
     device.goto("/creation/")
-    device.click("text=明湖社区 创建工作台")
-    device.click("text=研判并设定目标")
-    for code in ("zbgy", "pafz", "wmxf"):
-        device.check(f"input[name=star_codes][value={code}]")
-    device.fill("#id_weaknesses", "网格员力量不足")
-    device.click("main button.primary")
-    expect(device.locator("#target")).to_contain_text("争创 3 星")
-    device.click("text=新增任务")
-    device.fill("#id_title", "网格党支部全覆盖")
-    device.select_option("#id_star_code", "zbgy")
-    device.select_option("#id_indicator_codes", ["U-ZBGY-04"])
-    device.fill("#id_responsible_name", "张丽华")
-    device.fill("#id_due_date", "2026-12-31")
-    device.click("main button.primary")
-    expect(device.locator("#plan")).to_contain_text("网格党支部全覆盖")
-    expect(device.locator("#gaps")).to_contain_text("已列任务")
+    plan_three_stars(device)
     no_sideways_scroll(device)
     shot(device, "branch-workspace")
 
