@@ -340,3 +340,22 @@ def test_campaign_setup_validates_dates_and_standards(world):
                                  rural_standard=rural, plan_due=dt.date(2026, 3, 1),
                                  assessment_opens=dt.date(2026, 10, 1), assessment_closes=dt.date(2026, 10, 31),
                                  office_review_due=dt.date(2026, 11, 1), district_review_due=dt.date(2026, 12, 1))
+
+
+def test_a_plan_import_refreshes_each_branch_once_and_the_rollups_match(world, campaign, monkeypatch):
+    from tests.xlsx import xlsx
+    from wuxing.rollups import services as rollups
+
+    header = [c.header for c in plans_io.COLUMNS]
+    rows = [["", "T101", "", "", "平安法治星", f"任务{i}", "", "", "张三", "2026-06-30", "", ""] for i in range(60)]
+    rows += [["", "T102", "", "", "文明幸福星", f"村任务{i}", "", "", "李四", "2026-06-30", "", ""] for i in range(40)]
+    refreshed = []
+    real = rollups.refresh_branch
+    monkeypatch.setattr(rollups, "refresh_branch", lambda c, b: (refreshed.append(b), real(c, b))[1])
+    report = plans_io.import_plans(world.office_admin, campaign, xlsx(rows, header=header), dry_run=False)
+    assert report.ok and report.created == 100, report.errors
+    assert sorted(refreshed) == sorted([world.community.pk, world.village.pk])
+    assert rollups.drift(campaign).total == 0
+    from wuxing.rollups.models import UnitStat
+
+    assert UnitStat.objects.get(campaign=campaign, unit=world.district).tasks == 100

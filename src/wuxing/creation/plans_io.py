@@ -20,6 +20,7 @@ from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, t
 from wuxing.creation.models import Campaign, PlanTask, Target, TaskStatus
 from wuxing.creation.services import may_edit_plan, status_for
 from wuxing.orgs.models import OrgUnit, User
+from wuxing.rollups import services as rollups
 
 COLUMNS = [
     Column("office", "办事处（乡镇）", False, (), "明湖办事处", "仅供阅读，导入时不使用"),
@@ -159,7 +160,7 @@ def import_plans(actor, campaign: Campaign, fileobj: IO[bytes], *, dry_run: bool
             report.created += 1
     if report.errors or dry_run:
         return report
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batched():  # each branch's rollups once, after all its rows
         for key, branch, star_code, title, measures, indicators, responsible, user, due, status, tags in parsed:
             task = existing.get(key) or PlanTask(campaign=campaign, branch=branch, star_code=star_code, title=title)
             task.measures, task.indicator_codes, task.tags = measures, indicators, tags

@@ -11,6 +11,8 @@ set-based queries, reports what differed (drift), and replaces the rows.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -137,8 +139,54 @@ def _week_deltas(campaign, branch_id: int) -> dict[tuple[int, int], list[int]]:
     return {(y, w): v for (_b, y, w), v in counts.items()}
 
 
+# (campaign id, branch id) -> campaign (or None until loaded) while a `batched()` block collects refreshes.
+_pending: ContextVar[dict | None] = ContextVar("wuxing_rollups_pending", default=None)
+
+
+@contextmanager
+def batched():
+    """Inside the block, branch refreshes are collected and run once per (campaign, branch) when it ends
+    normally, still inside the caller's transaction: a 1,000-row plan import for one branch refreshes it
+    once, not 1,000 times. Nested blocks leave the work to the outermost; on an error nothing is
+    refreshed (the caller's transaction rolls the writes back)."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[tuple[int, int], object] = {}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    from wuxing.creation.models import Campaign
+
+    missing = {c for (c, _b), campaign in pending.items() if campaign is None}
+    loaded = {c.pk: c for c in Campaign.objects.select_related("unit").filter(pk__in=missing)}
+    for (campaign_id, branch_id), campaign in sorted(pending.items(), key=lambda kv: kv[0]):
+        campaign = campaign or loaded.get(campaign_id)
+        if campaign is not None:
+            refresh_branch(campaign, branch_id)
+
+
+def branch_changed(campaign_id: int, branch_id: int) -> None:
+    """A row of the branch changed (signals): refresh it now, or once at the end of a `batched()` block."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.setdefault((campaign_id, branch_id), None)
+        return
+    from wuxing.creation.models import Campaign
+
+    campaign = Campaign.objects.select_related("unit").filter(pk=campaign_id).first()
+    if campaign is not None:
+        refresh_branch(campaign, branch_id)
+
+
 def refresh_branch(campaign, branch_id: int) -> None:
     """Recompute one branch's row and move the difference into its ancestors; call inside the write's transaction."""
+    pending = _pending.get()
+    if pending is not None:
+        pending[(campaign.pk, branch_id)] = campaign
+        return
     with transaction.atomic():
         old = BranchStat.objects.select_for_update().filter(campaign=campaign, branch_id=branch_id).first()
         unit = OrgUnit.objects.get(pk=branch_id)

@@ -16,19 +16,13 @@ from wuxing.evaluation.models import Award
 from wuxing.rollups import services
 
 
-def _campaign(instance):
-    return Campaign.objects.select_related("unit").filter(pk=instance.campaign_id).first()
-
-
 @receiver(post_save, sender=Target)
 @receiver(post_save, sender=PlanTask)
 @receiver(post_save, sender=Award)
 def saved(sender, instance, raw=False, **kwargs):
     if raw:  # fixtures and restores load rows as they were; `wuxing rollups rebuild` follows
         return
-    campaign = _campaign(instance)
-    if campaign is not None:
-        services.refresh_branch(campaign, instance.branch_id)
+    services.branch_changed(instance.campaign_id, instance.branch_id)
 
 
 @receiver(post_delete, sender=Target)
@@ -38,6 +32,4 @@ def deleted(sender, instance, origin=None, **kwargs):
     source = origin._meta.model if hasattr(origin, "_meta") else getattr(origin, "model", None)
     if source is Campaign:
         return  # cascaded from deleting a campaign: its rollups go with it
-    campaign = _campaign(instance)
-    if campaign is not None:
-        services.refresh_branch(campaign, instance.branch_id)
+    services.branch_changed(instance.campaign_id, instance.branch_id)
