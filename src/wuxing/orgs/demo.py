@@ -84,19 +84,18 @@ def load_demo() -> bool:
     from wuxing.standards.models import Standard
     from wuxing.weekly.demo import load as load_weekly
 
-    campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
-                             Standard.objects.get(code="henan-rural-sample", version=1))
-    load_weekly(campaign)
-    load_evaluation(system, campaign)
     from wuxing.activities.demo import load as load_activities
-
-    load_activities(system, campaign)
     from wuxing.casefiles.demo import load as load_casefiles
+    from wuxing.rollups.services import batched, rebuild
 
-    load_casefiles(district)
+    with batched():  # thousands of demo rows: each branch's rollups once, at the end
+        campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
+                                 Standard.objects.get(code="henan-rural-sample", version=1))
+        load_weekly(campaign)
+        load_evaluation(system, campaign)
+        load_activities(system, campaign)
+        load_casefiles(district)
     # The weekly demo writes a year of past reports directly, as they were; count them once.
-    from wuxing.rollups.services import rebuild
-
     rebuild(campaign)
     return True
 
