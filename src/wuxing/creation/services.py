@@ -299,12 +299,10 @@ def mark_overdue(today: dt.date | None = None) -> int:
     One UPDATE whose WHERE clause is its own precondition, so concurrent runs cannot double-count.
     """
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batched():  # an UPDATE sends no signals: each touched branch once
         due = PlanTask.objects.filter(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], due_date__lt=today)
         rows = list(due.select_for_update().values_list("pk", "campaign_id", "branch_id"))
         n = due.filter(pk__in=[pk for pk, _c, _b in rows]).update(status=TaskStatus.OVERDUE, updated_at=timezone.now())
-        touched = {(c, b) for _pk, c, b in rows}
-        campaigns = {c.pk: c for c in Campaign.objects.select_related("unit").filter(pk__in={c for c, _b in touched})}
-        for campaign_id, branch_id in sorted(touched):
-            rollups.refresh_branch(campaigns[campaign_id], branch_id)
+        for _pk, campaign_id, branch_id in rows:
+            rollups.branch_changed(campaign_id, branch_id)
     return n

@@ -357,7 +357,6 @@ def rebuild_all() -> list[Drift]:
     return [rebuild(c) for c in Campaign.objects.select_related("unit", "urban_standard", "rural_standard")]
 
 
-
 REBUILD_ABOVE = 500  # branches: past this, a set-based rebuild is cheaper than refreshing one by one
 
 
