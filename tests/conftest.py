@@ -81,6 +81,40 @@ def make_world() -> World:
     )
 
 
+def met_results(campaign, branch, stars=None) -> dict:
+    """Self-assessment results meeting every indicator of `stars` (every star when None), points at the maximum."""
+    return {i.code: (i.max_points if i.kind == "points" else True)
+            for s in campaign.standard_for(branch).stars.all() if stars is None or s.code in stars
+            for i in s.indicators.all()}
+
+
+def at_once(*actions) -> list:
+    """Run each action in its own thread and database connection, all released together; returns each
+    one's result or the exception it raised. Real concurrency needs PostgreSQL."""
+    import threading
+
+    from django.db import connections
+
+    start = threading.Barrier(len(actions))
+    outcomes: list = [None] * len(actions)
+
+    def run(i, action):
+        try:
+            start.wait()
+            outcomes[i] = action()
+        except Exception as exc:  # returned to the test, which compares them
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     """Uploaded files of a test go to a temporary folder, never into the work tree."""

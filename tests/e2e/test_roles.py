@@ -8,17 +8,16 @@ services the pages call, before the person signs in.
 
 import datetime as dt
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.conftest import SYSTEM, met_results
 from tests.e2e.conftest import plan_three_stars, shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SYSTEM = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" \
       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 
@@ -46,9 +45,7 @@ def claim(code, stars, *, to_district=False):
     from wuxing.evaluation import services
 
     c, branch = campaign(), unit(code)
-    results = {i.code: (i.max_points if i.kind == "points" else True)
-               for s in c.standard_for(branch).stars.all() if s.code in stars for i in s.indicators.all()}
-    services.save_self_results(SYSTEM, c, branch, results)
+    services.save_self_results(SYSTEM, c, branch, met_results(c, branch, stars))
     sub = services.submit_claim(SYSTEM, c, branch, list(stars))
     return services.office_pass(SYSTEM, sub, "经初审，同意上报。") if to_district else sub
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.conftest import met_results
 from wuxing.core.models import AuditEvent
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Award, Objection, PublicNotice, Submission, SubmissionStatus
@@ -140,8 +141,7 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
 
 def _to_district(world, campaign):
     c, b = campaign, world.community
-    services.save_self_results(world.branch_user, c, b, {i.code: (i.max_points if i.kind == "points" else True)
-                                                        for s in c.standard_for(b).stars.all() for i in s.indicators.all()})
+    services.save_self_results(world.branch_user, c, b, met_results(c, b))
     sub = services.submit_claim(world.branch_user, c, b, ["zbgy", "pafz"])
     return services.office_pass(world.office_admin, sub)
 

@@ -9,14 +9,13 @@ agree, and the audit chain still verifies. Needs PostgreSQL: on SQLite (one writ
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
-from tests.conftest import PASSWORD, SYSTEM, make_campaign, make_world
+from tests.conftest import PASSWORD, SYSTEM, at_once, make_campaign, make_world, met_results
 from wuxing.core import audit
 from wuxing.core.models import AuditEvent
 from wuxing.evaluation import services
@@ -30,43 +29,23 @@ CLAIM = ["zbgy", "pafz"]
 
 
 @pytest.fixture
+def colleague(claimed):
+    """A second admin of the claiming branch's office (东城办事处): two people, one queue."""
+    world, _sub = claimed
+    return orgs.create_user(SYSTEM, username="office_admin2", real_name="东城管理员二", mobile="13900000002",
+                            password=PASSWORD, role=Role.OFFICE_ADMIN, unit=world.east)
+
+
+@pytest.fixture
 def claimed():
     """A community whose claim of two stars waits at the office; returns (world, submission)."""
     with time_machine.travel(dt.datetime(2026, 10, 12, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
         world = make_world()
         campaign = make_campaign(world)
-        branch = world.community
-        results = {}
-        for star in campaign.standard_for(branch).stars.all():
-            for ind in star.indicators.all():
-                good = star.code in CLAIM
-                results[ind.code] = (ind.max_points if good else None) if ind.kind == "points" else good
-        services.save_self_results(world.branch_user, campaign, branch, results)
-        sub = services.submit_claim(world.branch_user, campaign, branch, CLAIM)
+        services.save_self_results(world.branch_user, campaign, world.community,
+                                   met_results(campaign, world.community, CLAIM))
+        sub = services.submit_claim(world.branch_user, campaign, world.community, CLAIM)
         yield world, sub
-
-
-def at_once(*actions):
-    """Run each action in its own thread and connection, all released together; returns each one's
-    result or the exception it raised."""
-    start = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(i, action):
-        try:
-            start.wait()
-            outcomes[i] = action()
-        except Exception as exc:  # compared by the test
-            outcomes[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def events(sub, prefix):
@@ -74,10 +53,8 @@ def events(sub, prefix):
                                           action__startswith=prefix).values_list("action", flat=True))
 
 
-def test_pass_and_return_at_once_one_wins_and_the_other_is_told(claimed):
+def test_pass_and_return_at_once_one_wins_and_the_other_is_told(claimed, colleague):
     world, sub = claimed
-    colleague = orgs.create_user(SYSTEM, username="office_admin2", real_name="东城管理员二", mobile="13900000002",
-                                 password=PASSWORD, role=Role.OFFICE_ADMIN, unit=world.east)
     stale = Submission.objects.get(pk=sub.pk)  # both pages were loaded while the claim was at the office
     outcomes = at_once(lambda: services.office_pass(world.office_admin, stale, "同意上报"),
                        lambda: services.office_return(colleague, stale, "请补充台账"))
@@ -92,10 +69,8 @@ def test_pass_and_return_at_once_one_wins_and_the_other_is_told(claimed):
     assert audit.verify().ok
 
 
-def test_two_offices_saving_one_review_from_the_same_version_keep_one(claimed):
+def test_two_offices_saving_one_review_from_the_same_version_keep_one(claimed, colleague):
     world, sub = claimed
-    colleague = orgs.create_user(SYSTEM, username="office_admin2", real_name="东城管理员二", mobile="13900000002",
-                                 password=PASSWORD, role=Role.OFFICE_ADMIN, unit=world.east)
     code = sub.campaign.standard_for(sub.branch).stars.get(code="zbgy").indicators.first().code
     seen = services.office_review(world.office_admin, sub, {code: (True, "")}).version  # both pages show this
     outcomes = at_once(
