@@ -63,21 +63,11 @@ def test_every_operation_answers_as_its_schema_says(demo_world, db, operation, u
     from wuxing.orgs.models import User
 
     key = Token.objects.create(user=User.objects.get(username=username)).key
-    failures = []
 
     @given(case=operation.as_strategy())
     @settings(max_examples=12, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def run(case):
-        try:
-            case.call_and_validate(headers={"Authorization": f"Token {key}"},
-                                   excluded_checks=[positive_data_acceptance])
-        except BaseException as exc:  # schemathesis raises exception groups of failed checks
-            failures.append(f"{case.method} {case.formatted_path} → {exc}")
-            raise
+        case.call_and_validate(headers={"Authorization": f"Token {key}"}, excluded_checks=[positive_data_acceptance])
 
-    try:
-        run()
-    except BaseException:
-        pass
-    assert not failures, failures[0]
+    run()
