@@ -16,7 +16,7 @@ import pytest
 
 from wuxing.orgs import services
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.orgs.roles import Level, Role
+from wuxing.core.roles import Level, Role
 
 PASSWORD = "Test@2026pass"
 SYSTEM = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
@@ -39,6 +39,7 @@ class World:
     other_branch_user: User
     star_reviewer: User
     casefile_reviewer: User
+    casefile_organiser: User
     leader: User
     outsider: User
     superuser: User
@@ -77,6 +78,7 @@ def make_world() -> World:
         other_branch_user=person("other_branch_user", Role.SECRETARY, west_village, "西城村书记"),
         star_reviewer=person("star_reviewer", Role.STAR_REVIEWER, district, "审核员"),
         casefile_reviewer=person("casefile_reviewer", Role.CASEFILE_REVIEWER, district, "评查员"),
+        casefile_organiser=person("casefile_organiser", Role.CASEFILE_ORGANISER, district, "评查组织者"),
         leader=leader, outsider=outsider, superuser=superuser,
     )
 

@@ -16,19 +16,24 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from wuxing.orgs.models import Assignment, RoleAssignment
-from wuxing.orgs.roles import Role
+from wuxing.core.roles import Role
 
 PERSONAS = ["superuser", "district_admin", "office_admin", "branch_user", "village_user", "other_branch_user",
-            "star_reviewer", "casefile_reviewer", "leader", "outsider"]
+            "star_reviewer", "casefile_reviewer", "casefile_organiser", "leader", "outsider"]
 SIGNED_IN = frozenset(PERSONAS)
 ADMINS = frozenset({"superuser", "district_admin", "office_admin"})
-DISTRICT_WIDE = frozenset({"superuser", "district_admin", "star_reviewer", "casefile_reviewer"})
+# Star-campaign data: the domains are separate, so case-file roles held at the district do not open it.
+DISTRICT_WIDE = frozenset({"superuser", "district_admin", "star_reviewer"})
 # Who reaches the east community T101: district-wide roles, its office, its own branch, its leader.
 EAST_COMMUNITY = DISTRICT_WIDE | {"office_admin", "branch_user", "leader"}
 WEST_VILLAGE = DISTRICT_WIDE | {"other_branch_user"}
 EAST_OFFICE = DISTRICT_WIDE | {"office_admin"}
-IN_DISTRICT = SIGNED_IN - {"outsider"}
+IN_DISTRICT = SIGNED_IN - {"outsider", "casefile_reviewer", "casefile_organiser"}
 COMMUNITY_PLAN = frozenset({"superuser", "district_admin", "office_admin", "branch_user"})
+# The branch's own declaration (self-assessment): its people only, never the administrators above.
+COMMUNITY_DECLARE = frozenset({"superuser", "branch_user"})
+# The org tree is the shared vocabulary of both domains: case-file roles at the district see it too.
+TREE = frozenset({"casefile_reviewer", "casefile_organiser"})
 
 
 @dataclass
@@ -227,7 +232,7 @@ def _review(w):
     from wuxing.casefiles import services as cs
     from wuxing.casefiles.models import CaseFile, Matter, Rectification, ReviewCampaign, SampledFile
     from wuxing.orgs import services as org
-    from wuxing.orgs.roles import Level, Role
+    from wuxing.core.roles import Level, Role
 
     if not ReviewCampaign.objects.exists():
         for path in rubrics.shipped():
@@ -253,10 +258,10 @@ def _rv(name, key):
     return lambda w: reverse(name, args=[_review(w)[key].pk])
 
 
-# Case-file data belongs to the agency under the district: district-wide roles reach it; the casefile
-# reviewer is in the pool (district scope); branch and office people do not.
-CASEFILE_VIEW = frozenset({"superuser", "district_admin", "star_reviewer", "casefile_reviewer"})
-CASEFILE_ORG = frozenset({"superuser", "district_admin"})
+# Case-file data belongs to the agency under the district: case-file roles reach it (the reviewer is in
+# the pool, district scope); star roles, even at the district, and branch and office people do not.
+CASEFILE_VIEW = frozenset({"superuser", "casefile_reviewer", "casefile_organiser"})
+CASEFILE_ORG = frozenset({"superuser", "casefile_organiser"})
 
 
 def _fresh_assignment(w):
@@ -268,8 +273,8 @@ CASES = [
     Case("home", lambda w: reverse("home"), SIGNED_IN),
     Case("orgs:unit_list", lambda w: reverse("orgs:unit_list"), SIGNED_IN),
     Case("orgs:unit_export", lambda w: reverse("orgs:unit_export"), SIGNED_IN),
-    Case("orgs:unit_detail", lambda w: reverse("orgs:unit_detail", args=[w.community.pk]), EAST_COMMUNITY),
-    Case("orgs:unit_detail#west", lambda w: reverse("orgs:unit_detail", args=[w.west_village.pk]), WEST_VILLAGE),
+    Case("orgs:unit_detail", lambda w: reverse("orgs:unit_detail", args=[w.community.pk]), EAST_COMMUNITY | TREE),
+    Case("orgs:unit_detail#west", lambda w: reverse("orgs:unit_detail", args=[w.west_village.pk]), WEST_VILLAGE | TREE),
     Case("orgs:unit_edit", lambda w: reverse("orgs:unit_edit", args=[w.community.pk]), ADMINS),
     Case("orgs:unit_edit#west", lambda w: reverse("orgs:unit_edit", args=[w.west_village.pk]),
          ADMINS - {"office_admin"}),
@@ -384,7 +389,8 @@ CASES = [
     Case("evaluation:awards", _c("evaluation:awards", _cid), IN_DISTRICT),
     Case("evaluation:branch", _ch("evaluation:branch", branch=True), EAST_COMMUNITY),
     Case("evaluation:branch#west", lambda w: reverse("evaluation:branch", args=[_cid(w), w.west_village.pk]), WEST_VILLAGE),
-    Case("evaluation:self_save", _ch("evaluation:self_save", branch=True), COMMUNITY_PLAN, method="post", ok_status=302),
+    Case("evaluation:self_save", _ch("evaluation:self_save", branch=True), COMMUNITY_DECLARE, method="post",
+         ok_status=302),
     Case("evaluation:self_preview", _ch("evaluation:self_preview", branch=True), EAST_COMMUNITY, method="post"),
     Case("evaluation:claim", _ch("evaluation:claim", branch=True), EAST_COMMUNITY, method="post", reach_only=True),
     Case("evaluation:office_action", _ch("evaluation:office_action", branch=True, extra=("pass",)), EAST_COMMUNITY,
@@ -408,7 +414,7 @@ CASES = [
     Case("api:evidence-detail", _ch("api:evidence-detail", "evidence"), EAST_COMMUNITY, api=True),
     Case("api:submission-list", _c("api:submission-list"), SIGNED_IN, api=True),
     Case("api:submission-detail", _ch("api:submission-detail", "sub"), EAST_COMMUNITY, api=True),
-    Case("api:submission-self-results", _c("api:submission-self-results"), COMMUNITY_PLAN, method="post", api=True,
+    Case("api:submission-self-results", _c("api:submission-self-results"), COMMUNITY_DECLARE, method="post", api=True,
          data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "results": {"U-PAFZ-01": True}}),
     Case("api:submission-claim", _c("api:submission-claim"), EAST_COMMUNITY, method="post", api=True, reach_only=True,
          data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "claimed": ["pafz"]}),
@@ -496,8 +502,9 @@ CASES = [
     Case("api:rectification-respond", _rv("api:rectification-respond", "rect"), frozenset({"superuser"}), method="post",
          api=True, reach_only=True),
     Case("api:unit-list", lambda w: reverse("api:unit-list"), SIGNED_IN, api=True),
-    Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY, api=True),
-    Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE,
+    Case("api:unit-detail", lambda w: reverse("api:unit-detail", args=[w.community.pk]), EAST_COMMUNITY | TREE,
+         api=True),
+    Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE | TREE,
          api=True),
     Case("api:me", lambda w: reverse("api:me"), SIGNED_IN, api=True),
 ]

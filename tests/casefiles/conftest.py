@@ -6,7 +6,7 @@ from tests.conftest import PASSWORD, SYSTEM
 from wuxing.casefiles import rubric, services
 from wuxing.casefiles.models import CaseFile, Matter
 from wuxing.orgs import services as org
-from wuxing.orgs.roles import Level, Role
+from wuxing.core.roles import Level, Role
 
 
 @pytest.fixture

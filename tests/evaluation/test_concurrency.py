@@ -21,7 +21,7 @@ from wuxing.core.models import AuditEvent
 from wuxing.evaluation import services
 from wuxing.evaluation.models import StarDecision, Submission, SubmissionStatus as S
 from wuxing.orgs import services as orgs
-from wuxing.orgs.roles import Role
+from wuxing.core.roles import Role
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")]

@@ -10,7 +10,7 @@ from tests.conftest import SYSTEM
 from tests.xlsx import xlsx
 from wuxing.orgs import services
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
-from wuxing.orgs.roles import Level
+from wuxing.core.roles import Level
 
 pytestmark = pytest.mark.django_db
 

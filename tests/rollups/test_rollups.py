@@ -25,7 +25,7 @@ from wuxing.creation.models import PlanTask
 from wuxing.evaluation import services as evaluation
 from wuxing.evaluation.models import Award, Submission
 from wuxing.orgs import services as orgs
-from wuxing.orgs.roles import Level
+from wuxing.core.roles import Level
 from wuxing.rollups import services as rollups
 from wuxing.rollups.models import BranchStat, UnitStat, UnitWeekStat
 from wuxing.weekly import deadlines

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet
-from wuxing.orgs.roles import ADMIN_ROLES
+from wuxing.core.policy import ScopedQuerySet
 
 
 class ActivityType(models.TextChoices):
@@ -31,7 +30,7 @@ class ActivityStatus(models.TextChoices):
 
 class ActivityQuerySet(ScopedQuerySet):
     scope_field = "unit__path"
-    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
+    actions = {"view": "star.view", "manage": "area.manage"}
 
 
 class Activity(models.Model):

@@ -14,7 +14,7 @@ from wuxing.core.audit import record
 from wuxing.core.files import store_checked
 from wuxing.core.scoping import reaches
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS
 
 FIELDS = ["type", "title", "on", "at", "place", "host", "attendees", "participants", "participants_count", "documents",
           "content", "requirements", "reporter", "correspondents", "subtitle", "organiser_name"]

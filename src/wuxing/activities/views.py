@@ -27,7 +27,7 @@ from wuxing.core.forms import apply_errors
 from wuxing.core.scoping import scope_paths
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
 
 
 def _may_record_any(user) -> bool:

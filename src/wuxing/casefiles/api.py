@@ -14,7 +14,7 @@ from wuxing.casefiles import services
 from wuxing.casefiles.models import ORGANISERS, CaseFile, Rectification, ReviewCampaign, SampledFile
 from wuxing.core.scoping import reaches, scope_paths
 from wuxing.evaluation.api import _call
-from wuxing.orgs.roles import Role
+from wuxing.core.roles import Role
 
 
 class CaseFileSerializer(serializers.ModelSerializer):

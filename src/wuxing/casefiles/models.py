@@ -7,17 +7,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet
-from wuxing.orgs.roles import Role
+from wuxing.core.policy import ScopedQuerySet
+from wuxing.core.roles import ORGANISERS, Role
 
-ORGANISERS = frozenset({Role.DISTRICT_ADMIN, Role.CASEFILE_ORGANISER})
 
 
 class UnitQuerySet(ScopedQuerySet):
     """Rows of a reviewed unit: that unit's people see them; the organiser's district subtree too."""
 
     scope_field = "unit__path"
-    action_roles = {"view": ANY_ROLE, "manage": ORGANISERS | {Role.REVIEWED_UNIT}}
+    actions = {"view": "casefile.view", "manage": "casefile.upload"}
 
 
 class MatterCategory(models.TextChoices):

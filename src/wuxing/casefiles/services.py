@@ -36,7 +36,7 @@ from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, t
 from wuxing.core.scoping import reaches
 from wuxing.core.workdays import YearEntry
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.orgs.roles import Level, Role
+from wuxing.core.roles import Level, Role
 
 may_organise = rubrics.may_organise
 

@@ -32,7 +32,7 @@ from wuxing.core.importing import template_bytes
 from wuxing.core.scoping import reaches
 from wuxing.core.workdays import UnknownYear, add_working_days, workdays_after
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.orgs.roles import Level, Role
+from wuxing.core.roles import Level, Role
 from wuxing.orgs.views import _import_page
 
 

@@ -15,7 +15,7 @@ from wuxing.contest.models import Contest, Highlight, Pairing, Sanction
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation.api import _call
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import Level
+from wuxing.core.roles import Level
 from wuxing.rollups import selectors as rollups
 
 CAMPAIGN = OpenApiParameter("campaign", int, required=True)

@@ -16,7 +16,7 @@ from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.creation.selectors import evaluations
 from wuxing.evaluation.models import Award
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import Kind
+from wuxing.core.roles import Kind
 
 
 @dataclass

@@ -8,25 +8,25 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet
+from wuxing.core.policy import ScopedQuerySet
 from wuxing.evaluation.models import BranchScopedQuerySet
-from wuxing.orgs.roles import ADMIN_ROLES
 
 
 class PairingQuerySet(ScopedQuerySet):
     """A pairing is visible in the mentor's subtree and in every mentee's (for_user unions both)."""
 
     scope_field = "mentor__path"
-    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
+    actions = {"view": "star.view", "manage": "area.manage"}
 
     def for_user(self, user, action: str = "view"):
         from django.db.models import Q
 
-        from wuxing.core.scoping import ALL, gate, path_q
+        from wuxing.core.policy import paths_for
+        from wuxing.core.scoping import ALL, path_q
 
         if action != "view":
             return super().for_user(user, action)
-        paths = gate(user)
+        paths = paths_for(user, "star.view")
         if paths is ALL:
             return self
         if not paths:
@@ -116,7 +116,7 @@ class UnitScopedQuerySet(ScopedQuerySet):
     """Rows that belong to an org unit (an office or a branch): seen in its subtree, managed by admins."""
 
     scope_field = "unit__path"
-    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
+    actions = {"view": "star.view", "manage": "area.manage"}
 
 
 class Sanction(models.Model):

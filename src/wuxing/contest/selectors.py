@@ -14,7 +14,7 @@ from wuxing.core.scoping import reaches
 from wuxing.creation.models import Campaign, PlanTask, TaskStatus
 from wuxing.creation.selectors import star_columns
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import Level
+from wuxing.core.roles import Level
 from wuxing.rollups import selectors as rollups
 from wuxing.weekly import deadlines
 from wuxing.weekly import selectors as weekly

@@ -26,7 +26,7 @@ from wuxing.core.audit import record
 from wuxing.core.files import store_checked
 from wuxing.core.scoping import reaches
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
 
 DISTRICT = frozenset({Role.DISTRICT_ADMIN})
 

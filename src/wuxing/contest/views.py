@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.core import policy
 from wuxing.contest import metrics, selectors, services
 from wuxing.core.paging import Page
 from wuxing.contest.forms import ActivityForm, ContestForm, HighlightForm, PairingForm, PhotoForm, SanctionForm
@@ -23,7 +24,7 @@ from wuxing.core.forms import apply_errors
 from wuxing.core.scoping import reaches, scope_paths
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 
@@ -248,7 +249,7 @@ def highlight_detail(request, pk):
             messages.error(request, " ".join(exc.messages))
         return redirect("contest:highlight", pk=h.pk)
     return render(request, "contest/highlight.html", {"h": h, "may_edit": may_edit, "photo_form": PhotoForm(),
-                                                      "may_feature": reaches(request.user, h.campaign.unit, services.DISTRICT)})
+                                                      "may_feature": policy.may(request.user, "campaign.manage", h.campaign.unit)})
 
 
 @login_required

@@ -28,7 +28,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from wuxing.orgs.models import PATH_SEGMENT_WIDTH, OrgUnit, RoleAssignment, User
-from wuxing.orgs.roles import Kind, Level, Role
+from wuxing.core.roles import Kind, Level, Role
 
 PASSWORD = "Bench@2026pass"
 YEAR = 2025

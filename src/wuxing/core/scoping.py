@@ -1,4 +1,4 @@
-"""The one permission gate: `Model.objects.for_user(user, action)`.
+"""Scope primitives under the policy (`wuxing.core.policy`): grants, subtree paths, path filters.
 
 A user's rights are role assignments, each a role plus an org unit; a role reaches the unit's
 whole subtree, found by the unit's materialised path (`path LIKE 'prefix%'`, indexed). Each scoped
@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db import models
 from django.db.models import Q
 
-ANY_ROLE = None  # an action any role holder may take inside its scope
+from wuxing.core.roles import Role
 
 
 def collapse_paths(paths: Iterable[str]) -> list[str]:
@@ -35,7 +34,6 @@ def user_grants(user) -> list[tuple[str, str]]:
     if "_wuxing_grants" not in user.__dict__:
         RoleAssignment = apps.get_model("orgs", "RoleAssignment")
         Assignment = apps.get_model("orgs", "Assignment")
-        from wuxing.orgs.roles import Role
 
         rows = list(RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list("role", "unit__path"))
         grants = [(role, path) for role, path in rows if role != Role.LEADER]
@@ -75,25 +73,6 @@ def gate(user, roles: frozenset[str] | None = None) -> list[str] | None:
     if user.is_superuser:
         return ALL
     return scope_paths(user, roles)
-
-
-class ScopedQuerySet(models.QuerySet):
-    """Base queryset of every scoped model.
-
-    Subclasses set `scope_field` (lookup to an OrgUnit path) and `action_roles`
-    (action -> frozenset of role codes, or ANY_ROLE).
-    """
-
-    scope_field = "path"
-    action_roles: dict[str, frozenset[str] | None] = {"view": ANY_ROLE}
-
-    def for_user(self, user, action: str = "view"):
-        if action not in self.action_roles:
-            raise ValueError(f"unknown action {action!r} for {self.model.__name__}")
-        paths = gate(user, self.action_roles[action])
-        if paths is ALL:
-            return self
-        return self.filter(path_q(self.scope_field, paths)) if paths else self.none()
 
 
 def reaches(user, unit, roles: frozenset[str] | None) -> bool:

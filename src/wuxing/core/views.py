@@ -10,7 +10,7 @@ from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from wuxing.orgs import selectors
-from wuxing.orgs.roles import Level
+from wuxing.core.roles import Level
 
 
 @login_required

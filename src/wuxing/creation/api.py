@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from wuxing.creation import selectors, services
 from wuxing.creation.models import Campaign, PlanTask, Target
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS
+from wuxing.core.roles import BRANCH_LEVELS
 
 
 def _drf(exc: DjangoValidationError) -> ValidationError:

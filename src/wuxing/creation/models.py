@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ALL, ANY_ROLE, ScopedQuerySet, gate
+from wuxing.core.policy import ScopedQuerySet, paths_for
+from wuxing.core.scoping import ALL
 from wuxing.evaluation.models import BranchScopedQuerySet
-from wuxing.orgs.roles import Kind, Role
+from wuxing.core.roles import Kind
 
 DEFAULT_TAGS = ["能力作风建设年", "基层党建质量提升三年行动", "网格化基层治理", "防汛救灾", "疫情防控", "重点项目"]
 
@@ -25,12 +26,12 @@ class CampaignQuerySet(ScopedQuerySet):
     """A campaign belongs to a district; everyone inside that district sees it, and so do people above."""
 
     scope_field = "unit__path"
-    action_roles = {"view": ANY_ROLE, "manage": frozenset({Role.DISTRICT_ADMIN})}
+    actions = {"view": "star.view", "manage": "campaign.manage"}
 
     def for_user(self, user, action: str = "view"):
         if action != "view":
             return super().for_user(user, action)
-        paths = gate(user)
+        paths = paths_for(user, "star.view")
         if paths is ALL:
             return self
         if not paths:

@@ -12,7 +12,7 @@ from wuxing.creation import gaps as gap_engine
 from wuxing.creation.models import Campaign, PlanTask, Target, TaskStatus
 from wuxing.evaluation.models import STAGE_ORDER, Evidence, IndicatorResult
 from wuxing.orgs.models import Assignment, OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS, Kind, Level
+from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
 from wuxing.standards.engine import Evaluation, evaluate
 
 

@@ -13,7 +13,7 @@ from wuxing.core.audit import record
 from wuxing.core.scoping import reaches
 from wuxing.creation.models import Campaign, PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_ROLES, Level, Role
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, Level, Role
 from wuxing.rollups import services as rollups
 
 

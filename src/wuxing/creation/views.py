@@ -19,7 +19,7 @@ from wuxing.creation import plans_io, selectors, services
 from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm
 from wuxing.creation.models import Campaign, PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Level, Role
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level, Role
 from wuxing.orgs.views import _import_page, _template_response
 
 DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})

@@ -13,15 +13,15 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from wuxing.core import policy
 from wuxing.core.api import ObjectJSONParser
 
-from wuxing.core.scoping import reaches
 from wuxing.creation.api import _drf
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Award, Evidence, Submission
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS
+from wuxing.core.roles import BRANCH_LEVELS
 
 
 def _call(fn, *args, **kwargs):
@@ -214,7 +214,7 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"], url_path="remove-star", url_name="remove-star")
     def remove_star(self, request, pk=None):
         award = self.get_object()
-        if not reaches(request.user, award.branch, services.DISTRICT):
+        if not policy.may(request.user, "branch.district_review", award.branch):
             raise NotFound()  # authorise before validating input: outsiders learn nothing
         occurred = serializers.DateField().run_validation(request.data.get("occurred_on"))
         _call(services.remove_star, request.user, award, star_code=str(request.data.get("star_code", "")),

@@ -12,15 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_ROLES
+from wuxing.core.policy import ScopedQuerySet
 
 
 class BranchScopedQuerySet(ScopedQuerySet):
     """Rows that belong to one branch: visible in its subtree, written by its own people or admins."""
 
     scope_field = "branch__path"
-    action_roles = {"view": ANY_ROLE, "edit": BRANCH_ROLES | ADMIN_ROLES, "review": ADMIN_ROLES}
+    actions = {"view": "star.view", "edit": "branch.work"}
 
 
 class Stage(models.TextChoices):

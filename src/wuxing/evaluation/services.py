@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
-from wuxing.core.scoping import reaches
 from wuxing.core.workdays import add_working_days
 from wuxing.evaluation.models import (
     Assessment,
@@ -36,14 +36,12 @@ from wuxing.evaluation.models import (
     SubmissionStatus,
 )
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.core.roles import BRANCH_LEVELS, Role
 from wuxing.rollups import services as rollups
 from wuxing.standards.engine import evaluate, held_under_rules
 
 S = SubmissionStatus
 SELF_EDITABLE = (S.DRAFT, S.RETURNED)
-OFFICE = frozenset({Role.OFFICE_ADMIN})
-DISTRICT = frozenset({Role.DISTRICT_ADMIN})
 
 
 def _user(actor):
@@ -56,16 +54,17 @@ def _deny():
 
 def _branch_role(actor, branch: OrgUnit) -> bool:
     """The branch's own people, or an administrator above it (evidence and plan-like writes)."""
-    return reaches(actor, branch, BRANCH_ROLES | ADMIN_ROLES)
+    return policy.may(actor, "branch.work", branch)
 
 
 def reviewer_stars(actor, branch: OrgUnit) -> set[str] | None:
-    """Stars `actor` decides at district level for `branch`: None means every star (district admin)."""
-    if reaches(actor, branch, DISTRICT):
+    """Stars `actor` decides at district level for `branch`: None means every star (district admin).
+    Nobody decides for a branch where they hold a branch role."""
+    if policy.may(actor, "branch.district_review", branch):
         return None
     from wuxing.orgs.models import RoleAssignment
 
-    if not reaches(actor, branch, frozenset({Role.STAR_REVIEWER})):
+    if not policy.may(actor, "branch.decide_star", branch) or getattr(actor, "is_superuser", False):
         return set()
     grants = RoleAssignment.objects.filter(user=actor, role=Role.STAR_REVIEWER, unit__is_active=True)
     return {code for g in grants if branch.path.startswith(g.unit.path) for code in g.star_codes}
@@ -97,9 +96,9 @@ def office_values(campaign, branch) -> dict[str, bool | float | None]:
 
 def submission_flags(actor, sub: Submission) -> dict[str, bool]:
     branch = sub.branch
-    own = reaches(actor, branch, BRANCH_ROLES)
-    office = reaches(actor, branch, OFFICE)
-    district = reaches(actor, branch, DISTRICT)
+    own = policy.may(actor, "branch.declare", branch)
+    office = policy.may(actor, "branch.office_review", branch)
+    district = policy.may(actor, "branch.district_review", branch)
     stars = reviewer_stars(actor, branch)
     owns_some = stars is None or bool(stars & set(sub.office_star_codes))
     decided = set(sub.decisions.values_list("star_code", flat=True)) if sub.pk else set()
@@ -118,7 +117,7 @@ def submission_flags(actor, sub: Submission) -> dict[str, bool]:
 
 def _require(actor, sub: Submission, flag: str) -> None:
     if not submission_flags(actor, sub)[flag]:
-        if reaches(actor, sub.branch, None):
+        if policy.may(actor, "star.view", sub.branch):
             raise ValidationError(_("当前状态（{s}）下您不能执行此操作。").format(s=sub.get_status_display()))
         _deny()
 
@@ -141,8 +140,9 @@ def _event(actor, action: str, sub: Submission, old: str, note: str = "", **data
 @transaction.atomic
 def save_self_results(actor, campaign, branch: OrgUnit, results: dict[str, bool | float | None],
                       notes: dict[str, str] | None = None, version: int | None = None) -> Assessment:
-    """Record the branch's own results (自评) while the submission is a draft or returned."""
-    if not _branch_role(actor, branch):
+    """Record the branch's own results (自评) while the submission is a draft or returned. The
+    self-assessment is the branch's own declaration: administrators above never write it."""
+    if not policy.may(actor, "branch.declare", branch):
         raise PermissionDenied(_("您没有权限填写该支部的自评。"))
     sub = Submission.objects.select_for_update().filter(campaign=campaign, branch=branch).first()
     if sub is not None and sub.status not in SELF_EDITABLE:
@@ -354,7 +354,7 @@ def district_finalize(actor, sub: Submission) -> Submission:
 @transaction.atomic
 def publish_notice(actor, campaign, title: str, starts_on: dt.date | None = None) -> PublicNotice:
     """Put every proposed submission of the campaign (in the actor's district) into one public notice."""
-    if not reaches(actor, campaign.unit, DISTRICT):
+    if not policy.may(actor, "campaign.manage", campaign.unit):
         _deny()
     subs = list(Submission.objects.select_for_update().filter(campaign=campaign, status=S.PROPOSED))
     if not subs:
@@ -414,7 +414,7 @@ def resolve_objection(actor, objection: Objection, *, upheld: bool, outcome: str
     """Record how an objection was handled; an upheld one may strike stars from the proposal."""
     objection = Objection.objects.select_for_update(of=("self",)).select_related("notice__campaign", "submission__branch").get(
         pk=objection.pk)
-    if not reaches(actor, objection.notice.campaign.unit, DISTRICT):
+    if not policy.may(actor, "campaign.manage", objection.notice.campaign.unit):
         _deny()
     if objection.status != ObjectionStatus.OPEN:
         raise ValidationError(_("该异议已处理。"))
@@ -446,7 +446,7 @@ def resolve_objection(actor, objection: Objection, *, upheld: bool, outcome: str
 def close_notice(actor, notice: PublicNotice, today: dt.date | None = None) -> list[Award]:
     """命名: after the notice period, with every objection handled, name each branch its final level."""
     notice = PublicNotice.objects.select_for_update(of=("self",)).select_related("campaign__unit").get(pk=notice.pk)
-    if not reaches(actor, notice.campaign.unit, DISTRICT):
+    if not policy.may(actor, "campaign.manage", notice.campaign.unit):
         _deny()
     today = today or timezone.localdate()
     if notice.closed_at is not None:
@@ -488,7 +488,7 @@ def remove_star(actor, award: Award, *, star_code: str, category: str, descripti
                 occurred_on: dt.date) -> StarRemoval:
     """Take a star away mid-year (e.g. a 三零 breach); the effective level changes at once."""
     award = Award.objects.select_for_update(of=("self",)).select_related("submission__campaign", "submission__branch").get(pk=award.pk)
-    if not reaches(actor, award.branch, DISTRICT):
+    if not policy.may(actor, "branch.district_review", award.branch):
         _deny()
     if star_code not in award.effective_star_codes:
         raise ValidationError({"star_code": _("该支部目前没有这颗星。")})
@@ -515,7 +515,7 @@ def reinstate_star(actor, removal: StarRemoval, reason: str) -> StarRemoval:
     removal = StarRemoval.objects.select_for_update(of=("self",)).select_related("award__branch").get(pk=removal.pk)
     award = Award.objects.select_for_update(of=("self",)).select_related("submission__campaign", "submission__branch").get(
         pk=removal.award_id)
-    if not reaches(actor, award.branch, DISTRICT):
+    if not policy.may(actor, "branch.district_review", award.branch):
         _deny()
     if removal.reinstated_at is not None:
         raise ValidationError(_("这颗星已经恢复。"))

@@ -18,10 +18,10 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import report_failure
-from wuxing.core.scoping import reaches
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
@@ -35,9 +35,8 @@ from wuxing.evaluation.forms import (
 )
 from wuxing.evaluation.models import Assessment, Award, Evidence, Objection, PublicNotice, StarRemoval, SubmissionStatus
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS, BRANCH_ROLES
+from wuxing.core.roles import BRANCH_LEVELS
 
-DISTRICT = services.DISTRICT
 
 
 def _campaign(request, pk):
@@ -55,7 +54,7 @@ def home(request):
     if campaign is None:
         return render(request, "weekly/none.html")
     own = [u for u in OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS).order_by("path")[:3]
-           if reaches(request.user, u, BRANCH_ROLES)]
+           if policy.may(request.user, "branch.declare", u)]
     if own:
         return redirect("evaluation:branch", pk=campaign.pk, branch=own[0].pk)
     return redirect("evaluation:queue", pk=campaign.pk)
@@ -225,7 +224,7 @@ def queue(request, pk):
     counts = selectors.status_counts(request.user, campaign)
     return render(request, "evaluation/queue.html", {
         "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
-        "is_district": reaches(request.user, campaign.unit, DISTRICT),
+        "is_district": policy.may(request.user, "campaign.manage", campaign.unit),
         "notices": PublicNotice.objects.filter(campaign=campaign)})
 
 
@@ -238,7 +237,7 @@ def evidence_page(request, pk, branch):
     standard = campaign.standard_for(branch)
     form = EvidenceForm(request.POST or None, request.FILES or None, standard=standard,
                         initial={"indicator_code": request.GET.get("indicator", "")})
-    may_upload = services._branch_role(request.user, branch)
+    may_upload = policy.may(request.user, "branch.work", branch)
     if request.method == "POST":
         if not may_upload:
             raise Http404
@@ -270,7 +269,7 @@ def evidence_file(request, pk):
 @login_required
 def notices(request, pk):
     campaign = _campaign(request, pk)
-    if not reaches(request.user, campaign.unit, DISTRICT):
+    if not policy.may(request.user, "campaign.manage", campaign.unit):
         raise Http404
     form = NoticeForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -289,7 +288,7 @@ def notices(request, pk):
 @login_required
 def notice_manage(request, pk):
     notice = get_object_or_404(PublicNotice.objects.for_user(request.user).select_related("campaign__unit"), pk=pk)
-    if not reaches(request.user, notice.campaign.unit, DISTRICT):
+    if not policy.may(request.user, "campaign.manage", notice.campaign.unit):
         raise Http404
     objections = notice.objections.select_related("submission__branch", "resolved_by")
     forms = []
@@ -311,7 +310,7 @@ def notice_manage(request, pk):
 def objection_resolve(request, pk):
     objection = get_object_or_404(Objection.objects.select_related("notice__campaign__unit", "submission"), pk=pk)
     if not (PublicNotice.objects.for_user(request.user).filter(pk=objection.notice_id).exists()
-            and reaches(request.user, objection.notice.campaign.unit, DISTRICT)):
+            and policy.may(request.user, "campaign.manage", objection.notice.campaign.unit)):
         raise Http404
     form = ResolveForm(request.POST, prefix=f"o{objection.pk}")
     if objection.submission:
@@ -333,7 +332,7 @@ def objection_resolve(request, pk):
 @require_POST
 def notice_close(request, pk):
     notice = get_object_or_404(PublicNotice.objects.for_user(request.user).select_related("campaign__unit"), pk=pk)
-    if not reaches(request.user, notice.campaign.unit, DISTRICT):
+    if not policy.may(request.user, "campaign.manage", notice.campaign.unit):
         raise Http404
     try:
         awards = services.close_notice(request.user, notice)
@@ -414,7 +413,7 @@ def _star_names(campaign, branch):
 def award_page(request, pk):
     award = get_object_or_404(Award.objects.for_user(request.user).select_related("campaign", "branch__parent"), pk=pk)
     names = _star_names(award.campaign, award.branch)
-    may_remove = reaches(request.user, award.branch, DISTRICT)
+    may_remove = policy.may(request.user, "branch.district_review", award.branch)
     form = RemovalForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
     form.fields["star_code"].choices = [(c, names.get(c, c)) for c in award.effective_star_codes]
     if request.method == "POST":
@@ -441,7 +440,7 @@ def award_page(request, pk):
 def reinstate(request, pk):
     removal = get_object_or_404(StarRemoval.objects.select_related("award__branch"), pk=pk)
     if not (Award.objects.for_user(request.user).filter(pk=removal.award_id).exists()
-            and reaches(request.user, removal.award.branch, DISTRICT)):
+            and policy.may(request.user, "branch.district_review", removal.award.branch)):
         raise Http404
     form = ReinstateForm(request.POST)
     try:

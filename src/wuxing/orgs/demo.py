@@ -8,7 +8,7 @@ from django.db import transaction
 
 from wuxing.orgs import services
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.orgs.roles import Kind, Level, Role
+from wuxing.core.roles import Kind, Level, Role
 
 DEMO_PASSWORD = "Wuxing@2026"
 DISTRICT_CODE = "JK"

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.orgs.roles import Kind, Level, Role
+from wuxing.core.roles import Kind, Level, Role
 from wuxing.orgs.validators import area_code_validator, code_validator, mobile_validator, no_nul
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, SheetRow, read_sheet, text_cell
 from wuxing.orgs.models import OrgUnit, RoleAssignment, User, path_segment
-from wuxing.orgs.roles import KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
+from wuxing.core.roles import KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
 from wuxing.orgs.services import move_subtree
 from wuxing.orgs.validators import AREA_CODE_RE, CODE_RE, MOBILE_RE
 from wuxing.rollups import services as rollups
@@ -218,7 +218,7 @@ def _reserve_ids(n: int) -> list[int]:
 
 def _manageable_paths(actor) -> list[str]:
     from wuxing.core.scoping import scope_paths
-    from wuxing.orgs.roles import ADMIN_ROLES
+    from wuxing.core.roles import ADMIN_ROLES
 
     return [""] if getattr(actor, "is_superuser", False) else scope_paths(actor, ADMIN_ROLES)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ALL, ANY_ROLE, ScopedQuerySet, gate, path_q
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, Kind, Level, Role
+from wuxing.core.policy import ScopedQuerySet
+from wuxing.core.roles import BRANCH_LEVELS, Kind, Level, Role
 from wuxing.orgs.validators import area_code_validator, code_validator, mask_mobile, mobile_validator, no_nul
 
 PATH_SEGMENT_WIDTH = 8
@@ -20,7 +19,7 @@ def path_segment(pk: int) -> str:
 
 class OrgUnitQuerySet(ScopedQuerySet):
     scope_field = "path"
-    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
+    actions = {"view": "unit.view", "manage": "unit.manage"}
 
     def branches(self):
         return self.filter(level__in=BRANCH_LEVELS)
@@ -85,24 +84,15 @@ class OrgUnit(models.Model):
 
 class UserQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view"):
-        """People an administrator may see or manage: those holding a role inside their subtree.
+        """People one may manage (see, edit, reset, deactivate, export): every grant they hold lies inside
+        one's administrative scope (`policy.manageable_users`); "view" adds oneself."""
+        from wuxing.core import policy
 
-        Every signed-in user may see themselves; only admins see others.
-        """
-        if action not in ("view", "manage"):
-            raise ValueError(f"unknown action {action!r} for User")
-        paths = gate(user, ADMIN_ROLES)
-        if paths is ALL:
-            return self
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        inside = Q()
-        if paths:
-            grants = RoleAssignment.objects.filter(path_q("unit__path", paths)).values("user_id")
-            inside = Q(pk__in=grants)
         if action == "view":
-            return self.filter(inside | Q(pk=user.pk)) if paths else self.filter(pk=user.pk)
-        return self.filter(inside) if paths else self.none()
+            return self.filter(pk__in=policy.visible_users(user).values("pk"))
+        if action == "manage":
+            return self.filter(pk__in=policy.manageable_users(user).values("pk"))
+        raise ValueError(f"unknown action {action!r} for User")
 
 
 class WuxingUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -138,7 +128,7 @@ class User(AbstractUser):
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
     scope_field = "unit__path"
-    action_roles = {"view": ADMIN_ROLES, "manage": ADMIN_ROLES}
+    actions = {"view": "user.manage", "manage": "user.manage"}
 
 
 class RoleAssignment(models.Model):
@@ -171,7 +161,7 @@ class RoleAssignment(models.Model):
 
 class AssignmentQuerySet(ScopedQuerySet):
     scope_field = "unit__path"
-    action_roles = {"view": ANY_ROLE, "manage": ADMIN_ROLES}
+    actions = {"view": "star.view", "manage": "unit.manage"}
 
 
 class Assignment(models.Model):

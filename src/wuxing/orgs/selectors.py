@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from wuxing.core.scoping import scope_paths
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
-from wuxing.orgs.roles import ADMIN_ROLES, Role
+from wuxing.core.roles import ADMIN_ROLES, Role
 
 
 def visible_units(user, *, q: str = "", level: str = "") -> QuerySet[OrgUnit]:

@@ -9,24 +9,22 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.scoping import forget_scope
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User, path_segment
-from wuxing.orgs.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
+from wuxing.core.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
 from wuxing.rollups import services as rollups
 
 
 def may_manage_unit(actor, unit: OrgUnit | None) -> bool:
     """Admins manage their subtree; only superusers create or change roots."""
-    if getattr(actor, "is_superuser", False):
-        return True
     if unit is None:
-        return False
-    return OrgUnit.objects.for_user(actor, "manage").filter(pk=unit.pk).exists()
+        return bool(getattr(actor, "is_superuser", False))
+    return policy.may(actor, "unit.manage", unit)
 
 
-def may_manage_user(actor, user: User) -> bool:
-    return User.objects.for_user(actor, "manage").filter(pk=user.pk).exists()
+may_manage_user = policy.may_manage_user
 
 
 def _require(condition: bool) -> None:
@@ -169,8 +167,11 @@ def reset_password(actor, user: User, password: str) -> None:
 
 @transaction.atomic
 def grant_role(actor, user: User, role: str, unit: OrgUnit, star_codes: list[str] | None = None) -> RoleAssignment:
-    """Grant a role over a subtree; a 星级审核员 also names the stars they decide."""
-    _require(may_manage_unit(actor, unit))
+    """Grant a role over a subtree; a 星级审核员 also names the stars they decide. Grants stay inside the
+    granter's scope, go only to people the granter manages, and never to the granter."""
+    if user.pk == getattr(actor, "pk", None):
+        raise ValidationError(_("不能给自己授予角色，请由上级管理员操作。"))
+    _require(policy.may_grant(actor, user, unit))
     check_role_unit(role, unit)
     star_codes = list(star_codes or [])
     if role == Role.STAR_REVIEWER and not star_codes:
@@ -196,7 +197,7 @@ def grant_role(actor, user: User, role: str, unit: OrgUnit, star_codes: list[str
 
 @transaction.atomic
 def revoke_role(actor, grant: RoleAssignment) -> None:
-    _require(may_manage_unit(actor, grant.unit))
+    _require(may_manage_unit(actor, grant.unit) and may_manage_user(actor, grant.user))
     if grant.user_id == getattr(actor, "pk", None) and grant.role in (Role.DISTRICT_ADMIN, Role.OFFICE_ADMIN):
         raise ValidationError(_("不能撤销自己的管理员角色，请由上级管理员操作。"))
     record(actor, "orgs.role.revoke", grant.user, {"role": grant.role, "unit": grant.unit.code},

@@ -27,7 +27,7 @@ from wuxing.orgs.forms import (
     UserEditForm,
 )
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
-from wuxing.orgs.roles import Level, Role
+from wuxing.core.roles import Level, Role
 
 PAGE_SIZE = 100
 

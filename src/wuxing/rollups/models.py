@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.scoping import ANY_ROLE, ScopedQuerySet
+from wuxing.core.policy import ScopedQuerySet
 
 LEVEL_FIELDS = [f"l{i}" for i in range(6)]
 HELD_FIELDS = [f"h{i}" for i in range(5)]
@@ -27,7 +27,7 @@ UNIT_FIELDS = ["n_branches", *LEVEL_FIELDS, "named", "with_target", "met_target"
 
 class BranchStatQuerySet(ScopedQuerySet):
     scope_field = "path"
-    action_roles = {"view": ANY_ROLE}
+    actions = {"view": "star.view"}
 
 
 class BranchStat(models.Model):

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from wuxing.contest import rules
 from wuxing.core.scoping import reaches
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import Level
+from wuxing.core.roles import Level
 from wuxing.rollups.models import UNIT_FIELDS, BranchStat, UnitStat, UnitWeekStat
 
 # The units a dashboard compares, by what they sit under: cities, counties (districts) or offices.

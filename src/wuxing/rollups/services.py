@@ -21,7 +21,7 @@ from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models import DateTimeField
 
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS, Kind
+from wuxing.core.roles import BRANCH_LEVELS, Kind
 from wuxing.rollups.models import HELD_FIELDS, TARGETED_FIELDS, UNIT_FIELDS, BranchStat, UnitStat, UnitWeekStat
 
 BRANCH_FIELDS = ["office_id", "path", "kind", "level", "star_count", "star_codes", "positions", "named",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wuxing.core.audit import record
 from wuxing.core.scoping import scope_paths
-from wuxing.orgs.roles import Role
+from wuxing.core.roles import Role
 from wuxing.standards import schema
 from wuxing.standards.models import Indicator, Standard, Star, Veto
 

@@ -16,7 +16,7 @@ from wuxing.creation.api import NoteSerializer, _drf
 from wuxing.creation.models import PlanTask
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.weekly import selectors, services
 from wuxing.weekly.models import WeeklyReport, WorkItem
 

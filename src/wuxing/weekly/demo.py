@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.weekly import deadlines
 from wuxing.weekly.models import ReportStatus, WeeklyReport, WorkItem
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from wuxing.creation.models import Campaign
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import BRANCH_LEVELS
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.weekly import deadlines
 from wuxing.weekly.models import WeeklyReport, WorkItem
 

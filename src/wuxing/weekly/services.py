@@ -18,7 +18,7 @@ from wuxing.core.scoping import reaches
 from wuxing.creation.models import Campaign, PlanTask, TaskProgress, TaskStatus
 from wuxing.creation.services import status_for
 from wuxing.orgs.models import OrgUnit, RoleAssignment
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
 from wuxing.rollups import services as rollups
 from wuxing.weekly import deadlines
 from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyReport, WorkItem

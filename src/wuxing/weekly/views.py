@@ -21,7 +21,7 @@ from wuxing.core.scoping import reaches
 from wuxing.creation.models import PlanTask
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
+from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 from wuxing.weekly import deadlines, rollup, selectors, services

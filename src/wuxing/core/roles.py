@@ -71,3 +71,11 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
 # Roles that administer the org tree and the people inside their subtree.
 ADMIN_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.OFFICE_ADMIN})
 BRANCH_ROLES = frozenset({Role.SECRETARY, Role.REPORTER})
+
+# The two domains (DESIGN §2): star roles read star-campaign data, case-file roles case-file data.
+# A role held at the district unit does not open the other domain.
+STAR_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STAR_REVIEWER, Role.OFFICE_ADMIN, Role.LEADER,
+                        Role.SECRETARY, Role.REPORTER})
+CASEFILE_ROLES = frozenset({Role.CASEFILE_ORGANISER, Role.CASEFILE_REVIEWER, Role.REVIEWED_UNIT})
+ORGANISERS = frozenset({Role.CASEFILE_ORGANISER})
+
