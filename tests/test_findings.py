@@ -158,3 +158,134 @@ def test_admins_cannot_write_a_branch_self_assessment_through_the_api(world, cam
     assert r.status_code in (403, 404)
     assert not IndicatorResult.objects.exists()
     assert _audited("evaluation.self.save") == 0
+
+
+# --- finding 2: case-file pages leak across agencies ------------------------------------------------------
+
+from tests.casefiles.conftest import review  # noqa: E402,F401  (the case-file fixture)
+
+
+@pytest.fixture
+def drawn(review):
+    from wuxing.casefiles import services as cs
+
+    cs.draw_sample(review.organiser, review.campaign, 7)
+    cs.assign_reviewers(review.organiser, review.campaign)
+    return review
+
+
+def _samples(review, agency):
+    return list(review.campaign.sample.filter(file__unit=agency).select_related("file"))
+
+
+def test_reviewed_unit_sees_only_its_own_files_on_the_campaign_page_and_exports(drawn, login):
+    client = login(drawn.unit_user)
+    url = reverse("casefiles:campaign", args=[drawn.campaign.pk])
+    html = client.get(url).content.decode()
+    own, other = _samples(drawn, drawn.a1), _samples(drawn, drawn.a2)
+    assert own and other
+    assert all(s.file.file_no in html for s in own)
+    assert not any(s.file.file_no in html for s in other)
+    assert "区建设局" not in html  # neither the other agency's rows nor its rank
+    assert not any(r.real_name in html for r in drawn.reviewers)  # reviewers stay anonymous to the unit
+    body = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    assert all(s.file.file_no in body for s in own) and not any(s.file.file_no in body for s in other)
+    assert "评查员" not in body
+    assert client.get(url, {"format": "docx"}).status_code == 404
+
+
+def test_reviewed_unit_cannot_open_another_agencys_sampled_file(drawn, login):
+    client = login(drawn.unit_user)
+    other = _samples(drawn, drawn.a2)[0]
+    assert client.get(reverse("casefiles:sheet", args=[other.pk])).status_code == 404
+    own = _samples(drawn, drawn.a1)[0]
+    assert client.get(reverse("casefiles:sheet", args=[own.pk])).status_code == 200
+
+
+def test_pool_reviewer_cannot_open_another_reviewers_sheet(drawn, login):
+    sample = drawn.campaign.sample.select_related("file").first()
+    outsider = next(r for r in drawn.reviewers if r.pk != sample.reviewer_id)
+    client = login(outsider)
+    assert client.get(reverse("casefiles:sheet", args=[sample.pk])).status_code == 404
+    html = client.get(reverse("casefiles:campaign", args=[drawn.campaign.pk])).content.decode()
+    assert sample.file.file_no not in html or sample.reviewer_id == outsider.pk
+
+
+# --- finding 4: recusal bypass ------------------------------------------------------------------------------
+
+def test_a_reviewers_home_agency_comes_from_their_grants_not_from_the_form(review, login):
+    from wuxing.casefiles.models import PoolMember
+
+    rev_a1 = review.reviewers[0]  # granted 评查员 at 区市场监督管理局 (a1)
+    client = login(review.organiser)
+    client.post(reverse("casefiles:campaign", args=[review.campaign.pk]),
+                {"action": "pool", "user": rev_a1.pk, "home_unit": review.a3.pk})
+    assert PoolMember.objects.get(campaign=review.campaign, user=rev_a1).home_unit_id == review.a1.pk
+
+
+def test_no_reviewer_gets_a_file_of_their_own_agency(review):
+    from wuxing.casefiles import services as cs
+    from wuxing.casefiles.models import PoolMember
+
+    PoolMember.objects.filter(campaign=review.campaign).update(home_unit=None)  # a forged pool row
+    cs.draw_sample(review.organiser, review.campaign, 11)
+    cs.assign_reviewers(review.organiser, review.campaign)
+    homes = {r.pk: r.role_assignments.first().unit_id for r in review.reviewers}
+    for s in review.campaign.sample.select_related("file"):
+        assert homes.get(s.reviewer_id) != s.file.unit_id
+
+
+def test_assignments_lock_once_a_sheet_is_submitted(drawn):
+    from django.core.exceptions import ValidationError
+
+    from wuxing.casefiles import services as cs
+    from wuxing.casefiles.models import SampledFile, ScoreSheet
+    from wuxing.orgs.models import User
+
+    sample = drawn.campaign.sample.first()
+    reviewer = User.objects.get(pk=sample.reviewer_id)
+    cs.submit_sheet(reviewer, cs.open_sheet(reviewer, sample))
+    before = dict(SampledFile.objects.filter(campaign=drawn.campaign).values_list("pk", "reviewer_id"))
+    with pytest.raises(ValidationError, match="已锁定"):
+        cs.assign_reviewers(drawn.organiser, drawn.campaign)
+    assert dict(SampledFile.objects.filter(campaign=drawn.campaign).values_list("pk", "reviewer_id")) == before
+    assert ScoreSheet.objects.filter(status="submitted").count() == 1
+    assert cs.results(drawn.campaign)["reviewed"] == 1
+
+
+# --- finding 5: a role held at the district unit reads both domains ----------------------------------------
+
+def test_casefile_organiser_cannot_read_branch_evidence_or_sanctions(world, campaign, login):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from wuxing.contest import services as contest
+    from wuxing.contest.models import Sanction
+    from wuxing.evaluation.models import Evidence
+
+    evidence = Evidence(campaign=campaign, branch=world.community, indicator_code="U-PAFZ-01", original_name="a.pdf",
+                        content_type="application/pdf", size=9, sha256="0" * 64)
+    evidence.file.save("a.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
+    contest.record_sanction(SYSTEM, campaign, kind="penalty", unit=world.community, reason="信访", decided_on=dt.date(2026, 6, 1))
+    assert Evidence.objects.for_user(world.district_admin).exists()  # the star side does see them
+    client = login(world.casefile_organiser)
+    assert client.get(reverse("evaluation:evidence_file", args=[evidence.pk])).status_code == 404
+    assert not Evidence.objects.for_user(world.casefile_organiser).exists()
+    assert not Sanction.objects.for_user(world.casefile_organiser).exists()
+    assert client.get(reverse("evaluation:queue", args=[campaign.pk])).status_code == 404
+    assert _api(world.casefile_organiser).get(reverse("api:evidence-list")).json()["results"] == []
+
+
+def test_star_reviewer_cannot_read_or_export_case_files(drawn, world, login):
+    from wuxing.casefiles.models import CaseFile
+
+    client = login(world.star_reviewer)
+    assert not CaseFile.objects.for_user(world.star_reviewer).exists()
+    body = client.get(reverse("casefiles:files"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "申请人" not in body.splitlines()[1:] and "SC-000" not in body
+    f = CaseFile.objects.first()
+    assert client.get(reverse("casefiles:file", args=[f.pk])).status_code == 404
+    assert client.get(reverse("casefiles:campaign", args=[drawn.campaign.pk])).status_code == 404
+    # The district admin neither: the case-file review is the organiser's.
+    assert not CaseFile.objects.for_user(world.district_admin).exists()

@@ -245,7 +245,7 @@ def _review(w):
         c = cs.create_campaign(SYSTEM, unit=w.district, title="评查", rubric=rubrics.Rubric.objects.get(), units=[agency],
                                closed_from=dt.date(2026, 1, 1), closed_to=dt.date(2026, 12, 31), plan={"TA1": {"count": 1}})
         cs.draw_sample(SYSTEM, c, 1)
-        cs.add_reviewer(SYSTEM, c, w.casefile_reviewer, None)
+        cs.add_reviewer(SYSTEM, c, w.casefile_reviewer)
         cs.assign_reviewers(SYSTEM, c)
         Rectification.objects.create(campaign=c, unit=agency, problems="问题", deadline=dt.date(2026, 12, 31))
         org.create_user(SYSTEM, username="agency_user", real_name="部门联络员", mobile="", password=PASSWORD,

@@ -37,6 +37,6 @@ def review(world):
                                         units=[a1, a2], closed_from=dt.date(2026, 1, 1), closed_to=dt.date(2026, 12, 31),
                                         plan={"TA1": {"count": 4}, "TA2": {"percent": "20", "min": 2}})
     for r in reviewers:
-        services.add_reviewer(organiser, campaign, r, r.role_assignments.first().unit)
+        services.add_reviewer(organiser, campaign, r)
     return type("Review", (), dict(a1=a1, a2=a2, a3=a3, organiser=organiser, reviewers=reviewers, unit_user=unit_user,
                                    campaign=campaign))

@@ -10,11 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from wuxing.casefiles import services
-from wuxing.casefiles.models import ORGANISERS, CaseFile, Rectification, ReviewCampaign, SampledFile
-from wuxing.core.scoping import reaches, scope_paths
+from wuxing.casefiles import selectors, services
+from wuxing.casefiles.models import CaseFile, Rectification, ReviewCampaign, SampledFile
 from wuxing.evaluation.api import _call
-from wuxing.core.roles import Role
 
 
 class CaseFileSerializer(serializers.ModelSerializer):
@@ -49,10 +47,6 @@ class ReviewCampaignSerializer(serializers.ModelSerializer):
                   "status"]
 
 
-def _own_units(user) -> list[str]:
-    return scope_paths(user, frozenset({Role.REVIEWED_UNIT}))
-
-
 class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewCampaignSerializer
 
@@ -62,27 +56,21 @@ class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(responses=dict)
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
-        """Per file, per unit and per dimension. A reviewed unit gets only its own files and unit row."""
+        """Per file, per unit and per dimension, as the caller may see them (casefiles.selectors.results_for)."""
         c = self.get_object()
-        r = services.results(c)
-        organiser = reaches(request.user, c.unit, ORGANISERS) or request.user.is_superuser
-        own = _own_units(request.user)
-        files = [(s, sh) for s, sh in r["files"] if organiser or any(s.file.unit.path.startswith(p) for p in own)
-                 or request.user.pk in (s.reviewer_id, s.second_reviewer_id)]
-        names = {s.file.unit.name for s, _sh in files}
+        r = selectors.results_for(request.user, c)
         return Response({
             "seed": c.seed, "algorithm": c.algorithm,
             "files": [{"order": s.order, "unit": s.file.unit.name, "file_no": s.file.file_no,
-                       "score": str(sh.score) if sh else None, "band": sh.band if sh else None} for s, sh in files],
-            "units": [{"unit": u, "mean": str(v[0]), "band": v[1], "rank": v[2]} for u, v in r["units"]
-                      if organiser or u in names],
-            "problems": dict(r["problems"]) if organiser else {}})
+                       "score": str(sh.score) if sh else None, "band": sh.band if sh else None} for s, sh in r["files"]],
+            "units": [{"unit": u, "mean": str(v[0]), "band": v[1], "rank": v[2]} for u, v in r["units"]],
+            "problems": dict(r["problems"])})
 
     @extend_schema(request=inline_serializer("Draw", {"seed": serializers.IntegerField()}), responses=dict)
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
         c = self.get_object()
-        if not reaches(request.user, c.unit, ORGANISERS):
+        if not selectors.is_organiser(request.user, c):
             raise NotFound()
         try:
             seed = int(request.data.get("seed"))

@@ -96,9 +96,8 @@ def load(district: OrgUnit) -> None:
         closed_from=dt.date(2026, 1, 1), closed_to=dt.date(2026, 10, 31),
         plan={code: {"count": n} for code, n in zip(units, counts)})
     services.draw_sample(actor, campaign, 20261126)
-    services.add_reviewer(actor, campaign, auditor, justice)
-    for user in others:
-        services.add_reviewer(actor, campaign, user, user.role_assignments.first().unit)
+    for user in [auditor, *others]:
+        services.add_reviewer(actor, campaign, user)
     services.assign_reviewers(actor, campaign)
     for sample in list(campaign.sample.select_related("file"))[:12]:
         reviewer = User.objects.get(pk=sample.reviewer_id)

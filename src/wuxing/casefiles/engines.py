@@ -74,15 +74,16 @@ class AssignmentImpossible(ValueError):
     pass
 
 
-def assign(files: Sequence[tuple[str, str]], reviewers: Sequence[tuple[str, str | None]], seed: int,
+def assign(files: Sequence[tuple[str, str]], reviewers: Sequence[tuple[str, str | None | frozenset[str]]], seed: int,
            per_file: int = 1) -> dict[str, list[str]]:
-    """file id → reviewer ids. Never a reviewer of the file's own unit; loads kept even (each file goes to
-    the least-loaded eligible reviewers, ties broken by a seeded hash, so the result is reproducible)."""
+    """file id → reviewer ids. Never a reviewer of the file's own unit (a reviewer's home is one unit code,
+    none, or the set of units they belong to); loads kept even (each file goes to the least-loaded eligible
+    reviewers, ties broken by a seeded hash, so the result is reproducible)."""
     load = {r: 0 for r, _u in reviewers}
-    home = dict(reviewers)
+    home = {r: (h if isinstance(h, frozenset) else frozenset({h} if h else ())) for r, h in reviewers}
     out = {}
     for file_id, unit in sorted(files, key=lambda f: draw_key(seed, f"file:{f[0]}")):
-        eligible = [r for r in load if home[r] != unit]
+        eligible = [r for r in load if unit not in home[r]]
         if len(eligible) < per_file:
             raise AssignmentImpossible(f"案卷 {file_id} 没有足够的非本单位评查员（需要 {per_file} 名）。")
         chosen = sorted(eligible, key=lambda r: (load[r], draw_key(seed, f"{file_id}:{r}")))[:per_file]

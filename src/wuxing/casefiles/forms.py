@@ -64,3 +64,32 @@ class WorkdayForm(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, validators=[no_nul])
+
+
+class PoolForm(forms.Form):
+    """Add a reviewer to the pool; their home agency is read from their role grants, never chosen here."""
+
+    user = forms.ModelChoiceField(label=_("评查员"), queryset=None,
+                                  error_messages={"invalid_choice": _("不是本次评查范围内的评查员。")})
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+
+
+class SecondReviewForm(forms.Form):
+    sample = forms.ModelChoiceField(label=_("案卷"), queryset=None)
+
+    def __init__(self, *args, samples=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sample"].queryset = samples
+
+
+class CausesForm(forms.Form):
+    text = forms.CharField(label=_("原因分析"), max_length=10000, required=False, validators=[no_nul])
+
+
+class RectifyForm(forms.Form):
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE,
+                               error_messages={"required": _("请填写有效的整改期限。"),
+                                               "invalid": _("请填写有效的整改期限。")})

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.policy import ScopedQuerySet
-from wuxing.core.roles import ORGANISERS, Role
 
 
 
@@ -153,16 +152,17 @@ class CampaignQuerySet(models.QuerySet):
         """Organisers see campaigns of their district; a reviewed unit or a reviewer sees campaigns it is in."""
         from django.db.models import Q
 
-        from wuxing.core.scoping import ALL, gate, path_q
+        from wuxing.core.policy import paths_for
+        from wuxing.core.scoping import ALL, path_q
 
         if action not in ("view", "manage"):
             raise ValueError(action)
-        organiser = gate(user, ORGANISERS)
+        organiser = paths_for(user, "casefile.organise")
         if organiser is ALL:
             return self
         q = path_q("unit__path", organiser) if organiser else Q(pk__in=[])
         if action == "view" and getattr(user, "is_authenticated", False):
-            units = gate(user, frozenset({Role.REVIEWED_UNIT})) or []
+            units = paths_for(user, "casefile.answer") or []
             if units:
                 q |= Q(pk__in=SampledFile.objects.filter(path_q("file__unit__path", units)).values("campaign_id"))
             q |= Q(pool__user=user)

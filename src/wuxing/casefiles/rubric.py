@@ -140,11 +140,10 @@ def load(actor, raw: bytes):
 
 
 def may_organise(actor) -> bool:
-    """Case-file organisers and district admins (anywhere in their subtree) run reviews."""
-    from wuxing.casefiles.models import ORGANISERS
-    from wuxing.core.scoping import scope_paths
+    """Case-file organisers (anywhere in their subtree) run reviews."""
+    from wuxing.core import policy
 
-    return bool(getattr(actor, "is_superuser", False) or scope_paths(actor, ORGANISERS))
+    return policy.may_anywhere(actor, "casefile.organise")
 
 
 def items_of(rubric: Rubric) -> dict[str, engines.ItemRule]:

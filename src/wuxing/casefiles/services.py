@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from wuxing.casefiles import engines, rubric as rubrics
 from wuxing.casefiles.checks import Checker, FileFacts
 from wuxing.casefiles.models import (
-    ORGANISERS,
     CalendarYear,
     CampaignStatus,
     CaseFile,
@@ -31,11 +30,11 @@ from wuxing.casefiles.models import (
     ScoreSheet,
     SheetStatus,
 )
+from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
-from wuxing.core.scoping import reaches
 from wuxing.core.workdays import YearEntry
-from wuxing.orgs.models import OrgUnit, User
+from wuxing.orgs.models import OrgUnit, RoleAssignment, User
 from wuxing.core.roles import Level, Role
 
 may_organise = rubrics.may_organise
@@ -148,7 +147,7 @@ def import_files(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
         if unit is None:
             report.add(n, "单位编码", _("“{c}”不是被评查单位（区直部门）的编码。").format(c=values["unit"]))
             continue
-        if not (reaches(actor, unit, ORGANISERS | {Role.REVIEWED_UNIT})):
+        if not policy.may(actor, "casefile.upload", unit):
             report.add(n, "单位编码", _("您无权导入“{u}”的案卷。").format(u=unit.name))
             continue
         matter = matters.get((unit.code, values["matter"]))
@@ -197,7 +196,7 @@ def import_files(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
 @transaction.atomic
 def create_campaign(actor, *, unit: OrgUnit, title: str, rubric, units: list[OrgUnit], closed_from: dt.date,
                     closed_to: dt.date, plan: dict, categories: list[str] | None = None) -> ReviewCampaign:
-    if not reaches(actor, unit, ORGANISERS):
+    if not policy.may(actor, "casefile.organise", unit):
         _deny()
     if closed_from > closed_to:
         raise ValidationError({"closed_to": _("办结日期止不能早于起始日期。")})
@@ -242,7 +241,7 @@ def compute_draw(campaign: ReviewCampaign, seed: int) -> dict[str, list[str]]:
 def draw_sample(actor, campaign: ReviewCampaign, seed: int) -> list[SampledFile]:
     """Store the seed, frame and algorithm with the sample, so anyone can redraw the identical list."""
     campaign = ReviewCampaign.objects.select_for_update().get(pk=campaign.pk)
-    if not reaches(actor, campaign.unit, ORGANISERS):
+    if not policy.may(actor, "casefile.organise", campaign.unit):
         _deny()
     if ScoreSheet.objects.filter(sample__campaign=campaign).exists():
         raise ValidationError(_("已开始评查，不能重新抽取。"))
@@ -273,30 +272,48 @@ def reviewer_candidates(campaign: ReviewCampaign):
             .distinct().order_by("real_name", "pk"))
 
 
+def home_agencies(user) -> set[int]:
+    """The agencies a person belongs to, from their role grants (never typed in): recusal rests on facts."""
+    return set(RoleAssignment.objects.filter(user=user, unit__level=Level.AGENCY).values_list("unit_id", flat=True))
+
+
 @transaction.atomic
-def add_reviewer(actor, campaign: ReviewCampaign, user, home_unit: OrgUnit | None) -> PoolMember:
-    if not reaches(actor, campaign.unit, ORGANISERS):
+def add_reviewer(actor, campaign: ReviewCampaign, user) -> PoolMember:
+    """Put a 评查员 of the campaign's area on its pool; their home agency comes from their role grants."""
+    if not policy.may(actor, "casefile.organise", campaign.unit):
         _deny()
     if not reviewer_candidates(campaign).filter(pk=user.pk).exists():
         raise ValidationError(_("%(name)s 不是本次评查范围内的评查员。") % {"name": user.real_name or user.username})
-    if home_unit is not None and not home_unit.is_inside(campaign.unit):
-        raise ValidationError(_("评查员所在单位须在本次评查范围内。"))
-    member, _created = PoolMember.objects.update_or_create(campaign=campaign, user=user, defaults={"home_unit": home_unit})
+    homes = OrgUnit.objects.filter(pk__in=home_agencies(user), path__startswith=campaign.unit.path).order_by("code")
+    member, _created = PoolMember.objects.update_or_create(campaign=campaign, user=user,
+                                                           defaults={"home_unit": homes.first()})
+    record(actor, "casefiles.pool.add", campaign, {"reviewer": user.pk, "home": member.home_unit_id},
+           unit_path=campaign.unit.path)
     return member
+
+
+def _locked_by_sheets(campaign: ReviewCampaign) -> None:
+    if ScoreSheet.objects.filter(sample__campaign=campaign, status=SheetStatus.SUBMITTED).exists():
+        raise ValidationError(_("已有评查表提交，评查员分配已锁定，不能重新分配。"))
 
 
 @transaction.atomic
 def assign_reviewers(actor, campaign: ReviewCampaign) -> int:
-    """Random, even, reproducible (seeded with the draw's seed); never a reviewer's own unit."""
-    if not reaches(actor, campaign.unit, ORGANISERS):
+    """Random, even, reproducible (seeded with the draw's seed); never a reviewer's own agency, read from
+    their role grants. Locked once any sheet is submitted: a rerun would drop submitted work."""
+    if not policy.may(actor, "casefile.organise", campaign.unit):
         _deny()
+    campaign = ReviewCampaign.objects.select_for_update().get(pk=campaign.pk)
+    _locked_by_sheets(campaign)
     samples = list(campaign.sample.select_related("file__unit"))
-    pool = list(campaign.pool.select_related("home_unit"))
+    pool = list(campaign.pool.select_related("user"))
     if not samples or not pool:
         raise ValidationError(_("请先抽取案卷并组建评查员库。"))
+    codes = dict(OrgUnit.objects.filter(level=Level.AGENCY).values_list("pk", "code"))
     try:
         plan = engines.assign([(str(s.pk), s.file.unit.code) for s in samples],
-                              [(str(m.user_id), m.home_unit.code if m.home_unit else None) for m in pool], campaign.seed or 0)
+                              [(str(m.user_id), frozenset(codes[h] for h in home_agencies(m.user) if h in codes))
+                               for m in pool], campaign.seed or 0)
     except engines.AssignmentImpossible as exc:
         raise ValidationError(str(exc)) from None
     for s in samples:
@@ -311,12 +328,12 @@ def assign_reviewers(actor, campaign: ReviewCampaign) -> int:
 
 @transaction.atomic
 def request_second_review(actor, sample: SampledFile) -> SampledFile:
-    """A disputed file goes to a second reviewer from another unit (not the first reviewer)."""
+    """A disputed file goes to a second reviewer from another agency (not the first reviewer)."""
     campaign = sample.campaign
-    if not reaches(actor, campaign.unit, ORGANISERS):
+    if not policy.may(actor, "casefile.organise", campaign.unit):
         _deny()
-    pool = [m for m in campaign.pool.select_related("home_unit")
-            if m.user_id != sample.reviewer_id and (m.home_unit_id != sample.file.unit_id)]
+    pool = [m for m in campaign.pool.select_related("user")
+            if m.user_id != sample.reviewer_id and sample.file.unit_id not in home_agencies(m.user)]
     if not pool:
         raise ValidationError(_("没有可以复核的其他单位评查员。"))
     chosen = sorted(pool, key=lambda m: engines.draw_key(campaign.seed or 0, f"second:{sample.pk}:{m.user_id}"))[0]
@@ -330,7 +347,9 @@ def request_second_review(actor, sample: SampledFile) -> SampledFile:
 # --- score sheets --------------------------------------------------------------------------------------
 
 def may_review(actor, sample: SampledFile) -> bool:
-    return getattr(actor, "pk", None) in (sample.reviewer_id, sample.second_reviewer_id)
+    """The reviewers assigned to the file, never one of the file's own agency."""
+    return (getattr(actor, "pk", None) in (sample.reviewer_id, sample.second_reviewer_id)
+            and sample.file.unit_id not in home_agencies(actor))
 
 
 @transaction.atomic
@@ -451,7 +470,7 @@ def results(campaign: ReviewCampaign):
 @transaction.atomic
 def set_causes(actor, campaign: ReviewCampaign, text: str) -> ReviewCampaign:
     """The organiser's analysis of causes, printed in the circular."""
-    if not reaches(actor, campaign.unit, ORGANISERS):
+    if not policy.may(actor, "casefile.organise", campaign.unit):
         _deny()
     campaign.causes = text.strip()[:10000]
     campaign.save(update_fields=["causes"])
@@ -462,7 +481,7 @@ def set_causes(actor, campaign: ReviewCampaign, text: str) -> ReviewCampaign:
 @transaction.atomic
 def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date) -> list[Rectification]:
     """One notice per unit whose files lost points, listing those problems, with a deadline."""
-    if not reaches(actor, campaign.unit, ORGANISERS):
+    if not policy.may(actor, "casefile.organise", campaign.unit):
         _deny()
     r = results(campaign)
     items = {it.code: it.text for s in campaign.rubric.sections.prefetch_related("items") for it in s.items.all()}
@@ -488,7 +507,7 @@ def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date) -> 
 
 @transaction.atomic
 def respond(actor, rect: Rectification, text: str) -> Rectification:
-    if not reaches(actor, rect.unit, frozenset({Role.REVIEWED_UNIT})):
+    if not policy.may(actor, "casefile.answer", rect.unit):
         _deny()
     if rect.closed_at:
         raise ValidationError(_("该整改已经“回头看”验收关闭。"))
@@ -503,7 +522,7 @@ def respond(actor, rect: Rectification, text: str) -> Rectification:
 @transaction.atomic
 def follow_up(actor, rect: Rectification, text: str) -> Rectification:
     """回头看: the organiser checks the rectification and closes it."""
-    if not reaches(actor, rect.campaign.unit, ORGANISERS):
+    if not policy.may(actor, "casefile.organise", rect.campaign.unit):
         _deny()
     if not rect.responded_at:
         raise ValidationError(_("单位尚未报送整改情况。"))
@@ -552,7 +571,7 @@ def import_matters(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename:
         if unit is None:
             report.add(n, "单位编码", _("“{c}”不是被评查单位（区直部门）的编码。").format(c=v["unit"]))
             continue
-        if not reaches(actor, unit, ORGANISERS):
+        if not policy.may(actor, "casefile.organise", unit):
             report.add(n, "单位编码", _("您无权维护“{u}”的事项。").format(u=unit.name))
             continue
         if not v["code"] or not v["name"]:

@@ -15,10 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.casefiles import circular, services
-from wuxing.casefiles.forms import CalendarYearForm, CampaignForm, DrawForm, WorkdayForm
+from wuxing.casefiles import circular, selectors, services
+from wuxing.casefiles.forms import (
+    CalendarYearForm,
+    CampaignForm,
+    CausesForm,
+    DrawForm,
+    PoolForm,
+    RectifyForm,
+    SecondReviewForm,
+    WorkdayForm,
+)
 from wuxing.casefiles.models import (
-    ORGANISERS,
     CalendarYear,
     CaseFile,
     Rectification,
@@ -29,10 +37,10 @@ from wuxing.casefiles.models import (
 from wuxing.core.exports import XLSX_TYPE, export_response
 from wuxing.core.forms import report_failure
 from wuxing.core.importing import template_bytes
-from wuxing.core.scoping import reaches
+from wuxing.core import policy
 from wuxing.core.workdays import UnknownYear, add_working_days, workdays_after
-from wuxing.orgs.models import OrgUnit, User
-from wuxing.core.roles import Level, Role
+from wuxing.orgs.models import OrgUnit
+from wuxing.core.roles import Level
 from wuxing.orgs.views import _import_page
 
 
@@ -59,9 +67,7 @@ def files(request):
 
 
 def _is_unit(user):
-    from wuxing.core.scoping import scope_paths
-
-    return bool(scope_paths(user, frozenset({Role.REVIEWED_UNIT})))
+    return policy.may_anywhere(user, "casefile.answer")
 
 
 @login_required
@@ -91,7 +97,7 @@ def file_template(request):
 @login_required
 def campaign_create(request):
     units = [u for u in OrgUnit.objects.for_user(request.user, "view").filter(level=Level.DISTRICT)
-             if reaches(request.user, u, ORGANISERS)]
+             if policy.may(request.user, "casefile.organise", u)]
     if not units:
         raise Http404
     district = units[0]
@@ -113,67 +119,86 @@ def campaign_create(request):
     return render(request, "casefiles/form.html", {"form": form, "title": _("新建评查活动")})
 
 
+def _form_errors(request, form) -> None:
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+
+
+def _organiser_action(request, c: ReviewCampaign) -> None:
+    """One organiser action from the campaign page, each through its own form."""
+    action = request.POST.get("action")
+    if action == "draw":
+        form = DrawForm(request.POST)
+        if form.is_valid():
+            services.draw_sample(request.user, c, form.cleaned_data["seed"])
+            messages.success(request, _("已抽取。"))
+    elif action == "pool":
+        form = PoolForm(request.POST, candidates=services.reviewer_candidates(c))
+        if form.is_valid():
+            services.add_reviewer(request.user, c, form.cleaned_data["user"])
+    elif action == "assign":
+        form = None
+        services.assign_reviewers(request.user, c)
+        messages.success(request, _("已随机分配评查员。"))
+    elif action == "second":
+        form = SecondReviewForm(request.POST, samples=SampledFile.objects.filter(campaign=c))
+        if form.is_valid():
+            services.request_second_review(request.user, form.cleaned_data["sample"])
+    elif action == "causes":
+        form = CausesForm(request.POST)
+        if form.is_valid():
+            services.set_causes(request.user, c, form.cleaned_data["text"])
+    elif action == "rectify":
+        form = RectifyForm(request.POST)
+        if form.is_valid():
+            services.issue_rectifications(request.user, c, form.cleaned_data["deadline"])
+            messages.success(request, _("已下发整改通知。"))
+    else:
+        raise Http404
+    if form is not None and not form.is_valid():
+        _form_errors(request, form)
+
+
 @login_required
 def campaign(request, pk):
     c = get_object_or_404(ReviewCampaign.objects.for_user(request.user).select_related("unit", "rubric"), pk=pk)
-    organiser = reaches(request.user, c.unit, ORGANISERS)
+    organiser = selectors.is_organiser(request.user, c)
     if request.method == "POST":
         if not organiser:
             raise Http404
-        action = request.POST.get("action")
         try:
-            if action == "draw":
-                form = DrawForm(request.POST)
-                if form.is_valid():
-                    services.draw_sample(request.user, c, form.cleaned_data["seed"])
-                    messages.success(request, _("已抽取。"))
-            elif action == "pool":
-                user = get_object_or_404(User, pk=request.POST.get("user"))
-                home = OrgUnit.objects.filter(pk=request.POST.get("home_unit")).first()
-                services.add_reviewer(request.user, c, user, home)
-            elif action == "assign":
-                services.assign_reviewers(request.user, c)
-                messages.success(request, _("已随机分配评查员。"))
-            elif action == "second":
-                services.request_second_review(request.user, get_object_or_404(SampledFile, pk=request.POST.get("sample"),
-                                                                               campaign=c))
-            elif action == "causes":
-                services.set_causes(request.user, c, request.POST.get("text", ""))
-            elif action == "rectify":
-                import datetime as dt
-
-                services.issue_rectifications(request.user, c, dt.date.fromisoformat(request.POST.get("deadline", "")))
-                messages.success(request, _("已下发整改通知。"))
+            _organiser_action(request, c)
         except (ValidationError, PermissionDenied) as exc:
             report_failure(request, exc)
-        except ValueError:
-            messages.error(request, _("请填写有效的整改期限。"))
         return redirect("casefiles:campaign", pk=c.pk)
-    r = services.results(c)
+    r = selectors.results_for(request.user, c)
     if request.GET.get("format") == "docx":
+        if not organiser:  # the circular is the organiser's document of the whole campaign
+            raise Http404
         response = HttpResponse(circular.docx_bytes(c, r),
                                 content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         response["Content-Disposition"] = f"attachment; filename=\"circular.docx\"; filename*=UTF-8''{quote(c.title + '通报.docx')}"
         return response
     if request.GET.get("format") in ("xlsx", "csv"):
-        return export_response(request.GET["format"], f"{c.title}_结果", ["序号", "单位", "案卷编号", "事项", "评查员", "得分", "等次"],
+        headers = ["序号", "单位", "案卷编号", "事项", *(["评查员"] if organiser else []), "得分", "等次"]
+        return export_response(request.GET["format"], f"{c.title}_结果", headers,
                                [[s.order, s.file.unit.name, s.file.file_no, s.file.matter.name,
-                                 s.reviewer.real_name if s.reviewer else "", sh.score if sh else "", sh.band if sh else ""]
+                                 *([s.reviewer.real_name if s.reviewer else ""] if organiser else []),
+                                 sh.score if sh else "", sh.band if sh else ""]
                                 for s, sh in r["files"]])
     return render(request, "casefiles/campaign.html", {
-        "c": c, "r": r, "organiser": organiser, "draw_form": DrawForm(initial={"seed": c.seed or timezone.localdate().strftime("%Y%m%d")}),
-        "pool": c.pool.select_related("user", "home_unit"), "candidates": services.reviewer_candidates(c),
-        "agencies": OrgUnit.objects.filter(level=Level.AGENCY, path__startswith=c.unit.path).order_by("code"),
+        "c": c, "r": r, "organiser": organiser,
+        "draw_form": DrawForm(initial={"seed": c.seed or timezone.localdate().strftime("%Y%m%d")}),
+        "pool": c.pool.select_related("user", "home_unit") if organiser else [],
+        "candidates": services.reviewer_candidates(c) if organiser else [],
         "frame_sizes": {u: len(v) for u, v in c.frame.items()},
-        "rectifications": Rectification.objects.filter(campaign=c).select_related("unit"),
+        "rectifications": selectors.visible_rectifications(request.user, c),
         "my_samples": [s for s, _sh in r["files"] if request.user.pk in (s.reviewer_id, s.second_reviewer_id)]})
 
 
 @login_required
 def sheet(request, pk):
-    sample = get_object_or_404(SampledFile.objects.select_related("campaign__rubric", "file__unit", "file__matter"), pk=pk)
-    if not ReviewCampaign.objects.for_user(request.user).filter(pk=sample.campaign_id).exists():
-        raise Http404
+    sample = get_object_or_404(selectors.visible_samples(request.user).select_related(
+        "campaign__rubric", "file__unit", "file__matter"), pk=pk)
     if not services.may_review(request.user, sample):
         # Organisers and the unit see submitted sheets read-only.
         sheets = list(sample.sheets.select_related("reviewer").prefetch_related("findings"))
@@ -213,8 +238,8 @@ def sheet(request, pk):
 @login_required
 def rectification(request, pk):
     rect = get_object_or_404(Rectification.objects.for_user(request.user).select_related("campaign__unit", "unit"), pk=pk)
-    is_unit = reaches(request.user, rect.unit, frozenset({Role.REVIEWED_UNIT}))
-    organiser = reaches(request.user, rect.campaign.unit, ORGANISERS)
+    is_unit = policy.may(request.user, "casefile.answer", rect.unit)
+    organiser = policy.may(request.user, "casefile.organise", rect.campaign.unit)
     if request.method == "POST":
         text = request.POST.get("text", "")
         try:

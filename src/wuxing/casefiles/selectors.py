@@ -1,0 +1,53 @@
+"""Reads of the case-file review, cut to what the reader may see: an organiser sees the whole campaign; a
+reviewed unit its own files, scores, unit row and rectifications; a reviewer the files assigned to them.
+Pages, exports and the API all read results through `results_for`."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Q
+
+from wuxing.casefiles import services
+from wuxing.casefiles.models import Rectification, ReviewCampaign, SampledFile
+from wuxing.core import policy
+from wuxing.core.scoping import ALL, path_q
+
+
+def is_organiser(user, campaign: ReviewCampaign) -> bool:
+    return policy.may(user, "casefile.organise", campaign.unit)
+
+
+def visible_samples(user, campaign: ReviewCampaign | None = None):
+    """Sampled files `user` may open: the organiser's campaigns, the unit's own files, the reviewer's own."""
+    qs = SampledFile.objects.all() if campaign is None else SampledFile.objects.filter(campaign=campaign)
+    organised = policy.paths_for(user, "casefile.organise")
+    if organised is ALL:
+        return qs
+    q = Q(pk__in=[])
+    if organised:
+        q |= path_q("campaign__unit__path", organised)
+    own = policy.paths_for(user, "casefile.answer")
+    if own:
+        q |= path_q("file__unit__path", own)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(reviewer=user) | Q(second_reviewer=user)
+    return qs.filter(q)
+
+
+def results_for(user, campaign: ReviewCampaign) -> dict:
+    """The campaign's results as `user` may see them (see the module docstring)."""
+    r = services.results(campaign)
+    if is_organiser(user, campaign):
+        return {**r, "organiser": True}
+    allowed = set(visible_samples(user, campaign).values_list("pk", flat=True))
+    own = policy.paths_for(user, "casefile.answer") or []
+    files = [(s, sh) for s, sh in r["files"] if s.pk in allowed]
+    own_units = {s.file.unit.name for s, _sh in files if any(s.file.unit.path.startswith(p) for p in own)}
+    return {**r, "organiser": False, "files": files, "units": [(u, v) for u, v in r["units"] if u in own_units],
+            "problems": Counter(), "common": [], "excellent": [(s, sh) for s, sh in r["excellent"] if s.pk in allowed],
+            "reviewed": sum(1 for _s, sh in files if sh is not None)}
+
+
+def visible_rectifications(user, campaign: ReviewCampaign):
+    return Rectification.objects.for_user(user).filter(campaign=campaign).select_related("unit")
