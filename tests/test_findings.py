@@ -289,3 +289,160 @@ def test_star_reviewer_cannot_read_or_export_case_files(drawn, world, login):
     assert client.get(reverse("casefiles:campaign", args=[drawn.campaign.pk])).status_code == 404
     # The district admin neither: the case-file review is the organiser's.
     assert not CaseFile.objects.for_user(world.district_admin).exists()
+
+
+# --- finding 6: a form-encoded passed=false recorded as a pass -----------------------------------------------
+
+@pytest.fixture
+def at_district(world, campaign):
+    """The east community's claim of 平安法治星 waiting for the district."""
+    from wuxing.evaluation import services as ev
+
+    sub = _claim_as(world.branch_user, campaign, world.community)
+    sub = ev.office_pass(world.office_admin, sub)
+    return sub
+
+
+def test_a_form_encoded_passed_false_is_never_recorded_as_a_pass(world, at_district):
+    from wuxing.evaluation.models import StarDecision
+
+    api = _api(world.district_admin)
+    url = f"/api/v1/submissions/{at_district.pk}/decide/"
+    r = api.post(url, {"star_code": "zbgy", "passed": "false", "note": "不通过"})  # multipart form
+    assert r.status_code in (400, 415)
+    r = api.post(url, "star_code=zbgy&passed=false&note=x", content_type="application/x-www-form-urlencoded")
+    assert r.status_code in (400, 415)
+    assert not StarDecision.objects.exists()
+    r = api.post(url, {"star_code": "zbgy", "passed": "false", "note": "不通过"}, format="json")
+    assert r.status_code == 400 and "true 或 false" in r.content.decode()
+    assert not StarDecision.objects.exists() and _audited("evaluation.district.decide") == 0
+    r = api.post(url, {"star_code": "zbgy", "passed": False, "note": "不通过"}, format="json")
+    assert r.status_code == 200
+    assert StarDecision.objects.get().passed is False
+
+
+def test_a_version_must_be_an_integer(world, at_district):
+    r = _api(world.district_admin).post(f"/api/v1/submissions/{at_district.pk}/decide/",
+                                        {"star_code": "zbgy", "passed": True, "version": "abc"}, format="json")
+    assert r.status_code == 400
+
+
+# --- finding 7: malformed input answers an HTML 500 instead of a 400 -----------------------------------------
+
+def _bodies(world, campaign):
+    c, b = campaign.pk, world.community.pk
+    target = {"campaign": c, "branch": b, "star_codes": ["pafz"]}
+    task = {"campaign": c, "branch": b, "title": "任务", "star_code": "pafz", "due_date": "2026-12-31",
+            "responsible_name": "张三"}
+    highlight = {"campaign": c, "branch": b, "title": "亮点", "story": "事迹"}
+    report = {"campaign": c, "branch": b, "iso_year": 2026, "iso_week": 40, "summary": "本周",
+              "items": [{"text": "工作", "indicator_codes": ["U-PAFZ-01"]}]}
+    results = {"campaign": c, "branch": b, "results": {"U-PAFZ-01": True}}
+    claim = {"campaign": c, "branch": b, "claimed": ["zbgy"]}
+    activity = {"unit": world.east.pk, "type": "progress", "title": "推进会", "on": "2026-11-01"}
+    return [
+        ("branch_user", "/api/v1/targets/", target, "star_codes", [5, [1]]),
+        ("branch_user", "/api/v1/tasks/", task, "indicator_codes", [5]),
+        ("branch_user", "/api/v1/tasks/", task, "tags", [[{}]]),
+        ("branch_user", "/api/v1/highlights/", highlight, "star_codes", [5]),
+        ("branch_user", "/api/v1/highlights/", highlight, "indicator_codes", [[[1]]]),
+        ("branch_user", "/api/v1/weekly-reports/", report, "items", [[{"text": "工作", "indicator_codes": 5}]]),
+        ("branch_user", "/api/v1/submissions/self-results/", results, "results", [{"U-ZBGY-01": "abc"},
+                                                                                   {"U-ZBGY-01": [1]}]),
+        ("branch_user", "/api/v1/submissions/self-results/", results, "notes", [[1], "x"]),
+        ("branch_user", "/api/v1/submissions/claim/", claim, "claimed", [5, [1], [{}]]),
+        ("office_admin", "/api/v1/activities/", activity, "documents", [5]),
+        ("office_admin", "/api/v1/activities/", activity, "correspondents", [5]),
+    ]
+
+
+def test_malformed_api_bodies_answer_400_and_store_nothing(world, campaign):
+    from wuxing.activities.models import Activity
+    from wuxing.contest.models import Highlight
+    from wuxing.creation.models import PlanTask, Target
+    from wuxing.evaluation.models import IndicatorResult, Submission
+    from wuxing.weekly.models import WeeklyReport
+
+    wrong = []
+    for who, url, body, field, values in _bodies(world, campaign):
+        for value in values:
+            r = _api(getattr(world, who)).post(url, {**body, field: value}, format="json")
+            if r.status_code != 400 or "json" not in r["Content-Type"]:
+                wrong.append(f"{url} {field}={value!r}: {r.status_code}")
+    assert not wrong, wrong
+    assert not any(m.objects.exists() for m in (Activity, Highlight, PlanTask, Target, IndicatorResult, Submission,
+                                                 WeeklyReport))
+
+
+@pytest.mark.parametrize("url", ["/api/v1/tasks/", "/api/v1/units/", "/api/v1/weekly-reports/", "/api/v1/awards/"])
+def test_a_page_number_past_any_list_answers_404_in_chinese(world, url):
+    r = _api(world.district_admin).get(url, {"page": "99999999999999999999"})
+    assert r.status_code == 404 and r.json() == {"detail": "未找到。"}
+
+
+def test_a_page_number_past_a_page_list_answers_404(world, login):
+    client = login(world.district_admin)
+    assert client.get(reverse("orgs:unit_list"), {"page": "99999999999999999999"}).status_code == 404
+    assert client.get(reverse("orgs:unit_list"), {"page": "2"}).status_code == 404
+    assert client.get(reverse("orgs:unit_list"), {"page": "1"}).status_code == 200
+
+
+# --- finding 8: integrity through the API ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("unit", ["east", "district"])
+def test_tasks_are_never_created_on_an_office_or_the_district(world, campaign, unit):
+    from wuxing.creation.models import PlanTask
+
+    body = {"campaign": campaign.pk, "branch": getattr(world, unit).pk, "title": "任务", "star_code": "pafz",
+            "due_date": "2026-12-31", "responsible_name": "张三"}
+    r = _api(world.district_admin).post("/api/v1/tasks/", body, format="json")
+    assert r.status_code in (400, 404)
+    assert not PlanTask.objects.exists()
+
+
+def test_an_activity_is_never_created_on_a_branch(world, campaign):
+    from wuxing.activities.models import Activity
+
+    body = {"unit": world.community.pk, "type": "progress", "title": "推进会", "on": "2026-11-01"}
+    r = _api(world.office_admin).post("/api/v1/activities/", body, format="json")
+    assert r.status_code in (400, 404)
+    assert not Activity.objects.exists()
+
+
+def test_a_contest_criterion_beyond_its_digits_is_refused(world, campaign, login):
+    from wuxing.contest.models import Contest
+
+    client = login(world.office_admin)
+    r = client.post(reverse("contest:contest_create", args=[campaign.pk]), {
+        "kind": "arena", "title": "擂台赛", "held_on": "2026-06-01", "unit": world.east.pk,
+        "criteria": "内容 1e30", "judges": "甲", "entries": [world.community.pk]})
+    assert r.status_code == 200  # the form again, with its error
+    assert not Contest.objects.exists()
+
+
+# --- finding 9: out-of-scope and nonexistent ids answer alike, in Chinese ----------------------------------------
+
+def test_a_foreign_and_a_missing_task_answer_the_same(world, campaign):
+    import datetime as dt
+
+    from wuxing.creation import services as creation
+
+    foreign = creation.create_task(world.other_branch_user, campaign, world.west_village, title="西城任务",
+                                   star_code="pafz", due_date=dt.date(2026, 12, 31), responsible_name="李四")
+    answers = []
+    for task in (foreign.pk, 999999):
+        body = {"campaign": campaign.pk, "branch": world.community.pk, "iso_year": 2026, "iso_week": 40,
+                "summary": "本周", "items": [{"text": "工作", "task": task}]}
+        r = _api(world.branch_user).post("/api/v1/weekly-reports/", body, format="json")
+        answers.append((r.status_code, r.json()))
+    assert answers[0] == answers[1] == (404, {"detail": "未找到。"})
+
+
+def test_a_foreign_and_a_missing_branch_answer_the_same_in_chinese(world, campaign):
+    answers = []
+    for branch in (world.west_village.pk, 999999):
+        r = _api(world.branch_user).post("/api/v1/targets/", {"campaign": campaign.pk, "branch": branch,
+                                                              "star_codes": ["pafz"]}, format="json")
+        answers.append((r.status_code, r.json()))
+    assert answers[0] == answers[1] == (404, {"detail": "未找到。"})
+    assert _api(world.branch_user).get(f"/api/v1/units/{world.west_village.pk}/").json() == {"detail": "未找到。"}

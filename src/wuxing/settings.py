@@ -194,11 +194,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "wuxing.core.api.ObjectJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only; endpoints that take files declare multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["wuxing.core.api.ObjectJSONParser"],
+    "EXCEPTION_HANDLER": "wuxing.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "wuxing.api.pagination.CappedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "wuxing.api.schema.WuxingAutoSchema",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,12 +11,18 @@ from rest_framework.views import APIView
 from wuxing.activities import briefs, services
 from wuxing.activities.models import Activity
 from wuxing.activities.parsing import parse
+from wuxing.core.api import ScopedPrimaryKeyField, text_list
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation.api import _call
 from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.validators import no_nul
 
 
 class ActivitySerializer(serializers.ModelSerializer):
+    unit = ScopedPrimaryKeyField(scope=lambda user: OrgUnit.objects.for_user(user))
+    documents = text_list(required=False)
+    correspondents = text_list(required=False)
+
     class Meta:
         model = Activity
         fields = ["id", "campaign", "unit", "organiser_name", "type", "title", "on", "at", "place", "host", "attendees",
@@ -33,10 +38,10 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Activity.objects.for_user(self.request.user).order_by("-on", "-pk")
 
     def create(self, request):
-        body = ActivitySerializer(data=request.data)
+        body = ActivitySerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=data.pop("unit").pk)
+        unit = data.pop("unit")
         activity = _call(services.save_activity, request.user, unit, **data)
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -51,19 +56,21 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response({"text": text})
 
 
+class ParseSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200_000, validators=[no_nul],
+                                 error_messages={"blank": "请提供要识别的文字。", "required": "请提供要识别的文字。",
+                                                 "max_length": "文字过长（最多 200,000 字）。"})
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
 class ParseView(APIView):
     """POST {"text": "…", "year": 2026}: the articles found in the text, each with its fields; writes nothing."""
 
-    @extend_schema(request=inline_serializer("ParseRequest", {"text": serializers.CharField(),
-                                                              "year": serializers.IntegerField(required=False)}),
-                   responses=dict)
+    @extend_schema(request=ParseSerializer, responses=dict)
     def post(self, request):
-        text = request.data.get("text")
-        if not isinstance(text, str) or not text.strip():
-            return Response({"text": ["请提供要识别的文字。"]}, status=status.HTTP_400_BAD_REQUEST)
-        if len(text) > 200_000 or "\x00" in text:
-            return Response({"text": ["文字过长或包含不可见的空字符。"]}, status=status.HTTP_400_BAD_REQUEST)
-        year = request.data.get("year")
+        body = ParseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        text, year = body.validated_data["text"], body.validated_data.get("year")
         if year is None:
             campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
             year = campaign.year if campaign else None

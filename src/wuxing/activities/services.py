@@ -34,6 +34,8 @@ def save_activity(actor, unit: OrgUnit, activity: Activity | None = None, campai
     it to a campaign year (decisions then become that year's plan tasks)."""
     if not may_record(actor, unit) or (activity is not None and not may_record(actor, activity.unit)):
         raise PermissionDenied(_("您没有权限记录该单位的活动。"))
+    if unit.is_branch:
+        raise ValidationError({"unit": _("活动由办事处或区级单位记录，不能记在社区或村。")})
     if fields.get("type") not in ActivityType.values:
         raise ValidationError({"type": _("请选择活动类型。")})
     if not str(fields.get("title", "")).strip():

@@ -10,13 +10,13 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
+from wuxing.core.paging import page_or_404
 from wuxing.activities import briefs, services
 from wuxing.activities.forms import ActivityForm, BriefForm, DecisionForm, PasteForm, PhotoForm
 from wuxing.activities.models import Activity, ActivityPhoto, ActivityType, Decision
@@ -53,7 +53,7 @@ def activity_list(request):
                                [[a.on, a.get_type_display(), a.title, a.organiser_name, a.host, a.attendees,
                                  a.participants, "、".join(a.documents), a.get_status_display()] for a in items])
     return render(request, "activities/list.html", {
-        "page": Paginator(items, 50).get_page(request.GET.get("page")), "types": ActivityType.choices, "type": kind,
+        "page": page_or_404(items, 50, request.GET.get("page")), "types": ActivityType.choices, "type": kind,
         "q": q, "may_record": _may_record_any(request.user)})
 
 

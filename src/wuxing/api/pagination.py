@@ -8,12 +8,13 @@ every page stays reachable; narrow the list with its filters for an exact count.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 CAP = 1_000
+MAX_PAGE = 1_000_000  # far past any list; larger numbers would overflow the database's OFFSET
 
 
 class CappedPaginator(Paginator):
@@ -22,6 +23,8 @@ class CappedPaginator(Paginator):
 
     def validate_number(self, number):
         # Called by page() before anything reads `count`: the counted window starts at this page.
+        if (isinstance(number, int) or str(number).isdigit()) and int(number) > MAX_PAGE:
+            raise EmptyPage("out of range")
         if isinstance(number, int) or str(number).isdigit():
             self.start = max(int(number) - 1, 0) * self.per_page
         return super().validate_number(number)

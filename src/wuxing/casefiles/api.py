@@ -11,6 +11,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from wuxing.casefiles import selectors, services
+from wuxing.core import policy
+from wuxing.core.api import StrictBooleanField, not_found
 from wuxing.casefiles.models import CaseFile, Rectification, ReviewCampaign, SampledFile
 from wuxing.evaluation.api import _call
 
@@ -47,6 +49,11 @@ class ReviewCampaignSerializer(serializers.ModelSerializer):
                   "status"]
 
 
+class DrawSerializer(serializers.Serializer):
+    seed = serializers.IntegerField(min_value=0, max_value=10**15,
+                                    error_messages={"required": "请提供整数随机种子。", "invalid": "请提供整数随机种子。"})
+
+
 class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewCampaignSerializer
 
@@ -66,18 +73,39 @@ class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             "units": [{"unit": u, "mean": str(v[0]), "band": v[1], "rank": v[2]} for u, v in r["units"]],
             "problems": dict(r["problems"])})
 
-    @extend_schema(request=inline_serializer("Draw", {"seed": serializers.IntegerField()}), responses=dict)
+    @extend_schema(request=DrawSerializer, responses=dict)
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
         c = self.get_object()
         if not selectors.is_organiser(request.user, c):
             raise NotFound()
-        try:
-            seed = int(request.data.get("seed"))
-        except (TypeError, ValueError):
-            return Response({"seed": ["请提供整数随机种子。"]}, status=400)
+        body = DrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        seed = body.validated_data["seed"]
         rows = _call(services.draw_sample, request.user, c, seed)
         return Response({"seed": seed, "files": [r.file.file_no for r in rows]})
+
+
+class FindingSerializer(serializers.Serializer):
+    """One finding of a score sheet; the page's SheetForm yields the same dicts."""
+
+    item_code = serializers.CharField(max_length=40)
+    occurrences = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    page_ref = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    waived = StrictBooleanField(required=False, default=False)
+    waived_reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    source = serializers.ChoiceField(choices=["manual", "auto"], required=False, default="manual")
+
+
+class SheetSaveSerializer(serializers.Serializer):
+    findings = serializers.ListField(child=FindingSerializer(), max_length=500, required=False, default=list)
+    version = serializers.IntegerField(required=False, min_value=0)
+    submit = StrictBooleanField(required=False, default=False)
+
+
+class RespondSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10000)
 
 
 class SheetView(viewsets.ViewSet):
@@ -103,17 +131,15 @@ class SheetView(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         return self._out(_call(services.open_sheet, request.user, self._sample(request, pk)))
 
-    @extend_schema(request=inline_serializer("SheetSave", {"findings": serializers.ListField(child=serializers.DictField()),
-                                                          "version": serializers.IntegerField(required=False),
-                                                          "submit": serializers.BooleanField(required=False)}),
-                   parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], responses=dict)
+    @extend_schema(request=SheetSaveSerializer, parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+                   responses=dict)
     def update(self, request, pk=None):
         sheet = _call(services.open_sheet, request.user, self._sample(request, pk))
-        findings = request.data.get("findings") or []
-        if not isinstance(findings, list):
-            return Response({"findings": ["应为列表"]}, status=400)
-        _call(services.save_findings, request.user, sheet, findings, request.data.get("version"))
-        if request.data.get("submit"):
+        body = SheetSaveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        _call(services.save_findings, request.user, sheet, [dict(f) for f in v["findings"]], v.get("version"))
+        if v["submit"]:
             sheet.refresh_from_db()
             _call(services.submit_sheet, request.user, sheet)
         sheet.refresh_from_db()
@@ -132,10 +158,15 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         return Rectification.objects.for_user(self.request.user).order_by("pk")
 
-    @extend_schema(request=inline_serializer("Respond", {"text": serializers.CharField()}), responses=RectificationSerializer)
+    @extend_schema(request=RespondSerializer, responses=RectificationSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        rect = _call(services.respond, request.user, self.get_object(), str(request.data.get("text", "")))
+        rect = self.get_object()
+        if not policy.may(request.user, "casefile.answer", rect.unit):
+            raise not_found()  # authorise before reading the body: outsiders learn nothing
+        body = RespondSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rect = _call(services.respond, request.user, rect, body.validated_data["text"])
         return Response(RectificationSerializer(rect).data)
 
 

@@ -8,13 +8,13 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.core.paging import page_or_404
 from wuxing.casefiles import circular, selectors, services
 from wuxing.casefiles.forms import (
     CalendarYearForm,
@@ -61,7 +61,7 @@ def files(request):
                                                              "送达", "公示", "归档"],
                                [[f.unit.name, f.matter.name, f.file_no, f.applicant, f.received, f.accepted, f.decided,
                                  f.served, f.published, f.archived] for f in items])
-    return render(request, "casefiles/files.html", {"page": Paginator(items, 50).get_page(request.GET.get("page")), "q": q,
+    return render(request, "casefiles/files.html", {"page": page_or_404(items, 50, request.GET.get("page")), "q": q,
                                                     "may_import": bool(request.user.is_superuser or services.may_organise(request.user)
                                                                        or _is_unit(request.user))})
 

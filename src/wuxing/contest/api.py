@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, Highlight, Pairing, Sanction
+from wuxing.core.api import code_list
+from wuxing.creation.api import BranchField, CampaignField
 from wuxing.creation.selectors import campaigns_for
 from wuxing.evaluation.api import _call
 from wuxing.orgs.models import OrgUnit
@@ -99,6 +101,11 @@ class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
 
 class HighlightSerializer(serializers.ModelSerializer):
+    campaign = CampaignField()
+    branch = BranchField()
+    star_codes = code_list(required=False)
+    indicator_codes = code_list(required=False)
+
     class Meta:
         model = Highlight
         fields = ["id", "campaign", "branch", "title", "story", "star_codes", "indicator_codes", "featured", "created_at"]
@@ -112,12 +119,10 @@ class HighlightViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Highlight.objects.for_user(self.request.user).order_by("-featured", "-pk")
 
     def create(self, request):
-        body = HighlightSerializer(data=request.data)
+        body = HighlightSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        campaign = get_object_or_404(campaigns_for(request.user), pk=v["campaign"].pk)
-        branch = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=v["branch"].pk)
-        h = _call(services.create_highlight, request.user, campaign, branch, title=v["title"], story=v["story"],
+        h = _call(services.create_highlight, request.user, v["campaign"], v["branch"], title=v["title"], story=v["story"],
                   star_codes=v.get("star_codes", []), indicator_codes=v.get("indicator_codes", []))
         return Response(HighlightSerializer(h).data, status=status.HTTP_201_CREATED)
 

@@ -90,9 +90,13 @@ class ContestForm(forms.Form):
                 continue
             name, _sep, points = line.rpartition(" ")
             try:
-                out.append((name.strip() or line, Decimal(points)))
+                value = Decimal(points)
             except InvalidOperation:
                 raise forms.ValidationError(_("第 {n} 行应为“名称 分值”，例如“内容 40”。").format(n=n)) from None
+            # Criterion.max_points holds up to 9999.99 (max_digits 6, two decimal places).
+            if not value.is_finite() or not 0 < value <= Decimal("9999.99") or value != value.quantize(Decimal("0.01")):
+                raise forms.ValidationError(_("第 {n} 行的分值应在 0.01 到 9999.99 之间（最多两位小数）。").format(n=n))
+            out.append((name.strip() or line, value))
         if not out:
             raise forms.ValidationError(_("请至少填写一个评分项。"))
         return out

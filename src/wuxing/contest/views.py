@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.core.paging import page_or_404
 from wuxing.core import policy
 from wuxing.contest import metrics, selectors, services
 from wuxing.core.paging import Page
@@ -288,8 +288,7 @@ def sanctions(request, pk):
                 apply_errors(form, exc)
     elif request.method == "POST":
         raise Http404
-    return render(request, "contest/sanctions.html", {"campaign": campaign, "page": Paginator(items, 100).get_page(
-        request.GET.get("page")), "form": form, "kind": kind, "q": q, "kinds": SanctionKind.choices})
+    return render(request, "contest/sanctions.html", {"campaign": campaign, "page": page_or_404(items, 100, request.GET.get("page")), "form": form, "kind": kind, "q": q, "kinds": SanctionKind.choices})
 
 
 # --- contests -------------------------------------------------------------------------------------------

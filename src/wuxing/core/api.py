@@ -1,9 +1,23 @@
-"""API plumbing shared by every app."""
+"""API plumbing shared by every app: the JSON-only body parser, strict fields, and the one exception handler.
+
+The input contract (issue 16): every API write goes through its action's serializer, bodies are JSON
+objects (uploads multipart), booleans are JSON booleans, lists of codes are lists of strings. The
+exception handler maps what the services and lookups raise onto the same answers everywhere: out of
+scope and missing objects are one 404 in Chinese, refused input is a 400 with Chinese messages.
+"""
 
 from __future__ import annotations
 
-from rest_framework.exceptions import ParseError
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class ObjectJSONParser(JSONParser):
@@ -13,5 +27,64 @@ class ObjectJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
         if not isinstance(data, dict):
-            raise ParseError("请求体应为 JSON 对象（{…}）。")
+            raise ParseError(_("请求体应为 JSON 对象（{…}）。"))
         return data
+
+
+def not_found() -> NotFound:
+    # One answer for "not there" and "not yours": outsiders learn nothing from the difference.
+    return NotFound(_("未找到。"))
+
+
+def exception_handler(exc, context):
+    """Services raise Django's PermissionDenied and ValidationError; lookups raise Http404. Map them, and
+    DRF's own English "No X matches" and "Invalid pk" answers, onto the contract above."""
+    if isinstance(exc, (DjangoPermissionDenied, Http404, ObjectDoesNotExist, NotFound)):
+        exc = not_found()
+    elif isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    return drf_exception_handler(exc, context)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean and nothing else: "false", 0 or "" are refused instead of guessed at."""
+
+    default_error_messages = {"invalid": gettext_lazy("应为 true 或 false。")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related id looked up through the policy (`for_user`): an id out of the caller's scope and an id
+    that does not exist get the same 404, so neither discloses the other."""
+
+    def __init__(self, **kwargs):
+        self.scope = kwargs.pop("scope")  # request user -> queryset
+        kwargs.setdefault("queryset", None)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            if not (isinstance(data, str) and data.isdigit()):
+                raise ValidationError(_("应为整数编号。"))
+        try:
+            return self.get_queryset().get(pk=int(data))
+        except (ObjectDoesNotExist, OverflowError, ValueError):
+            raise not_found() from None
+
+
+def code_list(*, max_items: int = 100, max_length: int = 40, **kwargs) -> serializers.ListField:
+    """A list of codes (stars, indicators, tags): strings only, bounded."""
+    return serializers.ListField(child=serializers.CharField(max_length=max_length), max_length=max_items, **kwargs)
+
+
+def text_list(*, max_items: int = 200, max_length: int = 200, **kwargs) -> serializers.ListField:
+    """A list of short texts (documents, names)."""
+    return serializers.ListField(child=serializers.CharField(max_length=max_length, allow_blank=True),
+                                 max_length=max_items, **kwargs)

@@ -30,3 +30,20 @@ class Page:
 
     def previous_page_number(self) -> int:
         return self.number - 1
+
+
+def page_or_404(object_list, per_page: int, number):
+    """Django's page of `object_list`; no number means the first page, and a number that is not a page
+    (not an integer, below 1, past the last) is 404, not a silently different page."""
+    from django.core.paginator import InvalidPage, Paginator
+    from django.http import Http404
+
+    paginator = Paginator(object_list, per_page)
+    if number in (None, ""):
+        number = 1
+    try:
+        if not str(number).isdigit() or int(number) > 1_000_000:
+            raise InvalidPage
+        return paginator.page(int(number))
+    except InvalidPage:
+        raise Http404 from None

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
+from wuxing.core.paging import page_or_404
 from wuxing.orgs import selectors
 from wuxing.core.roles import Level
 
@@ -33,11 +34,10 @@ def healthz(request):
 @login_required
 def notifications(request):
     """The bell: the user's own notifications, newest first."""
-    from django.core.paginator import Paginator
 
     from wuxing.core.models import Notification
 
-    page = Paginator(Notification.objects.filter(user=request.user), 50).get_page(request.GET.get("page"))
+    page = page_or_404(Notification.objects.filter(user=request.user), 50, request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
 

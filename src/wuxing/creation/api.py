@@ -12,14 +12,26 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wuxing.core.api import ScopedPrimaryKeyField, code_list
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation import selectors, services
 from wuxing.creation.models import Campaign, PlanTask, Target
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS
 
 
 def _drf(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+def CampaignField(**kwargs) -> ScopedPrimaryKeyField:
+    """A campaign id the caller may see (404 otherwise, like a missing one)."""
+    return ScopedPrimaryKeyField(scope=selectors.campaigns_for, **kwargs)
+
+
+def BranchField(**kwargs) -> ScopedPrimaryKeyField:
+    """A community or village id in the caller's scope (404 otherwise, like a missing one)."""
+    return ScopedPrimaryKeyField(scope=lambda user: OrgUnit.objects.for_user(user).filter(level__in=BRANCH_LEVELS),
+                                 **kwargs)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -38,6 +50,9 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class TargetSerializer(serializers.ModelSerializer):
+    campaign = CampaignField()
+    branch = BranchField()
+    star_codes = code_list(required=False)
     flags = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,7 +69,14 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+def _note(request) -> str:
+    """The note of a transition, through NoteSerializer."""
+    body = NoteSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data.get("note", "")
 
 
 class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -73,8 +95,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = TargetSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        campaign = get_object_or_404(selectors.campaigns_for(request.user), pk=v["campaign"].pk)
-        branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=v["branch"].pk)
+        campaign, branch = v["campaign"], v["branch"]
         try:
             target = services.save_target(request.user, campaign, branch, star_codes=v.get("star_codes", []),
                                           **{k: v.get(k, "") for k in ("strengths", "achieved", "weaknesses", "goal",
@@ -103,15 +124,20 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=NoteSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return self._act(request, services.confirm_target, str(request.data.get("note", "")))
+        return self._act(request, services.confirm_target, _note(request))
 
     @extend_schema(request=NoteSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        return self._act(request, services.return_target, str(request.data.get("note", "")))
+        return self._act(request, services.return_target, _note(request))
 
 
 class TaskSerializer(serializers.ModelSerializer):
+    campaign = CampaignField()
+    branch = BranchField()
+    indicator_codes = code_list(required=False)
+    tags = code_list(required=False, max_length=50)
+
     class Meta:
         model = PlanTask
         fields = ["id", "campaign", "branch", "star_code", "indicator_codes", "title", "measures", "responsible_name",
@@ -141,8 +167,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def perform_create(self, serializer):
         v = serializer.validated_data
-        campaign = get_object_or_404(selectors.campaigns_for(self.request.user), pk=v["campaign"].pk)
-        branch = get_object_or_404(OrgUnit.objects.for_user(self.request.user), pk=v["branch"].pk)
+        campaign, branch = v["campaign"], v["branch"]
         try:
             serializer.instance = services.create_task(
                 self.request.user, campaign, branch, title=v["title"], star_code=v["star_code"], due_date=v["due_date"],

@@ -197,6 +197,8 @@ def status_for(task: PlanTask, today: dt.date, has_progress: bool) -> str:
 
 def _check_task(campaign: Campaign, branch: OrgUnit, star_code: str, indicator_codes: list[str],
                 tags: list[str]) -> None:
+    if not branch.is_branch:
+        raise ValidationError({"branch": _("创建任务只能属于社区或村。")})
     standard = campaign.standard_for(branch)
     star = next((s for s in standard.stars.all() if s.code == star_code), None)
     errors = {}

@@ -3,25 +3,22 @@ transition of the review chain, awards and star removal — on the same services
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from wuxing.core import policy
-from wuxing.core.api import ObjectJSONParser
-
-from wuxing.creation.api import _drf
-from wuxing.creation.selectors import campaigns_for
+from wuxing.core.api import ObjectJSONParser, StrictBooleanField, code_list
+from wuxing.creation.api import BranchField, CampaignField, NoteSerializer, _drf, _note
 from wuxing.evaluation import services
-from wuxing.evaluation.models import Award, Evidence, Submission
-from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.evaluation.models import Award, Evidence, RemovalCategory, Submission
 
 
 def _call(fn, *args, **kwargs):
@@ -33,14 +30,73 @@ def _call(fn, *args, **kwargs):
         raise _drf(exc) from None
 
 
-def _campaign_branch(request, data):
-    try:
-        campaign_id, branch_id = int(data.get("campaign")), int(data.get("branch"))
-    except (TypeError, ValueError):
-        raise ValidationError({"detail": "campaign 和 branch 必填（整数）"}) from None
-    campaign = get_object_or_404(campaigns_for(request.user), pk=campaign_id)
-    branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=branch_id)
-    return campaign, branch
+class ResultValueField(serializers.Field):
+    """One indicator's self-assessed value: true/false (pass/fail), a number (points) or null (not judged)."""
+
+    default_error_messages = {"invalid": "应为 true、false、数字或 null。"}
+
+    def to_internal_value(self, data):
+        if data is None or isinstance(data, bool):
+            return data
+        if isinstance(data, (int, float)) and math.isfinite(data):
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
+class SelfResultsSerializer(serializers.Serializer):
+    campaign = CampaignField()
+    branch = BranchField()
+    results = serializers.DictField(child=ResultValueField(allow_null=True), help_text="indicator code → true/false or a score")
+    notes = serializers.DictField(child=serializers.CharField(max_length=2000, allow_blank=True), required=False)
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
+class ClaimSerializer(serializers.Serializer):
+    campaign = CampaignField()
+    branch = BranchField()
+    claimed = code_list(min_length=1, max_items=10)
+
+
+class JudgementSerializer(serializers.Serializer):
+    agree = StrictBooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class OfficeReviewSerializer(serializers.Serializer):
+    judgements = serializers.DictField(child=JudgementSerializer(), help_text="indicator code → {agree, note}")
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
+class DecideSerializer(serializers.Serializer):
+    star_code = serializers.CharField(max_length=40)
+    passed = StrictBooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
+class RemovalSerializer(serializers.Serializer):
+    star_code = serializers.CharField(max_length=40)
+    category = serializers.ChoiceField(choices=RemovalCategory.choices)
+    description = serializers.CharField(max_length=2000)
+    occurred_on = serializers.DateField()
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    campaign = CampaignField()
+    branch = BranchField()
+    indicator_code = serializers.CharField(max_length=40)
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+def _body(serializer_class, request):
+    """The action's body, validated by its serializer (400 with Chinese messages otherwise)."""
+    body = serializer_class(data=request.data, context={"request": request})
+    body.is_valid(raise_exception=True)
+    return body.validated_data
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -63,17 +119,12 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 qs = qs.filter(**{f"{key}_id": self.request.query_params[key]})
         return qs
 
-    @extend_schema(request={"multipart/form-data": inline_serializer("EvidenceUpload", {
-        "campaign": serializers.IntegerField(), "branch": serializers.IntegerField(),
-        "indicator_code": serializers.CharField(), "file": serializers.FileField(),
-        "description": serializers.CharField(required=False)})}, responses={201: EvidenceSerializer})
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceSerializer})
     def create(self, request):
-        campaign, branch = _campaign_branch(request, request.data)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": "请选择文件"})
-        ev = _call(services.add_evidence, request.user, campaign, branch, str(request.data.get("indicator_code", "")),
-                   upload.name, upload.read(), str(request.data.get("description", "")))
+        v = _body(EvidenceUploadSerializer, request)
+        upload = v["file"]
+        ev = _call(services.add_evidence, request.user, v["campaign"], v["branch"], v["indicator_code"],
+                   upload.name, upload.read(), v["description"])
         return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
 
 
@@ -95,10 +146,6 @@ class SubmissionSerializer(serializers.ModelSerializer):
                 for d in obj.decisions.all()]
 
 
-class NoteBody(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Submissions (申报) in scope, and the review chain's transitions as actions."""
 
@@ -118,67 +165,51 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         sub = Submission.objects.select_related("branch", "campaign").get(pk=sub.pk)
         return Response(SubmissionSerializer(sub, context={"request": self.request}).data)
 
-    @extend_schema(request=inline_serializer("SelfResults", {
-        "campaign": serializers.IntegerField(), "branch": serializers.IntegerField(),
-        "results": serializers.DictField(help_text="indicator code → true/false or a score"),
-        "notes": serializers.DictField(required=False), "version": serializers.IntegerField(required=False)}),
-        responses=dict)
+    @extend_schema(request=SelfResultsSerializer, responses=dict)
     @action(detail=False, methods=["post"], url_path="self-results", url_name="self-results")
     def self_results(self, request):
-        campaign, branch = _campaign_branch(request, request.data)
-        results = request.data.get("results")
-        if not isinstance(results, dict):
-            raise ValidationError({"results": "应为 指标编码 → 结果 的对象"})
-        assessment = _call(services.save_self_results, request.user, campaign, branch, results,
-                           request.data.get("notes") or {}, request.data.get("version"))
+        v = _body(SelfResultsSerializer, request)
+        assessment = _call(services.save_self_results, request.user, v["campaign"], v["branch"], v["results"],
+                           v.get("notes") or {}, v.get("version"))
         return Response({"assessment": assessment.pk, "version": assessment.version})
 
-    @extend_schema(request=inline_serializer("Claim", {
-        "campaign": serializers.IntegerField(), "branch": serializers.IntegerField(),
-        "claimed": serializers.ListField(child=serializers.CharField())}), responses=SubmissionSerializer)
+    @extend_schema(request=ClaimSerializer, responses=SubmissionSerializer)
     @action(detail=False, methods=["post"])
     def claim(self, request):
-        campaign, branch = _campaign_branch(request, request.data)
-        return self._out(_call(services.submit_claim, request.user, campaign, branch, list(request.data.get("claimed") or [])))
+        v = _body(ClaimSerializer, request)
+        return self._out(_call(services.submit_claim, request.user, v["campaign"], v["branch"], v["claimed"]))
 
-    @extend_schema(request=inline_serializer("OfficeReview", {
-        "judgements": serializers.DictField(help_text="indicator code → {agree: bool, note: str}"),
-        "version": serializers.IntegerField(required=False)}), responses=SubmissionSerializer)
+    @extend_schema(request=OfficeReviewSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="office-review", url_name="office-review")
     def office_review(self, request, pk=None):
         sub = self.get_object()
-        raw = request.data.get("judgements") or {}
-        if not isinstance(raw, dict):
-            raise ValidationError({"judgements": "应为对象"})
-        judgements = {code: (bool(v.get("agree")), str(v.get("note", ""))) for code, v in raw.items() if isinstance(v, dict)}
-        _call(services.office_review, request.user, sub, judgements, request.data.get("version"))
+        v = _body(OfficeReviewSerializer, request)
+        judgements = {code: (j["agree"], j["note"]) for code, j in v["judgements"].items()}
+        _call(services.office_review, request.user, sub, judgements, v.get("version"))
         return self._out(sub)
 
-    @extend_schema(request=NoteBody, responses=SubmissionSerializer)
+    @extend_schema(request=NoteSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="office-return", url_name="office-return")
     def office_return(self, request, pk=None):
-        return self._out(_call(services.office_return, request.user, self.get_object(), str(request.data.get("note", ""))))
+        return self._out(_call(services.office_return, request.user, self.get_object(), _note(request)))
 
-    @extend_schema(request=NoteBody, responses=SubmissionSerializer)
+    @extend_schema(request=NoteSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="office-pass", url_name="office-pass")
     def office_pass(self, request, pk=None):
-        return self._out(_call(services.office_pass, request.user, self.get_object(), str(request.data.get("note", ""))))
+        return self._out(_call(services.office_pass, request.user, self.get_object(), _note(request)))
 
-    @extend_schema(request=inline_serializer("Decide", {
-        "star_code": serializers.CharField(), "passed": serializers.BooleanField(),
-        "note": serializers.CharField(required=False), "version": serializers.IntegerField(required=False)}),
-        responses=SubmissionSerializer)
+    @extend_schema(request=DecideSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         sub = self.get_object()
-        _call(services.district_decide, request.user, sub, str(request.data.get("star_code", "")),
-              bool(request.data.get("passed")), str(request.data.get("note", "")), request.data.get("version"))
+        v = _body(DecideSerializer, request)
+        _call(services.district_decide, request.user, sub, v["star_code"], v["passed"], v["note"], v.get("version"))
         return self._out(sub)
 
-    @extend_schema(request=NoteBody, responses=SubmissionSerializer)
+    @extend_schema(request=NoteSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="district-return", url_name="district-return")
     def district_return(self, request, pk=None):
-        return self._out(_call(services.district_return, request.user, self.get_object(), str(request.data.get("note", ""))))
+        return self._out(_call(services.district_return, request.user, self.get_object(), _note(request)))
 
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
@@ -208,16 +239,12 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             qs = qs.filter(campaign_id=self.request.query_params["campaign"])
         return qs
 
-    @extend_schema(request=inline_serializer("Removal", {
-        "star_code": serializers.CharField(), "category": serializers.CharField(),
-        "description": serializers.CharField(), "occurred_on": serializers.DateField()}), responses=AwardSerializer)
+    @extend_schema(request=RemovalSerializer, responses=AwardSerializer)
     @action(detail=True, methods=["post"], url_path="remove-star", url_name="remove-star")
     def remove_star(self, request, pk=None):
         award = self.get_object()
         if not policy.may(request.user, "branch.district_review", award.branch):
             raise NotFound()  # authorise before validating input: outsiders learn nothing
-        occurred = serializers.DateField().run_validation(request.data.get("occurred_on"))
-        _call(services.remove_star, request.user, award, star_code=str(request.data.get("star_code", "")),
-              category=str(request.data.get("category", "")), description=str(request.data.get("description", "")),
-              occurred_on=occurred)
+        v = _body(RemovalSerializer, request)
+        _call(services.remove_star, request.user, award, **v)
         return Response(AwardSerializer(Award.objects.get(pk=award.pk)).data)

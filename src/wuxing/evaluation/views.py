@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wuxing.core.paging import page_or_404
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
@@ -220,7 +220,7 @@ def queue(request, pk):
                      "proposed", "notice", "awarded") else ""] for s in subs]
         return export_response(request.GET["format"], f"评星申报_{campaign.year}",
                                ["办事处", "支部", "状态", "申报星数", "初审通过星数", "拟命名星级"], rows)
-    page = Paginator(subs, 100).get_page(request.GET.get("page"))
+    page = page_or_404(subs, 100, request.GET.get("page"))
     counts = selectors.status_counts(request.user, campaign)
     return render(request, "evaluation/queue.html", {
         "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
@@ -401,8 +401,7 @@ def awards(request, pk):
                  "、".join(a.effective_star_codes), a.awarded_at.date()] for a in items]
         return export_response(request.GET["format"], f"命名名单_{campaign.year}",
                                ["办事处", "支部", "命名星级", "现有星级", "现有的星", "命名日期"], rows)
-    return render(request, "evaluation/awards.html", {"campaign": campaign, "page": Paginator(items, 100).get_page(
-        request.GET.get("page"))})
+    return render(request, "evaluation/awards.html", {"campaign": campaign, "page": page_or_404(items, 100, request.GET.get("page"))})
 
 
 def _star_names(campaign, branch):
@@ -463,5 +462,5 @@ def certificate(request, pk):
 def history(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
-    events = Paginator(selectors.branch_history(request.user, branch), 100).get_page(request.GET.get("page"))
+    events = page_or_404(selectors.branch_history(request.user, branch), 100, request.GET.get("page"))
     return render(request, "evaluation/history.html", {"campaign": campaign, "branch": branch, "page": events})

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wuxing.core.paging import page_or_404
 from wuxing.core.exports import XLSX_TYPE, export_response
 from wuxing.core.forms import apply_errors
 from wuxing.core.importing import template_bytes
@@ -51,7 +51,7 @@ def unit_list(request):
     if level not in Level.values:
         level = ""
     units = selectors.visible_units(request.user, q=q, level=level)
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(units, PAGE_SIZE, request.GET.get("page"))
     template = "orgs/_unit_rows.html" if request.htmx and request.htmx.target == "unit-rows" else "orgs/unit_list.html"
     return render(request, template, {
         "page": page, "q": q, "level": level, "levels": Level.choices,
@@ -166,7 +166,7 @@ def user_list(request):
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""
-    page = Paginator(selectors.visible_users(request.user, q=q, role=role), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(selectors.visible_users(request.user, q=q, role=role), PAGE_SIZE, request.GET.get("page"))
     return render(request, "orgs/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
 
 

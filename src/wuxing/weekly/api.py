@@ -12,17 +12,20 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuxing.creation.api import NoteSerializer, _drf
+from wuxing.core.api import ScopedPrimaryKeyField, StrictBooleanField, code_list
+from wuxing.creation.api import BranchField, CampaignField, NoteSerializer, _drf, _note
 from wuxing.creation.models import PlanTask
 from wuxing.creation.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.weekly import selectors, services
 from wuxing.weekly.models import WeeklyReport, WorkItem
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    task = serializers.PrimaryKeyRelatedField(queryset=PlanTask.objects.all(), required=False, allow_null=True)
+    # A task the caller may see; another branch's task and a missing one answer the same 404.
+    task = ScopedPrimaryKeyField(scope=lambda user: PlanTask.objects.for_user(user), required=False, allow_null=True)
+    indicator_codes = code_list(required=False)
+    task_done = StrictBooleanField(required=False, default=False)
 
     class Meta:
         model = WorkItem
@@ -30,7 +33,9 @@ class ItemSerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    items = ItemSerializer(many=True, required=False)
+    campaign = CampaignField()
+    branch = BranchField()
+    items = ItemSerializer(many=True, required=False, max_length=50)
     flags = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,8 +67,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         body = ReportSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        campaign = get_object_or_404(campaigns_for(request.user), pk=v["campaign"].pk)
-        branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=v["branch"].pk)
+        campaign, branch = v["campaign"], v["branch"]
         items = [services.ItemInput(text=i["text"], task=i.get("task"), indicator_codes=tuple(i.get("indicator_codes", [])),
                                     task_done=i.get("task_done", False)) for i in v.get("items", [])]
         try:
@@ -94,12 +98,12 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=NoteSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        return self._act(request, services.return_report, str(request.data.get("note", "")))
+        return self._act(request, services.return_report, _note(request))
 
     @extend_schema(request=NoteSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._act(request, services.accept_report, str(request.data.get("note", "")))
+        return self._act(request, services.accept_report, _note(request))
 
 
 class ComplianceView(APIView):
