@@ -446,3 +446,100 @@ def test_a_foreign_and_a_missing_branch_answer_the_same_in_chinese(world, campai
         answers.append((r.status_code, r.json()))
     assert answers[0] == answers[1] == (404, {"detail": "未找到。"})
     assert _api(world.branch_user).get(f"/api/v1/units/{world.west_village.pk}/").json() == {"detail": "未找到。"}
+
+
+# --- finding 10: a branch's current level, one rule everywhere -------------------------------------------------
+
+@pytest.fixture
+def demo_district():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from wuxing.creation.models import Campaign
+    from wuxing.orgs.demo import load_demo
+
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        load_demo()
+        yield Campaign.objects.get(), User.objects.get(username="demo_district")
+
+
+def _csv_rows(response):
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+
+
+def test_every_demo_branch_shows_one_current_level_on_every_page_api_and_export(demo_district, client):
+    from wuxing.core.roles import BRANCH_LEVELS, Level
+    from wuxing.creation.selectors import office_matrix
+    from wuxing.evaluation.models import Award
+    from wuxing.orgs.models import OrgUnit
+
+    campaign, user = demo_district
+    client.force_login(user)
+    branches = {b.pk: b.name for b in OrgUnit.objects.filter(level__in=BRANCH_LEVELS)}
+    assert Award.objects.filter(removals__isnull=False).exists()  # the demo has a star taken away
+
+    matrix = {}
+    for office in OrgUnit.objects.filter(level=Level.OFFICE):
+        matrix.update({row.unit.pk: row.level_now for row in office_matrix(user, campaign, office)[1]})
+    api = _api(user).get("/api/v1/rankings/", {"campaign": campaign.pk, "page_size": 1000}).json()
+    rankings_api = {b["id"]: b["level"] for b in api["branches"]}
+    ranking_export = {row[1]: int(row[3]) for row in _csv_rows(client.get(
+        reverse("contest:rankings", args=[campaign.pk]), {"format": "csv"}))}
+    awards_api = {a["branch"]: a["effective_level"] for a in _api(user).get(
+        "/api/v1/awards/", {"campaign": campaign.pk, "page_size": 1000}).json()["results"]}
+    awards_export = {row[1]: int(row[3]) for row in _csv_rows(client.get(
+        reverse("evaluation:awards", args=[campaign.pk]), {"format": "csv"}))}
+    awards_page = {a.branch_id: a.effective_level for a in client.get(
+        reverse("evaluation:awards", args=[campaign.pk])).context["page"].object_list}
+
+    assert set(matrix) == set(rankings_api) == set(branches)
+    disagree = []
+    for pk, name in branches.items():
+        seen = {"matrix": matrix[pk], "rankings": rankings_api[pk], "ranking export": ranking_export[name]}
+        if pk in awards_api:
+            seen |= {"awards api": awards_api[pk], "awards export": awards_export[name], "awards page": awards_page[pk]}
+        if len(set(seen.values())) != 1:
+            disagree.append((name, seen))
+    assert not disagree, disagree
+
+
+# --- finding 11: a weekly report's submit costs the same whatever it links --------------------------------------
+
+def _submit_queries(world, campaign, linked: int, week: int) -> int:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuxing.creation import services as creation
+    from wuxing.creation.models import TaskProgress
+    from wuxing.weekly import services as weekly
+
+    tasks = [creation.create_task(world.branch_user, campaign, world.community, title=f"任务{i}", star_code="pafz",
+                                  due_date=dt.date(2026, 12, 31), responsible_name="张三") for i in range(linked)]
+    items = [weekly.ItemInput(text=f"推进任务{i}", task=t, indicator_codes=(), task_done=i % 2 == 0)
+             for i, t in enumerate(tasks)]
+    report = weekly.save_report(world.branch_user, campaign, world.community, 2026, week, summary="本周", items=items)
+    api = _api(world.branch_user)
+    with CaptureQueriesContext(connection) as ctx:
+        r = api.post(f"/api/v1/weekly-reports/{report.pk}/submit/", {}, format="json")
+    assert r.status_code == 200, r.content
+    assert TaskProgress.objects.filter(task__in=tasks).count() == linked  # each linked task got its progress line
+    assert sum(t.status == "done" for t in type(tasks[0]).objects.filter(pk__in=[t.pk for t in tasks])) == (
+        (linked + 1) // 2 if linked else 0)
+    return len(ctx.captured_queries)
+
+
+def test_weekly_submit_query_count_does_not_grow_with_linked_tasks(world, campaign):
+    from wuxing.rollups.services import rebuild
+
+    rebuild(campaign)
+    one = _submit_queries(world, campaign, 1, 40)
+    twenty = _submit_queries(world, campaign, 20, 41)
+    assert twenty <= 25, twenty
+    assert twenty == one, (one, twenty)

@@ -1,8 +1,7 @@
 """Per-branch metrics of a campaign, in a fixed handful of queries: what rankings, flags and the
 dashboards are computed from.
 
-A branch's current level is its named (命名) level after any removals once it has an award, and
-otherwise the star engine's level over its most advanced assessment (自评/初审/审核) — marked so.
+A branch's current level is `evaluation.selectors.current_levels`, the one rule every page uses.
 """
 
 from __future__ import annotations
@@ -13,8 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from wuxing.creation.models import PlanTask, Target, TaskStatus
-from wuxing.creation.selectors import evaluations
-from wuxing.evaluation.models import Award
+from wuxing.evaluation.selectors import current_levels
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import Kind
 
@@ -31,6 +29,7 @@ class BranchMetric:
     done: int
     overdue: int
     positions: tuple[int, ...] = field(default=())  # star positions (0–4) held, for urban/rural columns
+    target_codes: tuple[str, ...] = field(default=())  # the stars the branch goes for
 
     @property
     def progress(self) -> float:
@@ -56,9 +55,9 @@ def metrics_for(campaign, branches: list[OrgUnit]) -> list[BranchMetric]:
     """Metrics computed from the raw tables, for branches the caller has already authorised (a pairing it
     may view) and for the rollups themselves (wuxing.rollups.services)."""
     ids = [b.pk for b in branches]
-    awards = {a.branch_id: a for a in Award.objects.filter(campaign=campaign, branch_id__in=ids)}
-    evals = evaluations(campaign, [b for b in branches if b.pk not in awards])
-    targets = dict(Target.objects.filter(campaign=campaign, branch_id__in=ids).values_list("branch_id", "level"))
+    levels = current_levels(campaign, branches)
+    targets = {b: (level, tuple(codes)) for b, level, codes in Target.objects.filter(
+        campaign=campaign, branch_id__in=ids).values_list("branch_id", "level", "star_codes")}
     tasks = {row["branch_id"]: row for row in PlanTask.objects.filter(campaign=campaign, branch_id__in=ids).values(
         "branch_id").annotate(n=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)),
                               overdue=Count("id", filter=Q(status=TaskStatus.OVERDUE)))}
@@ -66,15 +65,11 @@ def metrics_for(campaign, branches: list[OrgUnit]) -> list[BranchMetric]:
     out = []
     for b in branches:
         order = orders[Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL]
-        if b.pk in awards:
-            a = awards[b.pk]
-            level, stars, named = a.effective_level, tuple(a.effective_star_codes), True
-        else:
-            ev = evals[b.pk]
-            level, stars, named = ev.level, ev.held, False
+        level, stars, named = levels[b.pk].level, levels[b.pk].stars, levels[b.pk].named
         t = tasks.get(b.pk, {})
-        out.append(BranchMetric(b, b.parent, level, stars, named, targets.get(b.pk, 0), t.get("n", 0), t.get("done", 0),
-                                t.get("overdue", 0), tuple(order.index(c) for c in stars if c in order)))
+        target_level, target_codes = targets.get(b.pk, (0, ()))
+        out.append(BranchMetric(b, b.parent, level, stars, named, target_level, t.get("n", 0), t.get("done", 0),
+                                t.get("overdue", 0), tuple(order.index(c) for c in stars if c in order), target_codes))
     return out
 
 

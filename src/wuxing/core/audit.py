@@ -24,7 +24,8 @@ def record(
     actor_name: str = "",
 ) -> AuditEvent:
     """Append one event. Runs inside the caller's transaction so a rolled-back change leaves no trace."""
-    with transaction.atomic():
+    # No savepoint of its own: inside a service's transaction the event stands or falls with the change.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         user = actor if getattr(actor, "is_authenticated", False) else None
         event = AuditEvent(

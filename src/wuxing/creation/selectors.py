@@ -10,10 +10,10 @@ from django.db.models import Count, Q, QuerySet
 
 from wuxing.creation import gaps as gap_engine
 from wuxing.creation.models import Campaign, PlanTask, Target, TaskStatus
-from wuxing.evaluation.models import STAGE_ORDER, Evidence, IndicatorResult
+from wuxing.evaluation.models import Evidence
+from wuxing.evaluation.selectors import current_levels, latest_results
 from wuxing.orgs.models import Assignment, OrgUnit
 from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
-from wuxing.standards.engine import Evaluation, evaluate
 
 
 def campaigns_for(user) -> QuerySet[Campaign]:
@@ -28,29 +28,6 @@ def visible_branches(user, campaign: Campaign, within: OrgUnit | None = None) ->
     branches = OrgUnit.objects.for_user(user).filter(level__in=BRANCH_LEVELS, is_active=True,
                                                      path__startswith=(within or campaign.unit).path)
     return branches.select_related("parent").order_by("path")
-
-
-def latest_results(campaign: Campaign, branch_ids: list[int]) -> dict[int, dict[str, bool | float | None]]:
-    """Per branch, the results of its most advanced assessment stage that has any (district > office > self)."""
-    rank = {stage: i for i, stage in enumerate(STAGE_ORDER)}
-    rows = IndicatorResult.objects.filter(assessment__campaign=campaign, assessment__branch_id__in=branch_ids).values_list(
-        "assessment__branch_id", "assessment__stage", "indicator_code", "met", "points")
-    by_stage: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
-    for branch_id, stage, code, met, points in rows:
-        by_stage[branch_id][stage][code] = points if points is not None else met
-    out = {}
-    for branch_id, stages in by_stage.items():
-        best = max(stages, key=lambda s: rank[s])
-        out[branch_id] = stages[best]
-    return out
-
-
-def evaluations(campaign: Campaign, branches: list[OrgUnit]) -> dict[int, Evaluation]:
-    """The star engine over each branch's latest results."""
-    results = latest_results(campaign, [b.pk for b in branches])
-    specs = {kind: campaign.standard_for_kind(kind).spec() for kind in (Kind.URBAN, Kind.RURAL)}
-    return {b.pk: evaluate(specs[Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL], results.get(b.pk, {}))
-            for b in branches}
 
 
 def gap_analysis(campaign: Campaign, branch: OrgUnit, target: Target | None) -> list[gap_engine.StarGap]:
@@ -97,7 +74,7 @@ def office_matrix(user, campaign: Campaign, office: OrgUnit) -> tuple[list[tuple
     branches = list(visible_branches(user, campaign, office))
     ids = [b.pk for b in branches]
     targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign, branch_id__in=ids)}
-    evals = evaluations(campaign, branches)
+    levels = current_levels(campaign, branches)
     task_counts = {row["branch_id"]: row for row in PlanTask.objects.filter(campaign=campaign, branch_id__in=ids)
                    .values("branch_id").annotate(n=Count("id"), overdue=Count("id", filter=Q(status=TaskStatus.OVERDUE)))}
     columns = star_columns(campaign)
@@ -107,7 +84,7 @@ def office_matrix(user, campaign: Campaign, office: OrgUnit) -> tuple[list[tuple
         codes = [s.code for s in standard.stars.all()]
         target = targets.get(b.pk)
         wanted = set(target.star_codes) if target else set()
-        held = set(evals[b.pk].held)
+        held = set(levels[b.pk].stars)
         cells = []
         for i, _name in columns:
             code = codes[i] if i < len(codes) else None
@@ -118,7 +95,7 @@ def office_matrix(user, campaign: Campaign, office: OrgUnit) -> tuple[list[tuple
             else:
                 cells.append("extra" if code in held else "")
         counts = task_counts.get(b.pk, {})
-        rows.append(MatrixRow(b, target, evals[b.pk].level, cells, counts.get("overdue", 0), counts.get("n", 0)))
+        rows.append(MatrixRow(b, target, levels[b.pk].level, cells, counts.get("overdue", 0), counts.get("n", 0)))
     return columns, rows
 
 
@@ -146,7 +123,7 @@ def district_matrix(user, campaign: Campaign) -> tuple[list[tuple[int, str]], li
                                                          is_active=True).order_by("path"))
     branches = list(visible_branches(user, campaign))
     targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches])}
-    evals = evaluations(campaign, branches)
+    levels = current_levels(campaign, branches)
     summaries = {o.pk: OfficeSummary(o, 0, [0] * len(columns), [0] * len(columns)) for o in offices}
     for b in branches:
         summary = summaries.get(b.parent_id)
@@ -155,14 +132,14 @@ def district_matrix(user, campaign: Campaign) -> tuple[list[tuple[int, str]], li
         codes = [s.code for s in campaign.standard_for(b).stars.all()]
         target = targets.get(b.pk)
         summary.branches += 1
-        summary.levels_now += evals[b.pk].level
+        summary.levels_now += levels[b.pk].level
         if target is not None and target.level:
             summary.with_target += 1
             summary.target_levels += target.level
         for i, code in enumerate(codes[: len(columns)]):
             if target is not None and code in target.star_codes:
                 summary.targeted[i] += 1
-            if code in evals[b.pk].held:
+            if code in levels[b.pk].stars:
                 summary.held[i] += 1
     return columns, list(summaries.values())
 

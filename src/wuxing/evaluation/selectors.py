@@ -9,9 +9,49 @@ from django.db.models import QuerySet
 
 from wuxing.core.models import AuditEvent
 from wuxing.evaluation import services
-from wuxing.evaluation.models import Award, Evidence, Stage, Submission
+from wuxing.core.roles import Kind
+from wuxing.evaluation.models import STAGE_ORDER, Award, Evidence, IndicatorResult, Stage, Submission
 from wuxing.orgs.models import OrgUnit
 from wuxing.standards.engine import Evaluation, evaluate
+
+
+def latest_results(campaign, branch_ids: list[int]) -> dict[int, dict[str, bool | float | None]]:
+    """Per branch, the results of its most advanced assessment stage that has any (district > office > self)."""
+    rank = {stage: i for i, stage in enumerate(STAGE_ORDER)}
+    rows = IndicatorResult.objects.filter(assessment__campaign=campaign, assessment__branch_id__in=branch_ids).values_list(
+        "assessment__branch_id", "assessment__stage", "indicator_code", "met", "points")
+    by_stage: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for branch_id, stage, code, met, points in rows:
+        by_stage[branch_id][stage][code] = points if points is not None else met
+    return {branch_id: stages[max(stages, key=lambda s: rank[s])] for branch_id, stages in by_stage.items()}
+
+
+def evaluations(campaign, branches: list[OrgUnit]) -> dict[int, Evaluation]:
+    """The star engine over each branch's latest results."""
+    results = latest_results(campaign, [b.pk for b in branches])
+    specs = {kind: campaign.standard_for_kind(kind).spec() for kind in (Kind.URBAN, Kind.RURAL)}
+    return {b.pk: evaluate(specs[Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL], results.get(b.pk, {}))
+            for b in branches}
+
+
+@dataclass(frozen=True)
+class CurrentLevel:
+    level: int
+    stars: tuple[str, ...]
+    named: bool  # from an award (命名, after any removals) rather than an assessment
+
+
+def current_levels(campaign, branches: list[OrgUnit]) -> dict[int, CurrentLevel]:
+    """The one rule for a branch's current level, used by every page, export, API answer and rollup: once
+    named, its award's effective level (after 降星/撤星); before, the star engine over its most advanced
+    assessment (自评/初审/审核). Two queries plus one for the unnamed branches' results."""
+    ids = [b.pk for b in branches]
+    out = {a.branch_id: CurrentLevel(a.effective_level, tuple(a.effective_star_codes), True)
+           for a in Award.objects.filter(campaign=campaign, branch_id__in=ids).only(
+               "branch_id", "effective_level", "effective_star_codes")}
+    evals = evaluations(campaign, [b for b in branches if b.pk not in out])
+    out.update({pk: CurrentLevel(ev.level, tuple(ev.held), False) for pk, ev in evals.items()})
+    return out
 
 
 @dataclass

@@ -70,23 +70,25 @@ def _week_counts(campaign, reports, group: str, weeks_of=None) -> dict:
 def branch_rows(campaign, branches: list[OrgUnit]) -> dict[int, dict]:
     """From the raw tables: the BranchStat fields of each given branch (all taken as counted)."""
     from wuxing.contest.metrics import metrics_for
-    from wuxing.creation.models import Target
 
     if not branches:
         return {}
     orders = {kind: [s.code for s in campaign.standard_for_kind(kind).stars.all()] for kind in (Kind.URBAN, Kind.RURAL)}
     ids = [b.pk for b in branches]
     kinds = {b.pk: Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL for b in branches}
-    targets = dict(Target.objects.filter(campaign=campaign, branch_id__in=ids).values_list("branch_id", "star_codes"))
     weekly = defaultdict(lambda: [0, 0])
     if len(ids) < 1000:
-        reports = _reports(campaign).filter(branch_id__in=ids)
-        counts = _week_counts(campaign, reports, "branch_id", campaign.weekly_reports.filter(branch_id__in=ids))
+        # A few branches' few dozen reports: read them and compare with the due times here (one query).
+        dues: dict[tuple[int, int], object] = {}
+        for b, y, w, at in _reports(campaign).filter(branch_id__in=ids).values_list(
+                "branch_id", "iso_year", "iso_week", "submitted_at"):
+            due = dues.get((y, w)) or dues.setdefault((y, w), campaign.weekly_due(y, w))
+            weekly[b][0 if at <= due else 1] += 1
     else:
         counts = _week_counts(campaign, _reports(campaign), "branch_id", campaign.weekly_reports.all())
-    for (b, _y, _w), (on, late) in counts.items():
-        weekly[b][0] += on
-        weekly[b][1] += late
+        for (b, _y, _w), (on, late) in counts.items():
+            weekly[b][0] += on
+            weekly[b][1] += late
     out = {}
     for m in metrics_for(campaign, branches):
         b = m.branch
@@ -95,7 +97,7 @@ def branch_rows(campaign, branches: list[OrgUnit]) -> dict[int, dict]:
             "office_id": b.parent_id, "path": b.path, "kind": b.kind, "level": m.level, "star_count": len(m.stars),
             "star_codes": list(m.stars), "positions": [p for p in m.positions if p < 5], "named": m.named,
             "target_level": m.target_level,
-            "target_positions": [order.index(c) for c in targets.get(b.pk, []) if c in order and order.index(c) < 5],
+            "target_positions": [order.index(c) for c in m.target_codes if c in order and order.index(c) < 5],
             "tasks": m.tasks, "done": m.done, "overdue": m.overdue, "progress": _progress(m.done, m.tasks),
             "on_time": weekly[b.pk][0], "late": weekly[b.pk][1],
         }
@@ -161,7 +163,8 @@ def batched():
     from wuxing.creation.models import Campaign
 
     missing = {c for (c, _b), campaign in pending.items() if campaign is None}
-    loaded = {c.pk: c for c in Campaign.objects.select_related("unit").filter(pk__in=missing)}
+    loaded = {c.pk: c for c in Campaign.objects.select_related("unit", "urban_standard", "rural_standard").filter(
+        pk__in=missing)}
     for (campaign_id, branch_id), campaign in sorted(pending.items(), key=lambda kv: kv[0]):
         campaign = campaign or loaded.get(campaign_id)
         if campaign is not None:
@@ -176,20 +179,22 @@ def branch_changed(campaign_id: int, branch_id: int) -> None:
         return
     from wuxing.creation.models import Campaign
 
-    campaign = Campaign.objects.select_related("unit").filter(pk=campaign_id).first()
+    campaign = Campaign.objects.select_related("unit", "urban_standard", "rural_standard").filter(pk=campaign_id).first()
     if campaign is not None:
         refresh_branch(campaign, branch_id)
 
 
-def refresh_branch(campaign, branch_id: int) -> None:
-    """Recompute one branch's row and move the difference into its ancestors; call inside the write's transaction."""
+def refresh_branch(campaign, branch_id: int, unit: OrgUnit | None = None) -> None:
+    """Recompute one branch's row and move the difference into its ancestors; call inside the write's
+    transaction. `unit`: the branch, when the caller has it loaded (with its parent)."""
     pending = _pending.get()
     if pending is not None:
         pending[(campaign.pk, branch_id)] = campaign
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         old = BranchStat.objects.select_for_update().filter(campaign=campaign, branch_id=branch_id).first()
-        unit = OrgUnit.objects.get(pk=branch_id)
+        if unit is None or unit.pk != branch_id:
+            unit = OrgUnit.objects.select_related("parent").get(pk=branch_id)
         new = branch_rows(campaign, [unit])[unit.pk] if counted(campaign, unit) else None
         if old is None and new is None:
             return
@@ -243,18 +248,21 @@ def refresh_branches(branch_ids, campaigns=None) -> None:
                 refresh_branch(campaign, unit.pk)
 
 
-def report_submitted(report) -> None:
-    """A report's first submission: one more on time or late for the branch and its ancestors' week."""
+def report_submitted(report, branch_row: bool = True) -> None:
+    """A report's first submission: one more on time or late for the branch and its ancestors' week.
+    `branch_row=False`: the branch's row was just refreshed from the saved report and already counts it."""
     campaign = report.campaign
-    stat = BranchStat.objects.filter(campaign=campaign, branch_id=report.branch_id).values_list("path", flat=True).first()
-    if stat is None:
-        return
     on_time = report.submitted_at <= campaign.weekly_due(report.iso_year, report.iso_week)
     key = "on_time" if on_time else "late"
-    BranchStat.objects.filter(campaign=campaign, branch_id=report.branch_id).update(**{key: F(key) + 1})
+    # A branch counted in the campaign has its BranchStat row, whose path is the branch's own.
+    if branch_row:
+        if not BranchStat.objects.filter(campaign=campaign, branch_id=report.branch_id).update(**{key: F(key) + 1}):
+            return
+    elif not counted(campaign, report.branch):
+        return
     changed()
     _add(UnitWeekStat, {"campaign": campaign, "iso_year": report.iso_year, "iso_week": report.iso_week},
-         ancestors(campaign, stat), {key: 1})
+         ancestors(campaign, report.branch.path), {key: 1})
 
 
 # --- from scratch ------------------------------------------------------------------------------------------

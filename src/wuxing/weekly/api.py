@@ -55,8 +55,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = ReportSerializer
 
     def get_queryset(self):
-        qs = WeeklyReport.objects.for_user(self.request.user).select_related("branch").prefetch_related("items").order_by(
+        qs = WeeklyReport.objects.for_user(self.request.user).select_related("branch").order_by(
             "-iso_year", "-iso_week", "branch_id")
+        if self.action in ("list", "retrieve"):  # transitions reload the report under a lock anyway
+            qs = qs.prefetch_related("items")
         params = self.request.query_params
         for key in ("campaign", "branch", "iso_year", "iso_week"):
             if params.get(key, "").isdigit():

@@ -109,25 +109,35 @@ def save_report(actor, campaign: Campaign, branch: OrgUnit, iso_year: int, iso_w
     return report
 
 
-def _apply_items(actor, report: WeeklyReport) -> None:
-    """Write each linked item into its task's progress once; a 'done' item completes the task."""
-    today = timezone.localdate()
-    for item in report.items.filter(applied=False, task__isnull=False).select_related("task"):
-        task = item.task
-        on = min(today, report.week_start + dt.timedelta(days=6))
-        TaskProgress.objects.create(task=task, on=on, note=_("（周动态）{text}").format(text=item.text),
-                                    author=actor if getattr(actor, "is_authenticated", False) else None)
+def _apply_items(actor, report: WeeklyReport) -> bool:
+    """Write each linked item into its task's progress once; a 'done' item completes the task. A fixed
+    number of queries whatever the number of items; the branch's rollups are refreshed once (True)."""
+    items = list(report.items.filter(applied=False, task__isnull=False).select_related("task"))
+    if not items:
+        return False
+    today, now = timezone.localdate(), timezone.now()
+    on = min(today, report.week_start + dt.timedelta(days=6))
+    author = actor if getattr(actor, "is_authenticated", False) else None
+    TaskProgress.objects.bulk_create([TaskProgress(task_id=item.task_id, on=on, author=author,
+                                                   note=_("（周动态）{text}").format(text=item.text)) for item in items])
+    tasks: dict[int, PlanTask] = {}
+    for item in items:
+        task = tasks.setdefault(item.task_id, item.task)
         if item.task_done and task.status != TaskStatus.DONE:
-            task.status, task.completed_at = TaskStatus.DONE, timezone.now()
+            task.status, task.completed_at = TaskStatus.DONE, now
         elif task.status != TaskStatus.DONE:
             task.status = status_for(task, today, True)
-        task.save(update_fields=["status", "completed_at", "updated_at"])
-        item.applied = True
-        item.save(update_fields=["applied"])
+        task.updated_at = now
+    # bulk_update sends no post_save: the one refresh below stands for every task.
+    PlanTask.objects.bulk_update(list(tasks.values()), ["status", "completed_at", "updated_at"])
+    WorkItem.objects.filter(pk__in=[item.pk for item in items]).update(applied=True)
+    rollups.refresh_branch(report.campaign, report.branch_id, report.branch)
+    return True
 
 
 def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "") -> WeeklyReport:
-    report = WeeklyReport.objects.select_for_update(of=("self",)).select_related("branch").get(pk=report.pk)
+    report = WeeklyReport.objects.select_for_update(of=("self",)).select_related(
+        "branch__parent", "campaign__unit", "campaign__urban_standard", "campaign__rural_standard").get(pk=report.pk)
     if not report_flags(actor, report)[flag]:
         if reaches(actor, report.branch, None):
             raise ValidationError(_("当前状态（{s}）下不能执行此操作。").format(s=report.get_status_display()))
@@ -138,13 +148,15 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
     first = to == ReportStatus.SUBMITTED and report.submitted_at is None
     if to == ReportStatus.SUBMITTED:
         report.submitted_at = report.submitted_at or now
-        _apply_items(actor, report)
     else:
         report.office_note, report.decided_at = note.strip(), now
         report.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     report.save()
+    # Linked items refresh the branch's rollup row after the report is saved, so that row already counts
+    # this week; the first submission then only adds the week to the ancestors.
+    refreshed = to == ReportStatus.SUBMITTED and _apply_items(actor, report)
     if first:
-        rollups.report_submitted(report)
+        rollups.report_submitted(report, branch_row=not refreshed)
     record(actor, f"weekly.report.{flag.removeprefix('may_')}", report,
            {"from": old, "to": to, "note": note.strip()}, unit_path=report.branch.path)
     return report
