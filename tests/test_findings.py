@@ -162,9 +162,6 @@ def test_admins_cannot_write_a_branch_self_assessment_through_the_api(world, cam
 
 # --- finding 2: case-file pages leak across agencies ------------------------------------------------------
 
-from tests.casefiles.conftest import review  # noqa: E402,F401  (the case-file fixture)
-
-
 @pytest.fixture
 def drawn(review):
     from wuxing.casefiles import services as cs

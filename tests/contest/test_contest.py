@@ -7,7 +7,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wuxing.contest import rules, services
+from wuxing.contest import services
+from wuxing.rollups import rules
 from wuxing.evaluation.models import Award, Submission
 
 pytestmark = pytest.mark.django_db

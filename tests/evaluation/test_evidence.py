@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wuxing.evaluation import filecheck
+from wuxing.core import filecheck
 from wuxing.evaluation.models import Evidence
 from wuxing.evaluation.services import add_evidence
 

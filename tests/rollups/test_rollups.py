@@ -28,7 +28,7 @@ from wuxing.orgs import services as orgs
 from wuxing.core.roles import Level
 from wuxing.rollups import services as rollups
 from wuxing.rollups.models import BranchStat, UnitStat, UnitWeekStat
-from wuxing.weekly import deadlines
+from wuxing.core import weeks as deadlines
 from wuxing.weekly import services as weekly
 from wuxing.weekly.models import WeeklyReport
 

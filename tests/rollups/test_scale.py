@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from wuxing.contest import metrics, rules
+from wuxing.rollups import metrics, rules
 from wuxing.core import scale
 from wuxing.creation.models import Campaign
 from wuxing.orgs.models import OrgUnit, User

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wuxing.weekly.deadlines import (
+from wuxing.core.weeks import (
     LATE,
     MISSING,
     ON_TIME,

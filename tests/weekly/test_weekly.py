@@ -12,7 +12,8 @@ from rest_framework.test import APIClient
 from wuxing.core.models import Notification
 from wuxing.creation.models import TaskStatus
 from wuxing.creation.services import create_task
-from wuxing.weekly import deadlines, selectors, services
+from wuxing.core import weeks as deadlines
+from wuxing.weekly import selectors, services
 from wuxing.weekly.models import ReportStatus, WeeklyReport
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from wuxing.contest import metrics, rules
-from wuxing.contest.metrics import BranchMetric
+from wuxing.rollups import metrics, rules
+from wuxing.rollups.metrics import BranchMetric
 from wuxing.core.scoping import reaches
 from wuxing.creation.models import Campaign, PlanTask, TaskStatus
 from wuxing.creation.selectors import star_columns
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import Level
 from wuxing.rollups import selectors as rollups
-from wuxing.weekly import deadlines
+from wuxing.core import weeks as deadlines
 from wuxing.weekly import selectors as weekly
 
 LEVELS = list(range(6))

@@ -186,7 +186,7 @@ def contest_results(contest: Contest):
     """Entries ranked by the contest rule, from one query of scores."""
     from collections import defaultdict
 
-    from wuxing.contest.rules import contest_results as rank
+    from wuxing.rollups.rules import contest_results as rank
 
     totals = defaultdict(lambda: defaultdict(Decimal))
     for entry_id, judge_id, points in Score.objects.filter(entry__contest=contest).values_list("entry_id", "judge_id",

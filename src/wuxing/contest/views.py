@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from wuxing.core.paging import page_or_404
 from wuxing.core import policy
-from wuxing.contest import metrics, selectors, services
+from wuxing.contest import selectors, services
+from wuxing.rollups import metrics
 from wuxing.core.paging import Page
 from wuxing.contest.forms import ActivityForm, ContestForm, HighlightForm, PairingForm, PhotoForm, SanctionForm
 from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 def store_checked(instance, name: str, data: bytes, *, images_only: bool = False, field: str = "file",
                   then: Callable[[object], object] | None = None):
-    """Check an upload by its content (evaluation.filecheck), then save the file and the row together:
+    """Check an upload by its content (core.filecheck), then save the file and the row together:
     when the row (or `then`, e.g. the audit record, run right after the save) fails, the file is removed,
     so a refusal or an error never leaves anything behind.
     Sets `original_name`, `content_type`, `size` and, where the model has one, `sha256` on `instance`."""
-    from wuxing.evaluation import filecheck
+    from wuxing.core import filecheck
 
     try:
         clean, kind = filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)

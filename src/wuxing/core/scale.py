@@ -243,7 +243,7 @@ def seed(scale_name: str, seed_value: int = 2026, quiet: bool = False, out=None)
     from wuxing.orgs.demo import _load_shipped_standards
     from wuxing.rollups import services as rollups
     from wuxing.standards.models import Standard
-    from wuxing.weekly import deadlines
+    from wuxing.core import weeks as deadlines
     from wuxing.weekly.models import ReportStatus, WeeklyReport
 
     rng = random.Random(seed_value)

@@ -96,7 +96,7 @@ class Campaign(models.Model):
 
     def weekly_due(self, iso_year: int, iso_week: int) -> dt.datetime:
         """When this campaign's report for an ISO week is due."""
-        from wuxing.weekly.deadlines import due_at
+        from wuxing.core.weeks import due_at
 
         return due_at(iso_year, iso_week, self.weekly_due_weekday, self.weekly_due_time)
 

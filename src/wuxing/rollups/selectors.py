@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
-from wuxing.contest import rules
+from wuxing.rollups import rules
 from wuxing.core.scoping import reaches
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import Level

@@ -69,7 +69,7 @@ def _week_counts(campaign, reports, group: str, weeks_of=None) -> dict:
 
 def branch_rows(campaign, branches: list[OrgUnit]) -> dict[int, dict]:
     """From the raw tables: the BranchStat fields of each given branch (all taken as counted)."""
-    from wuxing.contest.metrics import metrics_for
+    from wuxing.rollups.metrics import metrics_for
 
     if not branches:
         return {}

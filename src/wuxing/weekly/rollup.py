@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from wuxing.weekly import deadlines
+from wuxing.core import weeks as deadlines
 
 STATUS_LABEL = {deadlines.ON_TIME: "按时", deadlines.LATE: "迟报", deadlines.MISSING: "未报", deadlines.PENDING: "未到截止"}
 

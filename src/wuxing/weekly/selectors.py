@@ -11,7 +11,7 @@ from django.utils import timezone
 from wuxing.creation.models import Campaign
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import BRANCH_LEVELS
-from wuxing.weekly import deadlines
+from wuxing.core import weeks as deadlines
 from wuxing.weekly.models import WeeklyReport, WorkItem
 
 

@@ -20,7 +20,7 @@ from wuxing.creation.services import status_for
 from wuxing.orgs.models import OrgUnit, RoleAssignment
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
 from wuxing.rollups import services as rollups
-from wuxing.weekly import deadlines
+from wuxing.core import weeks as deadlines
 from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyReport, WorkItem
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)

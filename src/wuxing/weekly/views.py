@@ -24,7 +24,8 @@ from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
-from wuxing.weekly import deadlines, rollup, selectors, services
+from wuxing.core import weeks as deadlines
+from wuxing.weekly import rollup, selectors, services
 from wuxing.weekly.forms import AttachmentForm, DecisionForm, ItemFormSet, ReportForm
 from wuxing.weekly.models import Attachment, WeeklyReport
 
