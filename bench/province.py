@@ -52,7 +52,7 @@ def setup():
 def fixtures() -> dict:
     from django.test import Client
 
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
     from wuxing.evaluation.models import PublicNotice
     from wuxing.orgs.models import OrgUnit, RoleAssignment, User
 

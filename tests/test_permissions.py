@@ -77,7 +77,7 @@ def _standard(w) -> int:
 
 def _campaign(w):
     from tests.conftest import make_campaign
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
 
     return Campaign.objects.first() or make_campaign(w)
 

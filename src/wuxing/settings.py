@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wuxing.core",
     "wuxing.orgs",
     "wuxing.standards",
+    "wuxing.campaigns",
     "wuxing.creation",
     "wuxing.evaluation",
     "wuxing.weekly",

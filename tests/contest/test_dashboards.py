@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from wuxing.contest import selectors
-from wuxing.creation.models import Campaign
+from wuxing.campaigns.models import Campaign
 from wuxing.orgs.demo import load_demo
 from wuxing.orgs.models import OrgUnit, User
 from wuxing.standards.engine import evaluate

@@ -29,7 +29,7 @@ def no_sideways_scroll(page):
 
 
 def campaign():
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
 
     return Campaign.objects.get()
 

@@ -20,7 +20,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from wuxing.creation.models import Campaign, PlanTask, TaskStatus
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, TaskStatus
 from wuxing.rollups import services as rollups
 
 pytestmark = [pytest.mark.django_db(transaction=True),

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from wuxing.rollups import metrics, rules
 from wuxing.core import scale
-from wuxing.creation.models import Campaign
+from wuxing.campaigns.models import Campaign
 from wuxing.orgs.models import OrgUnit, User
 from wuxing.rollups import selectors, services
 from wuxing.rollups.models import BranchStat, UnitStat

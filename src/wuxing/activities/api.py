@@ -12,7 +12,7 @@ from wuxing.activities import briefs, services
 from wuxing.activities.models import Activity
 from wuxing.activities.parsing import parse
 from wuxing.core.api import ScopedPrimaryKeyField, text_list
-from wuxing.creation.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.evaluation.api import _call
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.validators import no_nul

@@ -36,7 +36,7 @@ class ActivityQuerySet(ScopedQuerySet):
 class Activity(models.Model):
     """A meeting, forum, training or tour: who held it, when, who came, what was decided."""
 
-    campaign = models.ForeignKey("creation.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
+    campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="activities")
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("组织单位（系统内）"), on_delete=models.PROTECT,
                              related_name="activities")

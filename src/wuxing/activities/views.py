@@ -25,7 +25,7 @@ from wuxing.core.files import serve
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors
 from wuxing.core.scoping import scope_paths
-from wuxing.creation.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
 

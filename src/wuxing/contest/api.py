@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, Highlight, Pairing, Sanction
 from wuxing.core.api import code_list
-from wuxing.creation.api import BranchField, CampaignField
-from wuxing.creation.selectors import campaigns_for
+from wuxing.campaigns.api import BranchField, CampaignField
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.evaluation.api import _call
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import Level

@@ -38,7 +38,7 @@ class PairingQuerySet(ScopedQuerySet):
 class Pairing(models.Model):
     """结对: a strong (mentor) branch helps one or more mentees, with goals and joint activities."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="pairings")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="pairings")
     mentor = models.ForeignKey("orgs.OrgUnit", verbose_name=_("帮带支部"), on_delete=models.PROTECT, related_name="+")
     mentees = models.ManyToManyField("orgs.OrgUnit", verbose_name=_("结对支部"), related_name="+")
     goals = models.TextField(_("结对目标"))
@@ -72,7 +72,7 @@ class PairingActivity(models.Model):
 class Highlight(models.Model):
     """亮点/典型案例: a showcased practice of a branch, linked to stars and indicators."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="highlights")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="highlights")
     branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("标题"), max_length=120)
     story = models.TextField(_("事迹"))
@@ -122,7 +122,7 @@ class UnitScopedQuerySet(ScopedQuerySet):
 class Sanction(models.Model):
     """奖惩台账: a reward or penalty for a unit (branch or office) or a named person in it."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="sanctions")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="sanctions")
     kind = models.CharField(_("类别"), max_length=8, choices=SanctionKind.choices)
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
     person = models.CharField(_("个人"), max_length=50, blank=True)
@@ -154,7 +154,7 @@ class ContestKind(models.TextChoices):
 class Contest(models.Model):
     """A judged event: criteria with maximum points, judges, entries (branches) and their scores."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="contests")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="contests")
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=8, choices=ContestKind.choices)
     title = models.CharField(_("名称"), max_length=120)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from wuxing.rollups import metrics, rules
 from wuxing.rollups.metrics import BranchMetric
 from wuxing.core.scoping import reaches
-from wuxing.creation.models import Campaign, PlanTask, TaskStatus
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, TaskStatus
 from wuxing.creation.selectors import star_columns
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import Level

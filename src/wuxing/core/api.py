@@ -42,8 +42,24 @@ def exception_handler(exc, context):
     if isinstance(exc, (DjangoPermissionDenied, Http404, ObjectDoesNotExist, NotFound)):
         exc = not_found()
     elif isinstance(exc, DjangoValidationError):
-        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+        exc = drf_error(exc)
     return drf_exception_handler(exc, context)
+
+
+def drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class NoteSerializer(serializers.Serializer):
+    """The note of a transition (return, pass, confirm, accept)."""
+
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+def note_of(request) -> str:
+    body = NoteSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data.get("note", "")
 
 
 class StrictBooleanField(serializers.BooleanField):

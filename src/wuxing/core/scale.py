@@ -236,7 +236,8 @@ def _weighted_stars(rng: random.Random, codes: list[str], level: int) -> list[st
 
 def seed(scale_name: str, seed_value: int = 2026, quiet: bool = False, out=None) -> dict:
     """Create the data set; returns counts and timings. Refuses if this scale's root already exists."""
-    from wuxing.creation.models import Campaign, PlanTask, Target, TargetStatus, TaskStatus
+    from wuxing.campaigns.models import Campaign
+    from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskStatus
     from wuxing.creation.services import create_campaign
     from wuxing.evaluation.models import Assessment, AssessmentStatus, Award, IndicatorResult, Stage, Submission
     from wuxing.evaluation.models import SubmissionStatus as S

@@ -12,26 +12,14 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuxing.core.api import ScopedPrimaryKeyField, code_list
+from wuxing.campaigns.api import BranchField, CampaignField
+from wuxing.core.api import NoteSerializer, code_list, drf_error as _drf, note_of as _note
 from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.creation import selectors, services
-from wuxing.creation.models import Campaign, PlanTask, Target
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, Target
 from wuxing.orgs.models import OrgUnit
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
-
-
-def CampaignField(**kwargs) -> ScopedPrimaryKeyField:
-    """A campaign id the caller may see (404 otherwise, like a missing one)."""
-    return ScopedPrimaryKeyField(scope=selectors.campaigns_for, **kwargs)
-
-
-def BranchField(**kwargs) -> ScopedPrimaryKeyField:
-    """A community or village id in the caller's scope (404 otherwise, like a missing one)."""
-    return ScopedPrimaryKeyField(scope=lambda user: OrgUnit.objects.for_user(user).filter(level__in=BRANCH_LEVELS),
-                                 **kwargs)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -46,7 +34,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = CampaignSerializer
 
     def get_queryset(self):
-        return selectors.campaigns_for(self.request.user).order_by("-year", "pk")
+        return campaigns_for(self.request.user).order_by("-year", "pk")
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -66,17 +54,6 @@ class TargetSerializer(serializers.ModelSerializer):
 
     def get_flags(self, obj) -> dict[str, bool]:
         return services.target_flags(self.context["request"].user, obj)
-
-
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-def _note(request) -> str:
-    """The note of a transition, through NoteSerializer."""
-    body = NoteSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    return body.validated_data.get("note", "")
 
 
 class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -210,7 +187,7 @@ class GapView(APIView):
         params = request.query_params
         if not (params.get("campaign", "").isdigit() and params.get("branch", "").isdigit()):
             raise ValidationError({"detail": "campaign 和 branch 参数必填（整数）"})
-        campaign = get_object_or_404(selectors.campaigns_for(request.user), pk=params["campaign"])
+        campaign = get_object_or_404(campaigns_for(request.user), pk=params["campaign"])
         branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS),
                                    pk=params["branch"])
         target = Target.objects.filter(campaign=campaign, branch=branch).first()

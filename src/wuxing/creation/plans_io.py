@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
-from wuxing.creation.models import Campaign, PlanTask, Target, TaskStatus
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.creation.services import may_edit_plan, status_for
 from wuxing.orgs.models import OrgUnit, User
 from wuxing.rollups import services as rollups

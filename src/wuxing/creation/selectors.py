@@ -8,20 +8,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+
 from wuxing.creation import gaps as gap_engine
-from wuxing.creation.models import Campaign, PlanTask, Target, TaskStatus
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.evaluation.models import Evidence
 from wuxing.evaluation.selectors import current_levels, latest_results
 from wuxing.orgs.models import Assignment, OrgUnit
 from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
-
-
-def campaigns_for(user) -> QuerySet[Campaign]:
-    return Campaign.objects.for_user(user).select_related("unit", "urban_standard", "rural_standard")
-
-
-def current_campaign(user) -> Campaign | None:
-    return campaigns_for(user).filter(is_active=True).order_by("-year").first()
 
 
 def visible_branches(user, campaign: Campaign, within: OrgUnit | None = None) -> QuerySet[OrgUnit]:

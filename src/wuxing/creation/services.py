@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from wuxing.core.audit import record
 from wuxing.core.scoping import reaches
-from wuxing.creation.models import Campaign, PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, Level, Role
 from wuxing.rollups import services as rollups

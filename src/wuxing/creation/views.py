@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors
 from wuxing.core.scoping import reaches, scope_paths
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.creation import plans_io, selectors, services
 from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm
-from wuxing.creation.models import Campaign, PlanTask
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level, Role
 from wuxing.orgs.views import _import_page, _template_response
@@ -26,7 +28,7 @@ DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})
 
 
 def _campaign(request, pk: int) -> Campaign:
-    return get_object_or_404(selectors.campaigns_for(request.user), pk=pk)
+    return get_object_or_404(campaigns_for(request.user), pk=pk)
 
 
 def _branch(request, campaign: Campaign, pk: int) -> OrgUnit:
@@ -37,7 +39,7 @@ def _branch(request, campaign: Campaign, pk: int) -> OrgUnit:
 @login_required
 def campaign_list(request):
     """Entry page: the campaigns, and shortcuts to what this person works on."""
-    campaigns = list(selectors.campaigns_for(request.user))
+    campaigns = list(campaigns_for(request.user))
     current = next((c for c in campaigns if c.is_active), None)
     shortcuts = []
     if current is not None:

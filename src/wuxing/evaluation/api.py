@@ -16,7 +16,8 @@ from rest_framework.response import Response
 
 from wuxing.core import policy
 from wuxing.core.api import ObjectJSONParser, StrictBooleanField, code_list
-from wuxing.creation.api import BranchField, CampaignField, NoteSerializer, _drf, _note
+from wuxing.campaigns.api import BranchField, CampaignField
+from wuxing.core.api import NoteSerializer, drf_error as _drf, note_of as _note
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Award, Evidence, RemovalCategory, Submission
 

@@ -51,7 +51,7 @@ class SubmissionStatus(models.TextChoices):
 class Submission(models.Model):
     """申报: a branch's claim of stars for a campaign year, and where it stands in the review chain."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="submissions")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="submissions")
     branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT,
                                related_name="submissions")
     status = models.CharField(_("状态"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
@@ -100,7 +100,7 @@ class StarDecision(models.Model):
 
 class NoticeQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view"):
-        from wuxing.creation.models import Campaign
+        from wuxing.campaigns.models import Campaign
 
         return self.filter(campaign__in=Campaign.objects.for_user(user, action))
 
@@ -108,7 +108,7 @@ class NoticeQuerySet(models.QuerySet):
 class PublicNotice(models.Model):
     """公示: the proposed levels, open to the public for a number of working days."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="notices")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="notices")
     title = models.CharField(_("标题"), max_length=200)
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示截止"))
@@ -161,7 +161,7 @@ class Award(models.Model):
     """命名: the level a branch holds for a campaign year; removals adjust the effective stars."""
 
     submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="award")
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="awards")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="awards")
     branch = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="awards")
     star_codes = models.JSONField(_("命名的星"), default=list)
     level = models.PositiveSmallIntegerField(_("命名星级"))
@@ -217,7 +217,7 @@ class StarRemoval(models.Model):
 class Assessment(models.Model):
     """One stage's judgement of one branch in one campaign year."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="assessments")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="assessments")
     branch = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="assessments")
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices)
     status = models.CharField(_("状态"), max_length=16, choices=AssessmentStatus.choices,
@@ -267,7 +267,7 @@ def evidence_path(instance: Evidence, filename: str) -> str:
 class Evidence(models.Model):
     """A file in a branch's ledger (台账) behind one indicator."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="evidence")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="evidence")
     branch = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="evidence")
     indicator_code = models.CharField(_("指标编码"), max_length=48)
     file = models.FileField(_("文件"), upload_to=evidence_path, max_length=255)

@@ -22,7 +22,7 @@ from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import report_failure
-from wuxing.creation.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     EvidenceForm,

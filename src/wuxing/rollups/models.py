@@ -31,7 +31,7 @@ class BranchStatQuerySet(ScopedQuerySet):
 
 
 class BranchStat(models.Model):
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     branch = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     office = models.ForeignKey("orgs.OrgUnit", null=True, on_delete=models.CASCADE, related_name="+")
     path = models.CharField(max_length=255)  # the branch's path when last counted: scope filter and ancestors
@@ -67,7 +67,7 @@ class BranchStat(models.Model):
 
 
 class UnitStat(models.Model):
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     n_branches = models.IntegerField(default=0)
     l0 = models.IntegerField(default=0)
@@ -101,7 +101,7 @@ class UnitStat(models.Model):
 
 
 class UnitWeekStat(models.Model):
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     iso_year = models.PositiveSmallIntegerField()
     iso_week = models.PositiveSmallIntegerField()

@@ -160,7 +160,7 @@ def batched():
         yield
     finally:
         _pending.reset(token)
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
 
     missing = {c for (c, _b), campaign in pending.items() if campaign is None}
     loaded = {c.pk: c for c in Campaign.objects.select_related("unit", "urban_standard", "rural_standard").filter(
@@ -177,7 +177,7 @@ def branch_changed(campaign_id: int, branch_id: int) -> None:
     if pending is not None:
         pending.setdefault((campaign_id, branch_id), None)
         return
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
 
     campaign = Campaign.objects.select_related("unit", "urban_standard", "rural_standard").filter(pk=campaign_id).first()
     if campaign is not None:
@@ -235,7 +235,7 @@ def refresh_branch(campaign, branch_id: int, unit: OrgUnit | None = None) -> Non
 
 def refresh_branches(branch_ids, campaigns=None) -> None:
     """Refresh the given branches in every campaign they may count in (or in `campaigns`)."""
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
 
     units = list(OrgUnit.objects.filter(pk__in=list(branch_ids), level__in=BRANCH_LEVELS))
     if not units:
@@ -360,7 +360,7 @@ def rebuild(campaign, batch_size: int = 5000) -> Drift:
 
 
 def rebuild_all() -> list[Drift]:
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
 
     return [rebuild(c) for c in Campaign.objects.select_related("unit", "urban_standard", "rural_standard")]
 
@@ -370,7 +370,7 @@ REBUILD_ABOVE = 500  # branches: past this, a set-based rebuild is cheaper than 
 
 def units_changed(units: list[OrgUnit]) -> None:
     """Units were added, moved, (de)activated or re-classified: re-count every branch under them."""
-    from wuxing.creation.models import Campaign
+    from wuxing.campaigns.models import Campaign
 
     roots: list[str] = []
     for path in sorted({u.path for u in units}):

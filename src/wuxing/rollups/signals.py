@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from wuxing.creation.models import Campaign, PlanTask, Target
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, Target
 from wuxing.evaluation.models import Award
 from wuxing.rollups import services
 

@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.core.api import ScopedPrimaryKeyField, StrictBooleanField, code_list
-from wuxing.creation.api import BranchField, CampaignField, NoteSerializer, _drf, _note
+from wuxing.campaigns.api import BranchField, CampaignField
+from wuxing.core.api import NoteSerializer, drf_error as _drf, note_of as _note
 from wuxing.creation.models import PlanTask
-from wuxing.creation.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.weekly import selectors, services
 from wuxing.weekly.models import WeeklyReport, WorkItem

@@ -21,7 +21,7 @@ class ReportStatus(models.TextChoices):
 class WeeklyReport(models.Model):
     """What a branch did in one ISO week, what is stuck, and what comes next."""
 
-    campaign = models.ForeignKey("creation.Campaign", on_delete=models.CASCADE, related_name="weekly_reports")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="weekly_reports")
     branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT,
                                related_name="weekly_reports")
     iso_year = models.PositiveSmallIntegerField(_("年"))

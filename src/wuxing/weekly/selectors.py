@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from wuxing.creation.models import Campaign
+from wuxing.campaigns.models import Campaign
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.core import weeks as deadlines

@@ -15,7 +15,8 @@ from wuxing.core.audit import record
 from wuxing.core.files import store_checked
 from wuxing.core.notify import notify
 from wuxing.core.scoping import reaches
-from wuxing.creation.models import Campaign, PlanTask, TaskProgress, TaskStatus
+from wuxing.campaigns.models import Campaign
+from wuxing.creation.models import PlanTask, TaskProgress, TaskStatus
 from wuxing.creation.services import status_for
 from wuxing.orgs.models import OrgUnit, RoleAssignment
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role

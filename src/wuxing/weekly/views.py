@@ -19,7 +19,7 @@ from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.scoping import reaches
 from wuxing.creation.models import PlanTask
-from wuxing.creation.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
 from wuxing.rollups import selectors as rollups

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wuxing.creation.models import Campaign
+from wuxing.campaigns.models import Campaign
 from wuxing.rollups import services
 
 
