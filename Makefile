@@ -29,6 +29,8 @@ serve: $(STAMP) $(ASSETS)
 	$(BIN)/wuxing serve
 
 test: $(STAMP) $(ASSETS)
+	$(BIN)/ruff check src tests bench docs
+	$(BIN)/lint-imports
 	WUXING_TESTING=true $(BIN)/wuxing makemigrations --check --dry-run
 	$(BIN)/pytest -m "not e2e" -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
@@ -42,11 +44,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
-	$(BIN)/python -m compileall -q src tests
+	$(BIN)/ruff check src tests bench docs
+	$(BIN)/lint-imports
 
 lock: $(STAMP)
 	head -2 requirements.lock > requirements.lock.new
-	$(BIN)/pip freeze --exclude-editable | grep -iv '^wuxing' | grep -iv '^ruff' >> requirements.lock.new
+	$(BIN)/pip freeze --exclude-editable | grep -iv '^wuxing' >> requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:

@@ -14,9 +14,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from wuxing.core.roles import Level, Role
 from wuxing.orgs import services
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.core.roles import Level, Role
 
 PASSWORD = "Test@2026pass"
 SYSTEM = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)

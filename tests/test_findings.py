@@ -468,7 +468,7 @@ def demo_district():
     import time_machine
 
     from wuxing.campaigns.models import Campaign
-    from wuxing.orgs.demo import load_demo
+    from wuxing.seed.demo import load_demo
 
     with time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         load_demo()

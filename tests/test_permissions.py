@@ -15,8 +15,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
-from wuxing.orgs.models import Assignment, RoleAssignment
 from wuxing.core.roles import Role
+from wuxing.orgs.models import Assignment, RoleAssignment
 
 PERSONAS = ["superuser", "district_admin", "office_admin", "branch_user", "village_user", "other_branch_user",
             "star_reviewer", "casefile_reviewer", "casefile_organiser", "leader", "outsider"]
@@ -231,8 +231,8 @@ def _review(w):
     from wuxing.casefiles import rubric as rubrics
     from wuxing.casefiles import services as cs
     from wuxing.casefiles.models import CaseFile, Matter, Rectification, ReviewCampaign, SampledFile
-    from wuxing.orgs import services as org
     from wuxing.core.roles import Level, Role
+    from wuxing.orgs import services as org
 
     if not ReviewCampaign.objects.exists():
         for path in rubrics.shipped():

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 # One worker takes the whole module (make test runs `--dist loadgroup`), so the demo loads once.
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("schemathesis")]
@@ -40,7 +40,7 @@ def demo_world(django_db_setup, django_db_blocker):
     from django.core import signals
     from django.db import close_old_connections, transaction
 
-    from wuxing.orgs.demo import load_demo
+    from wuxing.seed.demo import load_demo
 
     # Requests go through the WSGI app itself, not Django's test client, so Django would close the
     # database connection at the end of each request (inside this transaction); the test client

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wuxing.activities",
     "wuxing.casefiles",
     "wuxing.rollups",
+    "wuxing.seed",
 ]
 
 MIDDLEWARE = [

@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from wuxing.core import views as core_views
 from wuxing.evaluation import urls as evaluation_urls
+from wuxing.orgs import views as org_views
 
 admin.site.site_header = "五星支部创建管理平台"
 admin.site.site_title = "五星"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", org_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),

@@ -224,8 +224,8 @@ def test_rubric_validation_reports_budgets_and_unknown_checks():
 
 def test_the_reviewer_pool_is_limited_to_reviewers_of_the_campaigns_area(review, world, login):
     from tests.conftest import PASSWORD, SYSTEM
-    from wuxing.orgs import services as org
     from wuxing.core.roles import Level, Role
+    from wuxing.orgs import services as org
 
     elsewhere = org.create_unit(SYSTEM, parent=None, code="Z", name="外区", level=Level.DISTRICT)
     stranger = org.create_user(SYSTEM, username="far_rev", real_name="外区评查员", mobile="", password=PASSWORD,

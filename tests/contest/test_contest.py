@@ -8,16 +8,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wuxing.contest import services
-from wuxing.rollups import rules
+from wuxing.core import events
 from wuxing.evaluation.models import Award, Submission
+from wuxing.rollups import rules
 
 pytestmark = pytest.mark.django_db
 
 
 def award(campaign, branch, stars):
     sub, _ = Submission.objects.get_or_create(campaign=campaign, branch=branch, defaults={"status": "awarded"})
-    return Award.objects.create(submission=sub, campaign=campaign, branch=branch, star_codes=stars, level=len(stars),
-                                effective_star_codes=stars, effective_level=len(stars))
+    award = Award.objects.create(submission=sub, campaign=campaign, branch=branch, star_codes=stars, level=len(stars),
+                                 effective_star_codes=stars, effective_level=len(stars))
+    events.branch_changed(campaign.pk, branch.pk)  # as the naming service announces it
+    return award
 
 
 def test_the_flag_changes_when_one_branch_crosses_the_line_and_the_page_says_why(world, campaign, login):

@@ -10,10 +10,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from wuxing.contest import selectors
 from wuxing.campaigns.models import Campaign
-from wuxing.orgs.demo import load_demo
+from wuxing.contest import selectors
 from wuxing.orgs.models import OrgUnit, User
+from wuxing.seed.demo import load_demo
 from wuxing.standards.engine import evaluate
 
 pytestmark = pytest.mark.django_db

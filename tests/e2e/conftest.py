@@ -41,7 +41,7 @@ def demo(transactional_db, tmp_path_factory):
     from django.core.cache import cache
     from django.db import connection
 
-    from wuxing.orgs.demo import load_demo
+    from wuxing.seed.demo import load_demo
 
     cache.clear()
     if connection.vendor != "sqlite":

@@ -157,8 +157,8 @@ def test_a_branch_cannot_review_itself(world, campaign):
 
 
 def test_an_office_cannot_review_another_offices_branches(world, campaign, login):
-    from wuxing.orgs.services import create_user
     from tests.conftest import SYSTEM
+    from wuxing.orgs.services import create_user
 
     west_admin = create_user(SYSTEM, username="west_admin", real_name="西城", mobile="", password="Office2026pwd",
                              role="office_admin", unit=world.west)

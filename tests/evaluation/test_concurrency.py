@@ -18,10 +18,11 @@ from django.db import connection
 from tests.conftest import PASSWORD, SYSTEM, at_once, make_campaign, make_world, met_results
 from wuxing.core import audit
 from wuxing.core.models import AuditEvent
-from wuxing.evaluation import services
-from wuxing.evaluation.models import StarDecision, Submission, SubmissionStatus as S
-from wuxing.orgs import services as orgs
 from wuxing.core.roles import Role
+from wuxing.evaluation import services
+from wuxing.evaluation.models import StarDecision, Submission
+from wuxing.evaluation.models import SubmissionStatus as S
+from wuxing.orgs import services as orgs
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")]

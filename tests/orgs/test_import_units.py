@@ -6,10 +6,10 @@ import pytest
 
 from tests.conftest import SYSTEM
 from tests.xlsx import xlsx
+from wuxing.core.exports import xlsx_bytes
 from wuxing.core.models import AuditEvent
 from wuxing.orgs.importers import import_units, unit_rows
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.exports import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

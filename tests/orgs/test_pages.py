@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 
 from tests.conftest import SYSTEM
 from tests.xlsx import xlsx
+from wuxing.core.roles import Level
 from wuxing.orgs import services
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
-from wuxing.core.roles import Level
 
 pytestmark = pytest.mark.django_db
 

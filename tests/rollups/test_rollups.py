@@ -20,15 +20,16 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from tests.conftest import SYSTEM, make_campaign, make_world
+from wuxing.core import events
+from wuxing.core import weeks as deadlines
+from wuxing.core.roles import Level
 from wuxing.creation import services as creation
 from wuxing.creation.models import PlanTask
 from wuxing.evaluation import services as evaluation
 from wuxing.evaluation.models import Award, Submission
 from wuxing.orgs import services as orgs
-from wuxing.core.roles import Level
 from wuxing.rollups import services as rollups
 from wuxing.rollups.models import BranchStat, UnitStat, UnitWeekStat
-from wuxing.core import weeks as deadlines
 from wuxing.weekly import services as weekly
 from wuxing.weekly.models import WeeklyReport
 
@@ -103,6 +104,7 @@ def apply(op: str, data, w, campaign) -> None:
             campaign=campaign, branch=branch)
         Award.objects.create(submission=sub, campaign=campaign, branch=branch, star_codes=codes, level=len(codes),
                              effective_star_codes=codes, effective_level=len(codes))
+        events.branch_changed(campaign.pk, branch.pk)  # as the naming service announces it
     elif op == "remove_star":
         award = Award.objects.filter(campaign=campaign).order_by("pk").first()
         if award is None or not award.effective_star_codes:

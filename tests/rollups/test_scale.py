@@ -9,12 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from wuxing.rollups import metrics, rules
-from wuxing.core import scale
 from wuxing.campaigns.models import Campaign
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.rollups import selectors, services
+from wuxing.rollups import metrics, rules, selectors, services
 from wuxing.rollups.models import BranchStat, UnitStat
+from wuxing.seed import scale
 from wuxing.weekly.models import WeeklyReport
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.urls import reverse
 from docx import Document
 from rest_framework.test import APIClient
 
+from wuxing.core import weeks as deadlines
 from wuxing.core.models import Notification
 from wuxing.creation.models import TaskStatus
 from wuxing.creation.services import create_task
-from wuxing.core import weeks as deadlines
 from wuxing.weekly import selectors, services
 from wuxing.weekly.models import ReportStatus, WeeklyReport
 

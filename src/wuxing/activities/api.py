@@ -11,9 +11,8 @@ from rest_framework.views import APIView
 from wuxing.activities import briefs, services
 from wuxing.activities.models import Activity
 from wuxing.activities.parsing import parse
-from wuxing.core.api import ScopedPrimaryKeyField, text_list
 from wuxing.campaigns.selectors import campaigns_for
-from wuxing.evaluation.api import _call
+from wuxing.core.api import ScopedPrimaryKeyField, text_list
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.validators import no_nul
 
@@ -42,7 +41,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         unit = data.pop("unit")
-        activity = _call(services.save_activity, request.user, unit, **data)
+        activity = services.save_activity(request.user, unit, **data)
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=inline_serializer("Brief", {"text": serializers.CharField()}))

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from wuxing.activities.models import Activity, ActivityPhoto, ActivityStatus, ActivityType, Decision
 from wuxing.activities.parsing import TYPE_CODES, Article
+from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
-from wuxing.core.scoping import reaches
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS
 
 FIELDS = ["type", "title", "on", "at", "place", "host", "attendees", "participants", "participants_count", "documents",
           "content", "requirements", "reporter", "correspondents", "subtitle", "organiser_name"]
@@ -25,7 +25,7 @@ def _user(actor):
 
 
 def may_record(actor, unit: OrgUnit) -> bool:
-    return reaches(actor, unit, ADMIN_ROLES)
+    return policy.may(actor, "area.manage", unit)
 
 
 @transaction.atomic

@@ -15,23 +15,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-
-from wuxing.core.paging import page_or_404
 from wuxing.activities import briefs, services
 from wuxing.activities.forms import ActivityForm, BriefForm, DecisionForm, PasteForm, PhotoForm
 from wuxing.activities.models import Activity, ActivityPhoto, ActivityType, Decision
 from wuxing.activities.parsing import parse
-from wuxing.core.files import serve
-from wuxing.core.exports import export_response
-from wuxing.core.forms import apply_errors
-from wuxing.core.scoping import scope_paths
 from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core import policy
+from wuxing.core.exports import export_response
+from wuxing.core.files import serve
+from wuxing.core.forms import apply_errors
+from wuxing.core.paging import page_or_404
+from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
 
 
 def _may_record_any(user) -> bool:
-    return bool(user.is_superuser or scope_paths(user, ADMIN_ROLES))
+    return policy.may_anywhere(user, "area.manage")
 
 
 def _units(user):

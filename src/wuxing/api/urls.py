@@ -4,10 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from wuxing.evaluation.api import AwardViewSet, EvidenceViewSet, SubmissionViewSet
 from wuxing.activities.api import ActivityViewSet, ParseView
-from wuxing.casefiles.api import ReviewCampaignViewSet
-from wuxing.casefiles.api import CaseFileViewSet, RectificationViewSet, SheetView
+from wuxing.casefiles.api import CaseFileViewSet, RectificationViewSet, ReviewCampaignViewSet, SheetView
 from wuxing.contest.api import (
     ContestViewSet,
     DashboardView,
@@ -17,6 +15,7 @@ from wuxing.contest.api import (
     SanctionViewSet,
 )
 from wuxing.creation.api import CampaignViewSet, GapView, TargetViewSet, TaskViewSet
+from wuxing.evaluation.api import AwardViewSet, EvidenceViewSet, SubmissionViewSet
 from wuxing.orgs.api import MeView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
 from wuxing.weekly.api import ComplianceView, ReportViewSet

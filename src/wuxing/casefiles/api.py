@@ -11,10 +11,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from wuxing.casefiles import selectors, services
+from wuxing.casefiles.models import CaseFile, Rectification, ReviewCampaign, SampledFile
 from wuxing.core import policy
 from wuxing.core.api import StrictBooleanField, not_found
-from wuxing.casefiles.models import CaseFile, Rectification, ReviewCampaign, SampledFile
-from wuxing.evaluation.api import _call
 
 
 class CaseFileSerializer(serializers.ModelSerializer):
@@ -82,7 +81,7 @@ class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         body = DrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         seed = body.validated_data["seed"]
-        rows = _call(services.draw_sample, request.user, c, seed)
+        rows = services.draw_sample(request.user, c, seed)
         return Response({"seed": seed, "files": [r.file.file_no for r in rows]})
 
 
@@ -129,19 +128,19 @@ class SheetView(viewsets.ViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], responses=dict)
     def retrieve(self, request, pk=None):
-        return self._out(_call(services.open_sheet, request.user, self._sample(request, pk)))
+        return self._out(services.open_sheet(request.user, self._sample(request, pk)))
 
     @extend_schema(request=SheetSaveSerializer, parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
                    responses=dict)
     def update(self, request, pk=None):
-        sheet = _call(services.open_sheet, request.user, self._sample(request, pk))
+        sheet = services.open_sheet(request.user, self._sample(request, pk))
         body = SheetSaveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        _call(services.save_findings, request.user, sheet, [dict(f) for f in v["findings"]], v.get("version"))
+        services.save_findings(request.user, sheet, [dict(f) for f in v["findings"]], v.get("version"))
         if v["submit"]:
             sheet.refresh_from_db()
-            _call(services.submit_sheet, request.user, sheet)
+            services.submit_sheet(request.user, sheet)
         sheet.refresh_from_db()
         return self._out(sheet)
 
@@ -166,7 +165,7 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             raise not_found()  # authorise before reading the body: outsiders learn nothing
         body = RespondSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rect = _call(services.respond, request.user, rect, body.validated_data["text"])
+        rect = services.respond(request.user, rect, body.validated_data["text"])
         return Response(RectificationSerializer(rect).data)
 
 

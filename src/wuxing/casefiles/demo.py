@@ -10,10 +10,10 @@ import random
 from wuxing.casefiles import rubric as rubrics
 from wuxing.casefiles import services
 from wuxing.casefiles.models import CaseFile, Matter
+from wuxing.core.roles import Level, Role
 from wuxing.core.workdays import add_working_days
 from wuxing.orgs import services as org_services
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.core.roles import Level, Role
 
 DOCS = ["申请书", "受理通知书", "审查意见", "许可决定书", "送达回证"]
 UNITS = [

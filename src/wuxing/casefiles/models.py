@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.core.policy import ScopedQuerySet
 
 
-
 class UnitQuerySet(ScopedQuerySet):
     """Rows of a reviewed unit: that unit's people see them; the organiser's district subtree too."""
 

@@ -7,6 +7,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,8 +17,6 @@ from wuxing.casefiles.checks import CHECKS
 from wuxing.casefiles.models import Rubric, RubricItem, RubricSection
 from wuxing.core.audit import record
 from wuxing.standards.schema import SchemaError, _Checker, _to_python
-
-import yaml
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 RULES = (engines.FIXED, engines.PER_OCCURRENCE, engines.PER_ELEMENT)

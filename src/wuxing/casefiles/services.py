@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.casefiles import engines, rubric as rubrics
+from wuxing.casefiles import engines
+from wuxing.casefiles import rubric as rubrics
 from wuxing.casefiles.checks import Checker, FileFacts
 from wuxing.casefiles.models import (
     CalendarYear,
@@ -33,9 +34,9 @@ from wuxing.casefiles.models import (
 from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
+from wuxing.core.roles import Level, Role
 from wuxing.core.workdays import YearEntry
 from wuxing.orgs.models import OrgUnit, RoleAssignment, User
-from wuxing.core.roles import Level, Role
 
 may_organise = rubrics.may_organise
 

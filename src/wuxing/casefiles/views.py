@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core.paging import page_or_404
 from wuxing.casefiles import circular, selectors, services
 from wuxing.casefiles.forms import (
     CalendarYearForm,
@@ -34,13 +32,14 @@ from wuxing.casefiles.models import (
     Rubric,
     SampledFile,
 )
+from wuxing.core import policy
 from wuxing.core.exports import XLSX_TYPE, export_response
 from wuxing.core.forms import report_failure
 from wuxing.core.importing import template_bytes
-from wuxing.core import policy
+from wuxing.core.paging import page_or_404
+from wuxing.core.roles import Level
 from wuxing.core.workdays import UnknownYear, add_working_days, workdays_after
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import Level
 from wuxing.orgs.views import _import_page
 
 

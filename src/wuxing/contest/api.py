@@ -10,14 +10,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wuxing.campaigns.api import BranchField, CampaignField
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, Highlight, Pairing, Sanction
 from wuxing.core.api import code_list
-from wuxing.campaigns.api import BranchField, CampaignField
-from wuxing.campaigns.selectors import campaigns_for
-from wuxing.evaluation.api import _call
-from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import Level
+from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
 
 CAMPAIGN = OpenApiParameter("campaign", int, required=True)
@@ -96,7 +95,7 @@ class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         body.is_valid(raise_exception=True)
         v = body.validated_data
         campaign = get_object_or_404(campaigns_for(request.user), pk=v["campaign"].pk)
-        p = _call(services.create_pairing, request.user, campaign, v["mentor"], list(v["mentees"]), v["goals"])
+        p = services.create_pairing(request.user, campaign, v["mentor"], list(v["mentees"]), v["goals"])
         return Response(PairingSerializer(p).data, status=status.HTTP_201_CREATED)
 
 
@@ -122,7 +121,7 @@ class HighlightViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         body = HighlightSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        h = _call(services.create_highlight, request.user, v["campaign"], v["branch"], title=v["title"], story=v["story"],
+        h = services.create_highlight(request.user, v["campaign"], v["branch"], title=v["title"], story=v["story"],
                   star_codes=v.get("star_codes", []), indicator_codes=v.get("indicator_codes", []))
         return Response(HighlightSerializer(h).data, status=status.HTTP_201_CREATED)
 
@@ -145,7 +144,7 @@ class SanctionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         v = body.validated_data
         campaign = get_object_or_404(campaigns_for(request.user), pk=v["campaign"].pk)
         unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=v["unit"].pk)
-        s = _call(services.record_sanction, request.user, campaign, kind=v["kind"], unit=unit, reason=v["reason"],
+        s = services.record_sanction(request.user, campaign, kind=v["kind"], unit=unit, reason=v["reason"],
                   decided_on=v["decided_on"], person=v.get("person", ""), amount=v.get("amount"), note=v.get("note", ""))
         return Response(SanctionSerializer(s).data, status=status.HTTP_201_CREATED)
 

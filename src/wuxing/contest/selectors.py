@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from wuxing.rollups import metrics, rules
-from wuxing.rollups.metrics import BranchMetric
-from wuxing.core.scoping import reaches
 from wuxing.campaigns.models import Campaign
+from wuxing.core import policy
+from wuxing.core import weeks as deadlines
+from wuxing.core.roles import Level
 from wuxing.creation.models import PlanTask, TaskStatus
 from wuxing.creation.selectors import star_columns
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import Level
+from wuxing.rollups import metrics, rules
 from wuxing.rollups import selectors as rollups
-from wuxing.core import weeks as deadlines
+from wuxing.rollups.metrics import BranchMetric
 from wuxing.weekly import selectors as weekly
 
 LEVELS = list(range(6))
@@ -61,7 +61,7 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
     side, all read from the live per-unit and per-unit-week rollups."""
     root = root or campaign.unit
     groups = rollups.groups(user, root)
-    sees_root = reaches(user, root, None)
+    sees_root = policy.may(user, "star.view", root)
     totals = rollups.unit_totals(campaign, groups + [root])
     names = [g.name for g in groups]
     rows = [totals[g.pk] for g in groups]

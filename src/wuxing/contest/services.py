@@ -22,11 +22,11 @@ from wuxing.contest.models import (
     SanctionKind,
     Score,
 )
+from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
-from wuxing.core.scoping import reaches
+from wuxing.core.roles import BRANCH_LEVELS, Role
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
 
 DISTRICT = frozenset({Role.DISTRICT_ADMIN})
 
@@ -49,7 +49,7 @@ def _branches(units) -> None:
 def create_pairing(actor, campaign, mentor: OrgUnit, mentees: list[OrgUnit], goals: str) -> Pairing:
     """五星带四星: an admin over all the branches pairs a mentor with its mentees."""
     _branches([mentor, *mentees])
-    _need(all(reaches(actor, u, ADMIN_ROLES) for u in [mentor, *mentees]))
+    _need(all(policy.may(actor, "area.manage", u) for u in [mentor, *mentees]))
     if not mentees or mentor in mentees:
         raise ValidationError({"mentees": _("请选择帮带支部以外的结对支部。")})
     if not goals.strip():
@@ -64,7 +64,7 @@ def create_pairing(actor, campaign, mentor: OrgUnit, mentees: list[OrgUnit], goa
 @transaction.atomic
 def add_pairing_activity(actor, pairing: Pairing, on: dt.date, content: str) -> PairingActivity:
     units = [pairing.mentor, *pairing.mentees.all()]
-    _need(any(reaches(actor, u, BRANCH_ROLES | ADMIN_ROLES) for u in units))
+    _need(any(policy.may(actor, "branch.work", u) for u in units))
     if not content.strip():
         raise ValidationError({"content": _("请填写活动内容。")})
     activity = PairingActivity.objects.create(pairing=pairing, on=on, content=content.strip(), created_by=_user(actor))
@@ -76,7 +76,7 @@ def add_pairing_activity(actor, pairing: Pairing, on: dt.date, content: str) -> 
 def create_highlight(actor, campaign, branch: OrgUnit, *, title: str, story: str, star_codes: list[str] | None = None,
                      indicator_codes: list[str] | None = None) -> Highlight:
     _branches([branch])
-    _need(reaches(actor, branch, BRANCH_ROLES | ADMIN_ROLES))
+    _need(policy.may(actor, "branch.work", branch))
     standard = campaign.standard_for(branch)
     valid_stars = {s.code for s in standard.stars.all()}
     valid_inds = {i.code for s in standard.stars.all() for i in s.indicators.all()}
@@ -94,7 +94,7 @@ def create_highlight(actor, campaign, branch: OrgUnit, *, title: str, story: str
 @transaction.atomic
 def feature_highlight(actor, highlight: Highlight, featured: bool) -> Highlight:
     """The district picks which highlights it showcases."""
-    _need(reaches(actor, highlight.campaign.unit, DISTRICT))
+    _need(policy.may(actor, "campaign.manage", highlight.campaign.unit))
     highlight.featured = featured
     highlight.save(update_fields=["featured"])
     record(actor, "contest.highlight.feature", highlight, {"featured": featured}, unit_path=highlight.branch.path)
@@ -103,7 +103,7 @@ def feature_highlight(actor, highlight: Highlight, featured: bool) -> Highlight:
 
 @transaction.atomic
 def add_highlight_photo(actor, highlight: Highlight, name: str, data: bytes) -> HighlightPhoto:
-    _need(reaches(actor, highlight.branch, BRANCH_ROLES | ADMIN_ROLES))
+    _need(policy.may(actor, "branch.work", highlight.branch))
     return store_checked(HighlightPhoto(highlight=highlight), name, data, images_only=True)
 
 
@@ -111,7 +111,7 @@ def add_highlight_photo(actor, highlight: Highlight, name: str, data: bytes) -> 
 def record_sanction(actor, campaign, *, kind: str, unit: OrgUnit, reason: str, decided_on: dt.date, person: str = "",
                     amount: Decimal | None = None, note: str = "") -> Sanction:
     """奖惩: recorded by an administrator over the unit."""
-    _need(reaches(actor, unit, ADMIN_ROLES))
+    _need(policy.may(actor, "area.manage", unit))
     if kind not in SanctionKind.values:
         raise ValidationError({"kind": _("请选择奖励或惩戒。")})
     if not reason.strip():
@@ -130,7 +130,7 @@ def record_sanction(actor, campaign, *, kind: str, unit: OrgUnit, reason: str, d
 def create_contest(actor, campaign, unit: OrgUnit, *, kind: str, title: str, held_on: dt.date, drop_extremes: bool,
                    criteria: list[tuple[str, Decimal]], judges: list[str], entries: list[OrgUnit]) -> Contest:
     """An event with its criteria (e.g. 内容 40, 语言 30, 整体印象 20, 时间 10), judges and entrant branches."""
-    _need(reaches(actor, unit, ADMIN_ROLES))
+    _need(policy.may(actor, "area.manage", unit))
     _branches(entries)
     if not all(e.path.startswith(unit.path) for e in entries):
         raise ValidationError({"entries": _("参赛支部须在组织单位范围内。")})
@@ -152,7 +152,7 @@ def create_contest(actor, campaign, unit: OrgUnit, *, kind: str, title: str, hel
 @transaction.atomic
 def record_scores(actor, contest: Contest, judge: Judge, scores: dict[tuple[int, int], str]) -> int:
     """One judge's scores: (entry id, criterion id) → points, each within 0..the criterion's maximum."""
-    _need(reaches(actor, contest.unit, ADMIN_ROLES))
+    _need(policy.may(actor, "area.manage", contest.unit))
     entries = {e.pk: e for e in contest.entries.all()}
     criteria = {c.pk: c for c in contest.criteria.all()}
     errors = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,20 +11,25 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core.paging import page_or_404
-from wuxing.core import policy
-from wuxing.contest import selectors, services
-from wuxing.rollups import metrics
-from wuxing.core.paging import Page
-from wuxing.contest.forms import ActivityForm, ContestForm, HighlightForm, PairingForm, PhotoForm, SanctionForm
-from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
-from wuxing.core.files import serve
-from wuxing.core.exports import export_response
-from wuxing.core.forms import apply_errors
-from wuxing.core.scoping import reaches, scope_paths
 from wuxing.campaigns.selectors import campaigns_for
+from wuxing.contest import selectors, services
+from wuxing.contest.forms import (
+    ActivityForm,
+    ContestForm,
+    HighlightForm,
+    PairingForm,
+    PhotoForm,
+    SanctionForm,
+)
+from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
+from wuxing.core import policy
+from wuxing.core.exports import export_response
+from wuxing.core.files import serve
+from wuxing.core.forms import apply_errors
+from wuxing.core.paging import Page, page_or_404
+from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level
+from wuxing.rollups import metrics
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 
@@ -155,13 +159,13 @@ def pairings(request, pk):
     campaign = _campaign(request, pk)
     items = Pairing.objects.for_user(request.user).filter(campaign=campaign).select_related("mentor").prefetch_related("mentees")
     return render(request, "contest/pairings.html", {"campaign": campaign, "items": items,
-                                                     "may_create": bool(request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES))})
+                                                     "may_create": policy.may_anywhere(request.user, "area.manage")})
 
 
 @login_required
 def pairing_create(request, pk):
     campaign = _campaign(request, pk)
-    if not (request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES)):
+    if not policy.may_anywhere(request.user, "area.manage"):
         raise Http404
     form = PairingForm(request.POST or None, branches=_branches(request, campaign))
     if request.method == "POST" and form.is_valid():
@@ -209,7 +213,7 @@ def highlights(request, pk):
 def highlight_create(request, pk):
     campaign = _campaign(request, pk)
     branches = OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path)
-    branches = [b.pk for b in branches if reaches(request.user, b, services.BRANCH_ROLES | ADMIN_ROLES)]
+    branches = [b.pk for b in branches if policy.may(request.user, "branch.work", b)]
     if not branches:
         raise Http404
     stars = {}
@@ -231,7 +235,7 @@ def highlight_create(request, pk):
 @login_required
 def highlight_detail(request, pk):
     h = get_object_or_404(Highlight.objects.for_user(request.user).select_related("branch", "campaign__unit"), pk=pk)
-    may_edit = reaches(request.user, h.branch, services.BRANCH_ROLES | ADMIN_ROLES)
+    may_edit = policy.may(request.user, "branch.work", h.branch)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -277,7 +281,7 @@ def sanctions(request, pk):
                                [[s.decided_on, s.get_kind_display(), s.unit.name, s.person, s.reason,
                                  s.amount if s.amount is not None else "", s.note] for s in items])
     form = None
-    if request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES):
+    if policy.may_anywhere(request.user, "area.manage"):
         units = OrgUnit.objects.for_user(request.user, "manage").filter(path__startswith=campaign.unit.path).select_related("parent").order_by("path")
         form = SanctionForm(request.POST or None, units=units, initial={"decided_on": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
@@ -299,7 +303,7 @@ def contests(request, pk):
     campaign = _campaign(request, pk)
     items = Contest.objects.for_user(request.user).filter(campaign=campaign).select_related("unit")
     return render(request, "contest/contests.html", {"campaign": campaign, "items": items,
-                                                     "may_create": bool(request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES))})
+                                                     "may_create": policy.may_anywhere(request.user, "area.manage")})
 
 
 @login_required
@@ -335,7 +339,7 @@ def contest_detail(request, pk):
                                  "、".join(str(x) for x in r.dropped)] for r, e in results])
     return render(request, "contest/contest.html", {"contest": contest, "results": results,
                                                     "judges": contest.judges.all(),
-                                                    "may_score": reaches(request.user, contest.unit, ADMIN_ROLES)})
+                                                    "may_score": policy.may(request.user, "area.manage", contest.unit)})
 
 
 @login_required

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from wuxing.core import signals  # noqa: F401  (login events)
-        from wuxing.core import uploads
+        from wuxing.core import (
+            signals,  # noqa: F401  (login events)
+            uploads,
+        )
 
         uploads.install()

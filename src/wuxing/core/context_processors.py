@@ -10,9 +10,9 @@ def navigation(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        from wuxing.orgs.selectors import is_admin as _is_admin
+        from wuxing.core import policy
 
-        return _is_admin(user)
+        return policy.may_anywhere(user, "unit.manage")
 
     def unread():
         user = getattr(request, "user", None)

@@ -31,8 +31,10 @@ ACTIONS: dict[str, frozenset[str] | None] = {
     # The star campaign.
     "star.view": STAR_ROLES,
     "campaign.manage": frozenset({Role.DISTRICT_ADMIN}),
+    "standard.load": frozenset({Role.DISTRICT_ADMIN}),
     "branch.declare": BRANCH_ROLES,  # target, self-assessment, claim, weekly report: the branch's own word
     "branch.work": BRANCH_ROLES | ADMIN_ROLES,  # plan tasks and evidence, which an office may help with
+    "branch.review": ADMIN_ROLES,  # confirm or return a target, accept or return a weekly report
     "branch.office_review": frozenset({Role.OFFICE_ADMIN}),
     "branch.district_review": frozenset({Role.DISTRICT_ADMIN}),
     "branch.decide_star": frozenset({Role.DISTRICT_ADMIN, Role.STAR_REVIEWER}),
@@ -45,7 +47,7 @@ ACTIONS: dict[str, frozenset[str] | None] = {
 }
 
 # Review steps nobody takes for a branch where they hold a branch role.
-SEPARATED = frozenset({"branch.office_review", "branch.district_review", "branch.decide_star"})
+SEPARATED = frozenset({"branch.review", "branch.office_review", "branch.district_review", "branch.decide_star"})
 
 
 def roles_for(action: str) -> frozenset[str] | None:

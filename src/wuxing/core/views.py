@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -10,19 +11,6 @@ from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from wuxing.core.paging import page_or_404
-from wuxing.orgs import selectors
-from wuxing.core.roles import Level
-
-
-@login_required
-def home(request):
-    """Role-aware start page: the user's roles with their units, and what they can reach."""
-    roles = selectors.my_roles(request.user)
-    counts = selectors.level_counts(request.user)
-    summary = [(label, counts.get(value, 0)) for value, label in Level.choices if counts.get(value)]
-    return render(request, "core/home.html", {
-        "roles": roles, "summary": summary, "is_admin": selectors.is_admin(request.user),
-    })
 
 
 def healthz(request):
@@ -48,9 +36,15 @@ def notifications_read(request):
 
     from wuxing.core.notify import mark_read
 
-    pk = request.POST.get("id")
-    mark_read(request.user, int(pk) if pk and pk.isdigit() else None)
+    form = NotificationReadForm(request.POST)
+    mark_read(request.user, form.cleaned_data["id"] if form.is_valid() else None)
     return redirect("notifications")
+
+
+class NotificationReadForm(forms.Form):
+    """Which notification to mark read; none (or a bad id) marks them all."""
+
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**62)
 
 
 from django.contrib.auth import views as auth_views  # noqa: E402

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.campaigns.api import BranchField, CampaignField
-from wuxing.core.api import NoteSerializer, code_list, drf_error as _drf, note_of as _note
-from wuxing.core.roles import BRANCH_LEVELS
-from wuxing.campaigns.selectors import campaigns_for
-from wuxing.creation import selectors, services
 from wuxing.campaigns.models import Campaign
+from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core.api import NoteSerializer, code_list
+from wuxing.core.api import note_of as _note
+from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.creation import selectors, services
 from wuxing.creation.models import PlanTask, Target
 from wuxing.orgs.models import OrgUnit
 
@@ -73,24 +72,14 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         v = data.validated_data
         campaign, branch = v["campaign"], v["branch"]
-        try:
-            target = services.save_target(request.user, campaign, branch, star_codes=v.get("star_codes", []),
-                                          **{k: v.get(k, "") for k in ("strengths", "achieved", "weaknesses", "goal",
-                                                                       "measures")})
-        except DjangoPermissionDenied:
-            raise NotFound() from None
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        target = services.save_target(request.user, campaign, branch, star_codes=v.get("star_codes", []),
+                                      **{k: v.get(k, "") for k in ("strengths", "achieved", "weaknesses", "goal",
+                                                                   "measures")})
         return Response(TargetSerializer(target, context={"request": request}).data, status=status.HTTP_200_OK)
 
     def _act(self, request, fn, *args):
         target = self.get_object()
-        try:
-            target = fn(request.user, target, *args)
-        except DjangoPermissionDenied:
-            raise NotFound() from None
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        target = fn(request.user, target, *args)
         return Response(TargetSerializer(target, context={"request": request}).data)
 
     @extend_schema(request=None)
@@ -145,21 +134,13 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def perform_create(self, serializer):
         v = serializer.validated_data
         campaign, branch = v["campaign"], v["branch"]
-        try:
-            serializer.instance = services.create_task(
-                self.request.user, campaign, branch, title=v["title"], star_code=v["star_code"], due_date=v["due_date"],
-                responsible_name=v.get("responsible_name", ""), measures=v.get("measures", ""),
-                indicator_codes=v.get("indicator_codes", []), tags=v.get("tags", []))
-        except DjangoPermissionDenied:
-            raise NotFound() from None
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        serializer.instance = services.create_task(
+            self.request.user, campaign, branch, title=v["title"], star_code=v["star_code"], due_date=v["due_date"],
+            responsible_name=v.get("responsible_name", ""), measures=v.get("measures", ""),
+            indicator_codes=v.get("indicator_codes", []), tags=v.get("tags", []))
 
     def perform_destroy(self, instance):
-        try:
-            services.delete_task(self.request.user, instance)
-        except DjangoPermissionDenied:
-            raise NotFound() from None
+        services.delete_task(self.request.user, instance)
 
     @extend_schema(request=ProgressSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
@@ -167,13 +148,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         task = self.get_object()
         body = ProgressSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.add_progress(request.user, task, body.validated_data["note"], body.validated_data.get("on"),
-                                  body.validated_data["done"])
-        except DjangoPermissionDenied:
-            raise NotFound() from None
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        services.add_progress(request.user, task, body.validated_data["note"], body.validated_data.get("on"),
+                              body.validated_data["done"])
         task.refresh_from_db()
         return Response(TaskSerializer(task).data)
 

@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from wuxing.core.roles import BRANCH_LEVELS, Kind
 from wuxing.creation import services
 from wuxing.creation.models import PlanTask, TaskStatus
 from wuxing.evaluation.services import save_self_results
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS, Kind
 
 LEVEL_WEIGHTS = {1: 4, 2: 35, 3: 45, 4: 12, 5: 4}
 STAR_WEIGHTS = [0.05, 0.15, 0.7, 0.8, 0.98]  # by star order: 支部过硬 … 文明幸福

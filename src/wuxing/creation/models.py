@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.evaluation.models import BranchScopedQuerySet
-
 # The campaign year moved to wuxing.campaigns (every domain app hangs on it); migration 0001 still names
 # default_tags here.
 from wuxing.campaigns.models import Campaign, default_tags  # noqa: E402,F401
+from wuxing.evaluation.models import BranchScopedQuerySet
 
 
 class TargetStatus(models.TextChoices):

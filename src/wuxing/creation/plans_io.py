@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.models import Campaign
+from wuxing.core import events
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
-from wuxing.campaigns.models import Campaign
 from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.creation.services import may_edit_plan, status_for
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.rollups import services as rollups
 
 COLUMNS = [
     Column("office", "办事处（乡镇）", False, (), "明湖办事处", "仅供阅读，导入时不使用"),
@@ -161,7 +161,7 @@ def import_plans(actor, campaign: Campaign, fileobj: IO[bytes], *, dry_run: bool
             report.created += 1
     if report.errors or dry_run:
         return report
-    with transaction.atomic(), rollups.batched():  # each branch's rollups once, after all its rows
+    with transaction.atomic(), events.batched():  # each branch's rollups once, after all its rows
         for key, branch, star_code, title, measures, indicators, responsible, user, due, status, tags in parsed:
             task = existing.get(key) or PlanTask(campaign=campaign, branch=branch, star_code=star_code, title=title)
             task.measures, task.indicator_codes, task.tags = measures, indicators, tags
@@ -173,6 +173,7 @@ def import_plans(actor, campaign: Campaign, fileobj: IO[bytes], *, dry_run: bool
             else:
                 task.status = status_for(task, today, bool(task.pk and task.progress.exists()))
             task.save()
+            events.branch_changed(task.campaign_id, task.branch_id)
         record(actor, "creation.plan.import", campaign, {"file": filename[:200], "created": report.created,
                                                          "updated": report.updated}, unit_path=campaign.unit.path)
     return report

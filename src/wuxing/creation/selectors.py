@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-
-from wuxing.creation import gaps as gap_engine
 from wuxing.campaigns.models import Campaign
+from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
+from wuxing.creation import gaps as gap_engine
 from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.evaluation.models import Evidence
 from wuxing.evaluation.selectors import current_levels, latest_results
 from wuxing.orgs.models import Assignment, OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
 
 
 def visible_branches(user, campaign: Campaign, within: OrgUnit | None = None) -> QuerySet[OrgUnit]:

@@ -9,13 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core.audit import record
-from wuxing.core.scoping import reaches
 from wuxing.campaigns.models import Campaign
+from wuxing.core import events, policy
+from wuxing.core.audit import record
+from wuxing.core.roles import Level
 from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, Level, Role
-from wuxing.rollups import services as rollups
 
 
 def _deny(message: str | None = None):
@@ -23,16 +22,16 @@ def _deny(message: str | None = None):
 
 
 def is_branch_person(actor, branch: OrgUnit) -> bool:
-    return reaches(actor, branch, BRANCH_ROLES)
+    return policy.may(actor, "branch.declare", branch)
 
 
 def is_admin_over(actor, unit: OrgUnit) -> bool:
-    return reaches(actor, unit, ADMIN_ROLES)
+    return policy.may(actor, "area.manage", unit)
 
 
 def may_edit_plan(actor, branch: OrgUnit) -> bool:
     """The branch's people write its plan; the office above may help fill it in."""
-    return reaches(actor, branch, BRANCH_ROLES | ADMIN_ROLES)
+    return policy.may(actor, "branch.work", branch)
 
 
 # --- campaign ------------------------------------------------------------------------------------------
@@ -72,21 +71,21 @@ def create_campaign(actor, unit: OrgUnit, **fields) -> Campaign:
     """A district admin opens a campaign year for their district."""
     if unit.level not in (Level.DISTRICT, Level.CITY, Level.PROVINCE):
         raise ValidationError(_("创建年度只能设在区县（或以上）单位。"))
-    if not reaches(actor, unit, frozenset({Role.DISTRICT_ADMIN})):
+    if not policy.may(actor, "campaign.manage", unit):
         _deny()
     if Campaign.objects.filter(unit=unit, year=fields["year"]).exists():
         raise ValidationError({"year": _("{year} 年度已存在。").format(year=fields["year"])})
     campaign = Campaign(unit=unit, **fields)
     _check_campaign(campaign)
     campaign.save()
-    rollups.rebuild(campaign)  # every branch counted from the start: the weekly matrices expect them all
+    events.campaign_changed(campaign)  # every branch counted from the start: the weekly matrices expect them all
     record(actor, "creation.campaign.create", campaign, {"year": campaign.year}, unit_path=unit.path)
     return campaign
 
 
 @transaction.atomic
 def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
-    if not reaches(actor, campaign.unit, frozenset({Role.DISTRICT_ADMIN})):
+    if not policy.may(actor, "campaign.manage", campaign.unit):
         _deny()
     recount = any(getattr(campaign, k) != v for k, v in fields.items() if k in RECOUNT_FIELDS)
     for key, value in fields.items():
@@ -95,7 +94,7 @@ def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
     campaign.save()
     if recount:
         campaign.__dict__.pop("_standards", None)
-        rollups.rebuild(campaign)
+        events.campaign_changed(campaign)
     record(actor, "creation.campaign.update", campaign, {k: str(v) for k, v in fields.items()},
            unit_path=campaign.unit.path)
     return campaign
@@ -106,7 +105,7 @@ def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
 def target_flags(actor, target: Target) -> dict[str, bool]:
     """The transitions `actor` may take on `target` now (DHIS2's may* idea), for pages and API."""
     own = is_branch_person(actor, target.branch)
-    office = is_admin_over(actor, target.branch)
+    office = policy.may(actor, "branch.review", target.branch)
     editable = target.status in (TargetStatus.DRAFT, TargetStatus.RETURNED)
     return {
         "may_edit": own and editable,
@@ -143,6 +142,7 @@ def save_target(actor, campaign: Campaign, branch: OrgUnit, *, star_codes: list[
     target.strengths, target.achieved, target.weaknesses = strengths.strip(), achieved.strip(), weaknesses.strip()
     target.goal, target.measures = goal.strip(), measures.strip()
     target.save()
+    events.branch_changed(target.campaign_id, target.branch_id)
     record(actor, "creation.target.save", target, {"before": before, "star_codes": target.star_codes,
                                                    "level": target.level}, unit_path=branch.path)
     return target
@@ -151,7 +151,7 @@ def save_target(actor, campaign: Campaign, branch: OrgUnit, *, star_codes: list[
 def _transition(actor, target: Target, flag: str, to: str, note: str = "") -> Target:
     target = Target.objects.select_for_update(of=("self",)).select_related("branch").get(pk=target.pk)
     if not target_flags(actor, target)[flag]:
-        if reaches(actor, target.branch, None):
+        if policy.may(actor, "star.view", target.branch):
             raise ValidationError(_("当前状态（{status}）下不能执行此操作。").format(status=target.get_status_display()))
         _deny()
     old = target.status
@@ -163,6 +163,7 @@ def _transition(actor, target: Target, flag: str, to: str, note: str = "") -> Ta
         target.decided_at, target.office_note = now, note.strip()
         target.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     target.save()
+    events.branch_changed(target.campaign_id, target.branch_id)
     record(actor, f"creation.target.{flag.removeprefix('may_')}", target,
            {"from": old, "to": to, "note": note.strip(), "level": target.level}, unit_path=target.branch.path)
     return target
@@ -234,6 +235,7 @@ def create_task(actor, campaign: Campaign, branch: OrgUnit, *, title: str, star_
     task.status = status_for(task, timezone.localdate(), False)
     task.full_clean(exclude=["campaign", "branch"])
     task.save()
+    events.branch_changed(task.campaign_id, task.branch_id)
     record(actor, "creation.task.create", task, {"title": task.title, "star": star_code}, unit_path=branch.path)
     return task
 
@@ -259,6 +261,7 @@ def update_task(actor, task: PlanTask, *, title: str, star_code: str, due_date: 
         task.status = status_for(task, timezone.localdate(), task.progress.exists())
     task.full_clean(exclude=["campaign", "branch"])
     task.save()
+    events.branch_changed(task.campaign_id, task.branch_id)
     record(actor, "creation.task.update", task, {"from": old, "to": task.status, "title": task.title},
            unit_path=task.branch.path)
     return task
@@ -283,6 +286,7 @@ def add_progress(actor, task: PlanTask, note: str, on: dt.date | None = None, do
     else:
         task.status = status_for(task, today, True)
     task.save(update_fields=["status", "completed_at", "updated_at"])
+    events.branch_changed(task.campaign_id, task.branch_id)
     record(actor, "creation.task.progress", task, {"from": old, "to": task.status, "note": note.strip()[:200]},
            unit_path=task.branch.path)
     return progress
@@ -294,6 +298,7 @@ def delete_task(actor, task: PlanTask) -> None:
         _deny()
     record(actor, "creation.task.delete", task, {"title": task.title}, unit_path=task.branch.path)
     task.delete()
+    events.branch_changed(task.campaign_id, task.branch_id)
 
 
 def mark_overdue(today: dt.date | None = None) -> int:
@@ -302,10 +307,10 @@ def mark_overdue(today: dt.date | None = None) -> int:
     One UPDATE whose WHERE clause is its own precondition, so concurrent runs cannot double-count.
     """
     today = today or timezone.localdate()
-    with transaction.atomic(), rollups.batched():  # an UPDATE sends no signals: each touched branch once
+    with transaction.atomic(), events.batched():  # each touched branch once
         due = PlanTask.objects.filter(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS], due_date__lt=today)
         rows = list(due.select_for_update().values_list("pk", "campaign_id", "branch_id"))
         n = due.filter(pk__in=[pk for pk, _c, _b in rows]).update(status=TaskStatus.OVERDUE, updated_at=timezone.now())
         for _pk, campaign_id, branch_id in rows:
-            rollups.branch_changed(campaign_id, branch_id)
+            events.branch_changed(campaign_id, branch_id)
     return n

@@ -12,16 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wuxing.campaigns.models import Campaign
+from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors
-from wuxing.core.scoping import reaches, scope_paths
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core.roles import BRANCH_LEVELS, Level, Role
 from wuxing.creation import plans_io, selectors, services
 from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm
-from wuxing.campaigns.models import Campaign
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, Level, Role
 from wuxing.orgs.views import _import_page, _template_response
 
 DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})
@@ -50,14 +50,14 @@ def campaign_list(request):
             shortcuts.append((_("{name} 创建工作台").format(name=u.name),
                               reverse("creation:branch", args=[current.pk, u.pk])))
         for office in units.filter(level=Level.OFFICE).order_by("path"):
-            if services.is_admin_over(request.user, office) or reaches(request.user, office, frozenset({Role.STAR_REVIEWER})):
+            if services.is_admin_over(request.user, office) or policy.may(request.user, "branch.decide_star", office):
                 shortcuts.append((_("{name} 创建矩阵").format(name=office.name),
                                   reverse("creation:office", args=[current.pk, office.pk])))
-        if reaches(request.user, current.unit, None) and not own:
+        if policy.may(request.user, "star.view", current.unit) and not own:
             shortcuts.insert(0, (_("全区创建矩阵"), reverse("creation:campaign", args=[current.pk])))
         if Assignment.objects.filter(leader=request.user).exists():
             shortcuts.insert(0, (_("我包联的支部"), reverse("creation:leader", args=[current.pk])))
-    may_create = bool(request.user.is_superuser or scope_paths(request.user, DISTRICT_ADMIN))
+    may_create = policy.may_anywhere(request.user, "campaign.manage")
     return render(request, "creation/campaign_list.html", {
         "campaigns": campaigns, "current": current, "shortcuts": shortcuts, "may_create": may_create})
 
@@ -81,7 +81,7 @@ def _campaign_form_page(request, form, title, campaign=None, unit=None):
 def campaign_create(request):
     units = OrgUnit.objects.for_user(request.user, "manage").filter(
         level__in=[Level.DISTRICT, Level.CITY, Level.PROVINCE]).order_by("path")
-    unit = next((u for u in units if reaches(request.user, u, DISTRICT_ADMIN)), None)
+    unit = next((u for u in units if policy.may(request.user, "campaign.manage", u)), None)
     if unit is None:
         raise Http404
     today = timezone.localdate()
@@ -110,7 +110,7 @@ def campaign_detail(request, pk: int):
     columns, offices = selectors.district_matrix(request.user, campaign)
     return render(request, "creation/campaign_detail.html", {
         "campaign": campaign, "columns": columns, "offices": offices,
-        "may_edit": reaches(request.user, campaign.unit, DISTRICT_ADMIN),
+        "may_edit": policy.may(request.user, "campaign.manage", campaign.unit),
     })
 
 
@@ -138,7 +138,7 @@ def plan_export(request, pk: int, unit: int):
 def plan_import(request, pk: int):
     campaign = _campaign(request, pk)
     # Office and district admins import; each row is checked against the importer's own scope.
-    if not (request.user.is_superuser or scope_paths(request.user, ADMIN_ROLES)):
+    if not policy.may_anywhere(request.user, "area.manage"):
         raise Http404
 
     def importer(actor, upload, dry_run, filename):

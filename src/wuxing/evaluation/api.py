@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,21 +12,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from wuxing.core import policy
-from wuxing.core.api import ObjectJSONParser, StrictBooleanField, code_list
 from wuxing.campaigns.api import BranchField, CampaignField
-from wuxing.core.api import NoteSerializer, drf_error as _drf, note_of as _note
+from wuxing.core import policy
+from wuxing.core.api import NoteSerializer, ObjectJSONParser, StrictBooleanField, code_list
+from wuxing.core.api import note_of as _note
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Award, Evidence, RemovalCategory, Submission
-
-
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except DjangoPermissionDenied:
-        raise NotFound() from None
-    except DjangoValidationError as exc:
-        raise _drf(exc) from None
 
 
 class ResultValueField(serializers.Field):
@@ -124,7 +113,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):
         v = _body(EvidenceUploadSerializer, request)
         upload = v["file"]
-        ev = _call(services.add_evidence, request.user, v["campaign"], v["branch"], v["indicator_code"],
+        ev = services.add_evidence(request.user, v["campaign"], v["branch"], v["indicator_code"],
                    upload.name, upload.read(), v["description"])
         return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
 
@@ -170,7 +159,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"], url_path="self-results", url_name="self-results")
     def self_results(self, request):
         v = _body(SelfResultsSerializer, request)
-        assessment = _call(services.save_self_results, request.user, v["campaign"], v["branch"], v["results"],
+        assessment = services.save_self_results(request.user, v["campaign"], v["branch"], v["results"],
                            v.get("notes") or {}, v.get("version"))
         return Response({"assessment": assessment.pk, "version": assessment.version})
 
@@ -178,7 +167,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"])
     def claim(self, request):
         v = _body(ClaimSerializer, request)
-        return self._out(_call(services.submit_claim, request.user, v["campaign"], v["branch"], v["claimed"]))
+        return self._out(services.submit_claim(request.user, v["campaign"], v["branch"], v["claimed"]))
 
     @extend_schema(request=OfficeReviewSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="office-review", url_name="office-review")
@@ -186,36 +175,36 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         sub = self.get_object()
         v = _body(OfficeReviewSerializer, request)
         judgements = {code: (j["agree"], j["note"]) for code, j in v["judgements"].items()}
-        _call(services.office_review, request.user, sub, judgements, v.get("version"))
+        services.office_review(request.user, sub, judgements, v.get("version"))
         return self._out(sub)
 
     @extend_schema(request=NoteSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="office-return", url_name="office-return")
     def office_return(self, request, pk=None):
-        return self._out(_call(services.office_return, request.user, self.get_object(), _note(request)))
+        return self._out(services.office_return(request.user, self.get_object(), _note(request)))
 
     @extend_schema(request=NoteSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="office-pass", url_name="office-pass")
     def office_pass(self, request, pk=None):
-        return self._out(_call(services.office_pass, request.user, self.get_object(), _note(request)))
+        return self._out(services.office_pass(request.user, self.get_object(), _note(request)))
 
     @extend_schema(request=DecideSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         sub = self.get_object()
         v = _body(DecideSerializer, request)
-        _call(services.district_decide, request.user, sub, v["star_code"], v["passed"], v["note"], v.get("version"))
+        services.district_decide(request.user, sub, v["star_code"], v["passed"], v["note"], v.get("version"))
         return self._out(sub)
 
     @extend_schema(request=NoteSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="district-return", url_name="district-return")
     def district_return(self, request, pk=None):
-        return self._out(_call(services.district_return, request.user, self.get_object(), _note(request)))
+        return self._out(services.district_return(request.user, self.get_object(), _note(request)))
 
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def finalize(self, request, pk=None):
-        return self._out(_call(services.district_finalize, request.user, self.get_object()))
+        return self._out(services.district_finalize(request.user, self.get_object()))
 
 
 class AwardSerializer(serializers.ModelSerializer):
@@ -247,5 +236,5 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if not policy.may(request.user, "branch.district_review", award.branch):
             raise NotFound()  # authorise before validating input: outsiders learn nothing
         v = _body(RemovalSerializer, request)
-        _call(services.remove_star, request.user, award, **v)
+        services.remove_star(request.user, award, **v)
         return Response(AwardSerializer(Award.objects.get(pk=award.pk)).data)

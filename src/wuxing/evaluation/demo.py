@@ -7,10 +7,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Submission
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.standards.engine import evaluate
 
 LEAVE_AT_DRAFT = {"JK0101"}  # demo_branch's community: the visitor fills in the self-assessment

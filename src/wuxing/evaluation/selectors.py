@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from wuxing.core.models import AuditEvent
-from wuxing.evaluation import services
 from wuxing.core.roles import Kind
+from wuxing.evaluation import services
 from wuxing.evaluation.models import STAGE_ORDER, Award, Evidence, IndicatorResult, Stage, Submission
 from wuxing.orgs.models import OrgUnit
 from wuxing.standards.engine import Evaluation, evaluate

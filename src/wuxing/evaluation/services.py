@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core import policy
+from wuxing.core import events, policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
+from wuxing.core.roles import BRANCH_LEVELS, Role
 from wuxing.core.workdays import add_working_days
 from wuxing.evaluation.models import (
     Assessment,
@@ -36,8 +37,6 @@ from wuxing.evaluation.models import (
     SubmissionStatus,
 )
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS, Role
-from wuxing.rollups import services as rollups
 from wuxing.standards.engine import evaluate, held_under_rules
 
 S = SubmissionStatus
@@ -170,7 +169,7 @@ def save_self_results(actor, campaign, branch: OrgUnit, results: dict[str, bool 
     assessment.version += 1
     assessment.save(update_fields=["version", "updated_at"])
     record(actor, "evaluation.self.save", assessment, {"results": dict(results)}, unit_path=branch.path)
-    rollups.refresh_branch(campaign, branch.pk)
+    events.branch_changed(campaign.pk, branch.pk, campaign=campaign, unit=branch)
     return assessment
 
 
@@ -250,7 +249,7 @@ def office_review(actor, sub: Submission, judgements: dict[str, tuple[bool, str]
     assessment.save(update_fields=["version", "updated_at"])
     record(actor, "evaluation.office.review", sub, {"judgements": {k: [a, n] for k, (a, n) in judgements.items()}},
            unit_path=sub.branch.path)
-    rollups.refresh_branch(sub.campaign, sub.branch.pk)
+    events.branch_changed(sub.campaign_id, sub.branch_id, campaign=sub.campaign, unit=sub.branch)
     return assessment
 
 
@@ -465,6 +464,7 @@ def close_notice(actor, notice: PublicNotice, today: dt.date | None = None) -> l
         sub.status = S.AWARDED
         sub.version += 1
         sub.save(update_fields=["status", "version", "updated_at"])
+        events.branch_changed(sub.campaign_id, sub.branch_id, campaign=sub.campaign, unit=sub.branch)
         record(actor, "evaluation.award", award, {"stars": award.star_codes, "level": award.level},
                unit_path=sub.branch.path)
         awards.append(award)
@@ -481,6 +481,7 @@ def _refresh_effective(award: Award) -> None:
     codes = [c for c in award.star_codes if c not in removed]
     award.effective_star_codes, award.effective_level = _level(award.submission, codes)
     award.save(update_fields=["effective_star_codes", "effective_level"])
+    events.branch_changed(award.campaign_id, award.branch_id)
 
 
 @transaction.atomic

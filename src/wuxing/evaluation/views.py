@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +16,13 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.core.paging import page_or_404
+from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import report_failure
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core.paging import page_or_404
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     EvidenceForm,
@@ -33,10 +33,16 @@ from wuxing.evaluation.forms import (
     RemovalForm,
     ResolveForm,
 )
-from wuxing.evaluation.models import Assessment, Award, Evidence, Objection, PublicNotice, StarRemoval, SubmissionStatus
+from wuxing.evaluation.models import (
+    Assessment,
+    Award,
+    Evidence,
+    Objection,
+    PublicNotice,
+    StarRemoval,
+    SubmissionStatus,
+)
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS
-
 
 
 def _campaign(request, pk):

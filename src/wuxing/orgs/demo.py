@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.db import transaction
 
+from wuxing.core.roles import Kind, Level, Role
 from wuxing.orgs import services
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.core.roles import Kind, Level, Role
 
 DEMO_PASSWORD = "Wuxing@2026"
 DISTRICT_CODE = "JK"
@@ -57,11 +55,11 @@ LEADER_BRANCHES = ["JK0101", "JK0102"]
 
 
 @transaction.atomic
-def load_demo() -> bool:
-    """Create the demo district unless it exists; returns whether anything was created."""
+def load_org(system) -> OrgUnit | None:
+    """Create the demo district's tree, people and 分包 unless it exists; returns the district (None if it
+    existed). The shipped standards are loaded first (reviewers name the stars they own)."""
     if OrgUnit.objects.filter(code=DISTRICT_CODE).exists():
-        return False
-    system = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
+        return None
     district = services.create_unit(system, parent=None, code=DISTRICT_CODE, name="经开区", level=Level.DISTRICT,
                                     kind=Kind.MIXED, area_code="410171000000")
     for office_code, office_name, branches in OFFICES:
@@ -70,7 +68,6 @@ def load_demo() -> bool:
         for number, (name, level) in enumerate(branches, start=1):
             services.create_unit(system, parent=office, code=f"{office_code}{number:02d}", name=name, level=level)
     units = {u.code: u for u in OrgUnit.objects.all()}
-    _load_shipped_standards(system)  # reviewers name the stars they own
     for username, real_name, mobile, role, unit_code, _description in USERS:
         services.create_user(system, username=username, real_name=real_name, mobile=mobile,
                              password=DEMO_PASSWORD, role=role, unit=units[unit_code],
@@ -78,33 +75,4 @@ def load_demo() -> bool:
     leader = User.objects.get(username="demo_leader")
     for code in LEADER_BRANCHES:
         services.assign_leader(system, leader, units[code])
-    # Each app seeds its own part of the demo year, in the order the year runs.
-    from wuxing.creation.demo import load as load_creation
-    from wuxing.evaluation.demo import load as load_evaluation
-    from wuxing.standards.models import Standard
-    from wuxing.weekly.demo import load as load_weekly
-
-    from wuxing.activities.demo import load as load_activities
-    from wuxing.casefiles.demo import load as load_casefiles
-    from wuxing.rollups.services import batched, rebuild
-
-    with batched():  # thousands of demo rows: each branch's rollups once, at the end
-        campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
-                                 Standard.objects.get(code="henan-rural-sample", version=1))
-        load_weekly(campaign)
-        load_evaluation(system, campaign)
-        load_activities(system, campaign)
-        load_casefiles(district)
-    # The weekly demo writes a year of past reports directly, as they were; count them once.
-    rebuild(campaign)
-    return True
-
-
-def _load_shipped_standards(actor) -> None:
-    from wuxing.standards.library import shipped_files
-    from wuxing.standards.services import load_standard
-
-    for path in shipped_files():
-        result = load_standard(actor, path.read_bytes())
-        if not result.ok:
-            raise RuntimeError(f"shipped standard {path.name} does not load: {result.errors}")
+    return district

@@ -5,14 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.orgs.models import OrgUnit, User
 from wuxing.core.roles import Kind, Level, Role
+from wuxing.orgs.models import OrgUnit, User
 from wuxing.orgs.validators import area_code_validator, code_validator, mobile_validator, no_nul
 
 
 def star_choices():
-    """Every star code of the loaded standards, named (urban and rural share codes such as pafz)."""
-    from wuxing.standards.models import Star
+    """Every star code of the loaded standards, named (urban and rural share codes such as pafz). The org
+    tree sits below the standards (DESIGN §3), so the star names are read through the app registry."""
+    from django.apps import apps
+
+    Star = apps.get_model("standards", "Star")
 
     seen = {}
     for code, name in Star.objects.order_by("order").values_list("code", "name"):

@@ -14,13 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wuxing.core import events, policy
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, SheetRow, read_sheet, text_cell
-from wuxing.orgs.models import OrgUnit, RoleAssignment, User, path_segment
 from wuxing.core.roles import KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
+from wuxing.orgs.models import OrgUnit, RoleAssignment, User, path_segment
 from wuxing.orgs.services import move_subtree
 from wuxing.orgs.validators import AREA_CODE_RE, CODE_RE, MOBILE_RE
-from wuxing.rollups import services as rollups
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 
@@ -196,7 +196,7 @@ def import_units(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
         _count(report, parsed, existing)
         return report
     with transaction.atomic():
-        rollups.units_changed(_apply_units(actor, parsed, existing, final_parent, report))
+        events.units_changed(_apply_units(actor, parsed, existing, final_parent, report))
         record(actor, "orgs.unit.import", None, {"file": filename[:200], "created": report.created,
                                                   "updated": report.updated, "rows": report.total})
     return report
@@ -217,10 +217,9 @@ def _reserve_ids(n: int) -> list[int]:
 
 
 def _manageable_paths(actor) -> list[str]:
-    from wuxing.core.scoping import scope_paths
-    from wuxing.core.roles import ADMIN_ROLES
 
-    return [""] if getattr(actor, "is_superuser", False) else scope_paths(actor, ADMIN_ROLES)
+    paths = policy.paths_for(actor, "unit.manage")
+    return [""] if paths is None else paths
 
 
 def _changed(r: _UnitRow, unit: OrgUnit) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from wuxing.core.scoping import scope_paths
+from wuxing.core import policy
+from wuxing.core.roles import Role
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
-from wuxing.core.roles import ADMIN_ROLES, Role
 
 
 def visible_units(user, *, q: str = "", level: str = "") -> QuerySet[OrgUnit]:
@@ -54,7 +54,7 @@ def my_roles(user) -> list[RoleAssignment]:
 
 
 def is_admin(user) -> bool:
-    return bool(user.is_superuser or scope_paths(user, ADMIN_ROLES))
+    return policy.may_anywhere(user, "area.manage")
 
 
 def level_counts(user) -> dict[str, int]:

@@ -9,12 +9,11 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from wuxing.core import policy
+from wuxing.core import events, policy
 from wuxing.core.audit import record
+from wuxing.core.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
 from wuxing.core.scoping import forget_scope
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User, path_segment
-from wuxing.core.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
-from wuxing.rollups import services as rollups
 
 
 def may_manage_unit(actor, unit: OrgUnit | None) -> bool:
@@ -66,7 +65,7 @@ def create_unit(actor, *, parent: OrgUnit | None, code: str, name: str, level: s
     unit.path = (parent.path if parent else "") + path_segment(unit.pk)
     unit.depth = parent.depth + 1 if parent else 0
     OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
-    rollups.units_changed([unit])
+    events.units_changed([unit])
     record(actor, "orgs.unit.create", unit, {"code": unit.code, "name": unit.name, "level": level})
     return unit
 
@@ -85,7 +84,7 @@ def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, i
     unit.full_clean()
     unit.save()
     if before["is_active"] != unit.is_active or before["kind"] != unit.kind:
-        rollups.units_changed([unit])
+        events.units_changed([unit])
     after = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active}
     record(actor, "orgs.unit.update", unit, {"before": before, "after": after})
     return unit
@@ -105,7 +104,7 @@ def move_subtree(unit: OrgUnit, new_parent: OrgUnit) -> None:
     )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.parent, unit.path, unit.depth = new_parent, new_path, unit.depth + depth_shift
-    rollups.units_changed([unit])
+    events.units_changed([unit])
 
 
 # --- people -----------------------------------------------------------------------------------------

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.core.paging import page_or_404
 from wuxing.core.exports import XLSX_TYPE, export_response
 from wuxing.core.forms import apply_errors
 from wuxing.core.importing import template_bytes
+from wuxing.core.paging import page_or_404
+from wuxing.core.roles import Level, Role
 from wuxing.orgs import importers, selectors, services
 from wuxing.orgs.forms import (
     AssignmentForm,
@@ -27,7 +28,6 @@ from wuxing.orgs.forms import (
     UserEditForm,
 )
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
-from wuxing.core.roles import Level, Role
 
 PAGE_SIZE = 100
 
@@ -40,6 +40,18 @@ def _require_admin(request) -> None:
     # Pages for administrators only: others get 404 so the page's existence is not disclosed.
     if not selectors.is_admin(request.user):
         raise Http404
+
+
+@login_required
+def home(request):
+    """Role-aware start page: the user's roles with their units, and what they can reach."""
+    roles = selectors.my_roles(request.user)
+    counts = selectors.level_counts(request.user)
+    summary = [(label, counts.get(value, 0)) for value, label in Level.choices if counts.get(value)]
+    return render(request, "core/home.html", {
+        "roles": roles, "summary": summary, "is_admin": selectors.is_admin(request.user),
+    })
+
 
 
 # --- units -------------------------------------------------------------------------------------------

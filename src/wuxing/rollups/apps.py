@@ -8,4 +8,12 @@ class RollupsConfig(AppConfig):
     verbose_name = _("统计汇总")
 
     def ready(self) -> None:
-        from wuxing.rollups import signals  # noqa: F401  (keeps the rollups current on every write)
+        # The rollups follow every write through the domain events the services send.
+        from wuxing.core import events
+        from wuxing.rollups import services
+
+        events.subscribe("branch_changed", services.on_branch_changed)
+        events.subscribe("report_submitted", services.report_submitted)
+        events.subscribe("units_changed", services.units_changed)
+        events.subscribe("campaign_changed", services.rebuild)
+        events.subscribe("batch", services.batched)

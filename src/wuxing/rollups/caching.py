@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from wuxing.campaigns.selectors import report_weeks
 from wuxing.core.scoping import user_grants
 from wuxing.rollups.services import version
 
@@ -19,8 +20,6 @@ def cached_body(request, campaign, root, name: str, build) -> str:
     The body depends on the rollups (version stamp), the area, the user's grants, the query string, the weeks
     shown and whether the last week's deadline has passed; anything else is the same for every request.
     """
-    from wuxing.weekly.selectors import report_weeks
-
     if not settings.WUXING_SHARED_CACHE:
         return build()
     weeks = report_weeks(campaign, last=12)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from wuxing.core.roles import Kind
 from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.evaluation.selectors import current_levels
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import Kind
 
 
 @dataclass

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
-from wuxing.rollups import rules
-from wuxing.core.scoping import reaches
-from wuxing.orgs.models import OrgUnit
+from wuxing.core import policy
 from wuxing.core.roles import Level
+from wuxing.orgs.models import OrgUnit
+from wuxing.rollups import rules
 from wuxing.rollups.models import UNIT_FIELDS, BranchStat, UnitStat, UnitWeekStat
 
 # The units a dashboard compares, by what they sit under: cities, counties (districts) or offices.
@@ -67,7 +67,7 @@ def area(user, campaign, unit_id=None) -> OrgUnit:
         unit = areas.filter(pk=int(unit_id)).first()
         if unit is not None:
             return unit
-    if reaches(user, campaign.unit, None):
+    if policy.may(user, "star.view", campaign.unit):
         return campaign.unit
     # A county or city admin inside a province campaign starts at their own area (the highest one).
     own = areas.filter(level__in=(Level.CITY, Level.DISTRICT)).order_by("depth", "path").first()
@@ -101,7 +101,7 @@ def ranking_page(user, campaign, root: OrgUnit, kind: str = "", page: int = 1, p
     qs = BranchStat.objects.for_user(user).filter(campaign=campaign, path__startswith=root.path)
     if kind in ("urban", "rural"):
         qs = qs.filter(kind=kind)
-    if not kind and reaches(user, root, None):  # the whole area: its branch count is already kept
+    if not kind and policy.may(user, "star.view", root):  # the whole area: its branch count is already kept
         total = UnitStat.objects.filter(campaign=campaign, unit=root).values_list("n_branches", flat=True).first() or 0
     else:
         total = qs.count()

@@ -1,7 +1,7 @@
 """Keeping the rollups current, and rebuilding them from scratch.
 
 Every write that can change a branch's numbers calls `refresh_branch` (directly, or through the
-signals in signals.py) inside its own transaction: the branch's row is recomputed from the raw
+events, wuxing.core.events) inside its own transaction: the branch's row is recomputed from the raw
 tables, and the difference from the previous row is added to every ancestor's UnitStat with one
 UPDATE per distinct difference. A first weekly submission calls `report_submitted`, which adds one
 to the branch and to each ancestor's week. `rebuild` recomputes everything from scratch in a few
@@ -17,12 +17,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models import DateTimeField
+from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
 
-from wuxing.orgs.models import OrgUnit
 from wuxing.core.roles import BRANCH_LEVELS, Kind
-from wuxing.rollups.models import HELD_FIELDS, TARGETED_FIELDS, UNIT_FIELDS, BranchStat, UnitStat, UnitWeekStat
+from wuxing.orgs.models import OrgUnit
+from wuxing.rollups.models import (
+    HELD_FIELDS,
+    TARGETED_FIELDS,
+    UNIT_FIELDS,
+    BranchStat,
+    UnitStat,
+    UnitWeekStat,
+)
 
 BRANCH_FIELDS = ["office_id", "path", "kind", "level", "star_count", "star_codes", "positions", "named",
                  "target_level", "target_positions", "tasks", "done", "overdue", "progress", "on_time", "late"]
@@ -171,8 +177,16 @@ def batched():
             refresh_branch(campaign, branch_id)
 
 
+def on_branch_changed(campaign_id: int, branch_id: int, *, campaign=None, unit=None) -> None:
+    """The `branch_changed` domain event: refresh now (or once at the end of a batch)."""
+    if campaign is not None and _pending.get() is None:
+        refresh_branch(campaign, branch_id, unit)
+    else:
+        branch_changed(campaign_id, branch_id)
+
+
 def branch_changed(campaign_id: int, branch_id: int) -> None:
-    """A row of the branch changed (signals): refresh it now, or once at the end of a `batched()` block."""
+    """A row of the branch changed: refresh it now, or once at the end of a `batched()` block."""
     pending = _pending.get()
     if pending is not None:
         pending.setdefault((campaign_id, branch_id), None)

@@ -9,7 +9,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from wuxing.core.api import ObjectJSONParser
-
 from wuxing.standards import selectors
 from wuxing.standards.models import Indicator, Standard, Star, Veto
 from wuxing.standards.services import load_standard, may_load

@@ -9,15 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wuxing.core import policy
 from wuxing.core.audit import record
-from wuxing.core.scoping import scope_paths
-from wuxing.core.roles import Role
 from wuxing.standards import schema
 from wuxing.standards.models import Indicator, Standard, Star, Veto
 
 
 def may_load(actor) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or scope_paths(actor, frozenset({Role.DISTRICT_ADMIN})))
+    return policy.may_anywhere(actor, "standard.load")
 
 
 @dataclass

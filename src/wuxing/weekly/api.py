@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wuxing.core.api import ScopedPrimaryKeyField, StrictBooleanField, code_list
 from wuxing.campaigns.api import BranchField, CampaignField
-from wuxing.core.api import NoteSerializer, drf_error as _drf, note_of as _note
-from wuxing.creation.models import PlanTask
 from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core.api import NoteSerializer, ScopedPrimaryKeyField, StrictBooleanField, code_list
+from wuxing.core.api import note_of as _note
+from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import OrgUnit
 from wuxing.weekly import selectors, services
 from wuxing.weekly.models import WeeklyReport, WorkItem
@@ -73,24 +71,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         campaign, branch = v["campaign"], v["branch"]
         items = [services.ItemInput(text=i["text"], task=i.get("task"), indicator_codes=tuple(i.get("indicator_codes", [])),
                                     task_done=i.get("task_done", False)) for i in v.get("items", [])]
-        try:
-            report = services.save_report(request.user, campaign, branch, v["iso_year"], v["iso_week"], items=items,
-                                          version=v.get("version"),
-                                          **{k: v.get(k, "") for k in ("summary", "problems", "next_plan", "highlights")})
-        except DjangoPermissionDenied:
-            raise NotFound() from None
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        report = services.save_report(request.user, campaign, branch, v["iso_year"], v["iso_week"], items=items,
+                                      version=v.get("version"),
+                                      **{k: v.get(k, "") for k in ("summary", "problems", "next_plan", "highlights")})
         return Response(ReportSerializer(report, context={"request": request}).data)
 
     def _act(self, request, fn, *args):
         report = self.get_object()
-        try:
-            report = fn(request.user, report, *args)
-        except DjangoPermissionDenied:
-            raise NotFound() from None
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        report = fn(request.user, report, *args)
         return Response(ReportSerializer(report, context={"request": request}).data)
 
     @extend_schema(request=None)

@@ -7,9 +7,9 @@ import random
 
 from django.utils import timezone
 
-from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.core import weeks as deadlines
+from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.orgs.models import OrgUnit
 from wuxing.weekly.models import ReportStatus, WeeklyReport, WorkItem
 
 WORK = ["组织党员开展主题党日活动", "入户走访困难群众 {n} 户", "召开“两委”联席会议研究创建工作", "开展人居环境集中整治",

@@ -9,19 +9,11 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
-from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.campaigns.selectors import report_weeks  # noqa: F401 (weekly pages read it from here)
 from wuxing.core import weeks as deadlines
+from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.orgs.models import OrgUnit
 from wuxing.weekly.models import WeeklyReport, WorkItem
-
-
-def report_weeks(campaign: Campaign, now: dt.datetime | None = None, last: int | None = None) -> list[tuple[int, int]]:
-    """Weeks of the campaign from its weekly start up to the current week (which may still be pending)."""
-    now = now or timezone.now()
-    today = timezone.localtime(now).date()
-    end = min(today, dt.date(campaign.year, 12, 31))
-    weeks = deadlines.weeks_between(campaign.weekly_start, end)
-    return weeks[-last:] if last else weeks
 
 
 def statuses(campaign: Campaign, branch_ids: list[int], weeks: list[tuple[int, int]],

@@ -11,25 +11,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuxing.campaigns.models import Campaign
+from wuxing.core import events, policy
+from wuxing.core import weeks as deadlines
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
 from wuxing.core.notify import notify
-from wuxing.core.scoping import reaches
-from wuxing.campaigns.models import Campaign
+from wuxing.core.roles import BRANCH_LEVELS, BRANCH_ROLES, Role
 from wuxing.creation.models import PlanTask, TaskProgress, TaskStatus
 from wuxing.creation.services import status_for
 from wuxing.orgs.models import OrgUnit, RoleAssignment
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Role
-from wuxing.rollups import services as rollups
-from wuxing.core import weeks as deadlines
 from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyReport, WorkItem
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 def report_flags(actor, report: WeeklyReport) -> dict[str, bool]:
-    own = reaches(actor, report.branch, BRANCH_ROLES)
-    office = reaches(actor, report.branch, ADMIN_ROLES)
+    own = policy.may(actor, "branch.declare", report.branch)
+    office = policy.may(actor, "branch.review", report.branch)
     return {
         "may_edit": own and report.status in EDITABLE,
         "may_submit": own and report.status in EDITABLE and report.pk is not None,
@@ -81,7 +80,7 @@ def save_report(actor, campaign: Campaign, branch: OrgUnit, iso_year: int, iso_w
     report = WeeklyReport.objects.select_for_update().filter(branch=branch, iso_year=iso_year, iso_week=iso_week).first()
     if report is None:
         report = get_report(campaign, branch, iso_year, iso_week)
-    if not reaches(actor, branch, BRANCH_ROLES):
+    if not policy.may(actor, "branch.declare", branch):
         raise PermissionDenied(_("只有本支部的书记或填报员可以填写周工作动态。"))
     if report.status not in EDITABLE:
         raise ValidationError(_("该周动态已提交或已采纳，不能再修改。"))
@@ -129,10 +128,10 @@ def _apply_items(actor, report: WeeklyReport) -> bool:
         elif task.status != TaskStatus.DONE:
             task.status = status_for(task, today, True)
         task.updated_at = now
-    # bulk_update sends no post_save: the one refresh below stands for every task.
+    # One branch_changed event below stands for every task written here.
     PlanTask.objects.bulk_update(list(tasks.values()), ["status", "completed_at", "updated_at"])
     WorkItem.objects.filter(pk__in=[item.pk for item in items]).update(applied=True)
-    rollups.refresh_branch(report.campaign, report.branch_id, report.branch)
+    events.branch_changed(report.campaign_id, report.branch_id, campaign=report.campaign, unit=report.branch)
     return True
 
 
@@ -140,7 +139,7 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
     report = WeeklyReport.objects.select_for_update(of=("self",)).select_related(
         "branch__parent", "campaign__unit", "campaign__urban_standard", "campaign__rural_standard").get(pk=report.pk)
     if not report_flags(actor, report)[flag]:
-        if reaches(actor, report.branch, None):
+        if policy.may(actor, "star.view", report.branch):
             raise ValidationError(_("当前状态（{s}）下不能执行此操作。").format(s=report.get_status_display()))
         raise PermissionDenied(_("您没有权限执行此操作。"))
     old = report.status
@@ -157,7 +156,7 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
     # this week; the first submission then only adds the week to the ancestors.
     refreshed = to == ReportStatus.SUBMITTED and _apply_items(actor, report)
     if first:
-        rollups.report_submitted(report, branch_row=not refreshed)
+        events.report_submitted(report, branch_row=not refreshed)
     record(actor, f"weekly.report.{flag.removeprefix('may_')}", report,
            {"from": old, "to": to, "note": note.strip()}, unit_path=report.branch.path)
     return report

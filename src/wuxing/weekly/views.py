@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core import policy
+from wuxing.core import weeks as deadlines
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.scoping import reaches
+from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.creation.models import PlanTask
-from wuxing.campaigns.selectors import campaigns_for
 from wuxing.orgs.models import OrgUnit
-from wuxing.core.roles import ADMIN_ROLES, BRANCH_LEVELS, BRANCH_ROLES, Level
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
-from wuxing.core import weeks as deadlines
 from wuxing.weekly import rollup, selectors, services
 from wuxing.weekly.forms import AttachmentForm, DecisionForm, ItemFormSet, ReportForm
 from wuxing.weekly.models import Attachment, WeeklyReport
@@ -48,13 +48,13 @@ def weekly_home(request):
     if campaign is None:
         return render(request, "weekly/none.html")
     units = OrgUnit.objects.for_user(request.user).filter(path__startswith=campaign.unit.path)
-    own = [u for u in units.filter(level__in=BRANCH_LEVELS).order_by("path")[:5] if reaches(request.user, u, BRANCH_ROLES)]
+    own = [u for u in units.filter(level__in=BRANCH_LEVELS).order_by("path")[:5] if policy.may(request.user, "branch.declare", u)]
     if own:
         return redirect("weekly:branch", pk=campaign.pk, branch=own[0].pk)
     offices = list(units.filter(level=Level.OFFICE).order_by("path")[:2])
-    if len(offices) == 1 and not reaches(request.user, campaign.unit, None):
+    if len(offices) == 1 and not policy.may(request.user, "star.view", campaign.unit):
         return redirect("weekly:office", pk=campaign.pk, office=offices[0].pk)
-    if reaches(request.user, campaign.unit, None):
+    if policy.may(request.user, "star.view", campaign.unit):
         return redirect("weekly:district", pk=campaign.pk)
     return render(request, "weekly/none.html")
 
@@ -69,13 +69,13 @@ def branch_history(request, pk, branch):
     rows = [(w, deadlines.week_start(*w), campaign.weekly_due(*w), status_of[(branch.pk, w)], reports.get(w)) for w in weeks]
     return render(request, "weekly/branch.html", {
         "campaign": campaign, "branch": branch, "rows": rows,
-        "may_write": reaches(request.user, branch, BRANCH_ROLES)})
+        "may_write": policy.may(request.user, "branch.declare", branch)})
 
 
 def _report_context(request, campaign, branch, report, form=None, items=None):
     tasks = list(PlanTask.objects.filter(campaign=campaign, branch=branch).order_by("due_date"))
     flags = services.report_flags(request.user, report)
-    if flags["may_edit"] or (report.pk is None and reaches(request.user, branch, BRANCH_ROLES)):
+    if flags["may_edit"] or (report.pk is None and policy.may(request.user, "branch.declare", branch)):
         flags["may_edit"] = True
         form = form or ReportForm(initial={"version": report.version if report.pk else None, "summary": report.summary,
                                            "problems": report.problems, "next_plan": report.next_plan,
@@ -225,7 +225,7 @@ def office_rollup(request, pk, office, year, week):
     return render(request, "weekly/rollup.html", {
         "campaign": campaign, "office": office, "week": week, "rows": rows, "monday": deadlines.week_start(*week),
         "due": campaign.weekly_due(*week), "previous": previous, "following": following,
-        "may_review": reaches(request.user, office, ADMIN_ROLES)})
+        "may_review": policy.may(request.user, "area.manage", office)})
 
 
 @login_required
@@ -234,7 +234,7 @@ def district(request, pk):
     root = rollups.area(request.user, campaign, request.GET.get("unit"))
     if root.level == Level.OFFICE:
         return redirect("weekly:office", pk=campaign.pk, office=root.pk)
-    if not reaches(request.user, root, None):
+    if not policy.may(request.user, "star.view", root):
         raise Http404
     weeks = selectors.report_weeks(campaign, last=12)
     if request.GET.get("format") in ("xlsx", "csv"):

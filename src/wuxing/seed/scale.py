@@ -27,8 +27,8 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from wuxing.orgs.models import PATH_SEGMENT_WIDTH, OrgUnit, RoleAssignment, User
 from wuxing.core.roles import Kind, Level, Role
+from wuxing.orgs.models import PATH_SEGMENT_WIDTH, OrgUnit, RoleAssignment, User
 
 PASSWORD = "Bench@2026pass"
 YEAR = 2025
@@ -237,14 +237,21 @@ def _weighted_stars(rng: random.Random, codes: list[str], level: int) -> list[st
 def seed(scale_name: str, seed_value: int = 2026, quiet: bool = False, out=None) -> dict:
     """Create the data set; returns counts and timings. Refuses if this scale's root already exists."""
     from wuxing.campaigns.models import Campaign
+    from wuxing.core import weeks as deadlines
     from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskStatus
     from wuxing.creation.services import create_campaign
-    from wuxing.evaluation.models import Assessment, AssessmentStatus, Award, IndicatorResult, Stage, Submission
+    from wuxing.evaluation.models import (
+        Assessment,
+        AssessmentStatus,
+        Award,
+        IndicatorResult,
+        Stage,
+        Submission,
+    )
     from wuxing.evaluation.models import SubmissionStatus as S
-    from wuxing.orgs.demo import _load_shipped_standards
     from wuxing.rollups import services as rollups
+    from wuxing.seed.demo import load_shipped_standards as _load_shipped_standards
     from wuxing.standards.models import Standard
-    from wuxing.core import weeks as deadlines
     from wuxing.weekly.models import ReportStatus, WeeklyReport
 
     rng = random.Random(seed_value)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from wuxing.orgs.demo import load_demo
+from wuxing.seed.demo import load_demo
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dataset=None, scale=None, seed=2026, quiet=False, **options):
         if scale:
-            from wuxing.core.scale import seed as seed_scale
+            from wuxing.seed.scale import seed as seed_scale
 
             try:
                 result = seed_scale(scale, seed, quiet=quiet)
