@@ -77,12 +77,25 @@ class DecisionForm(forms.Form):
 class BriefForm(forms.Form):
     text = forms.CharField(label=_("简报正文（可修改后导出）"), widget=forms.Textarea(attrs={"rows": 14}), max_length=30000,
                            validators=[no_nul])
+    format = forms.ChoiceField(required=False, choices=[("docx", "docx"), ("txt", "txt")])  # the export button
+
+
+class DecisionChoiceForm(forms.Form):
+    """Which decision of the activity becomes plan tasks."""
+
+    decision = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions
 
 
 class PasteForm(forms.Form):
     text = forms.CharField(label=_("粘贴简报或报纸版面文字"), widget=forms.Textarea(attrs={"rows": 14}), required=False,
                            max_length=200000, validators=[no_nul])
     file = forms.FileField(label=_("或上传文本文件（.txt / .md，UTF-8）"), required=False)
+    confirm = forms.BooleanField(required=False)  # "生成活动记录": otherwise only the preview
+    pick = forms.TypedMultipleChoiceField(required=False, coerce=int, choices=[(i, i) for i in range(1000)])
 
     def clean(self):
         data = super().clean()

@@ -16,14 +16,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.activities import briefs, services
-from wuxing.activities.forms import ActivityForm, BriefForm, DecisionForm, PasteForm, PhotoForm
-from wuxing.activities.models import Activity, ActivityPhoto, ActivityType, Decision
+from wuxing.activities.forms import (
+    ActivityForm,
+    BriefForm,
+    DecisionChoiceForm,
+    DecisionForm,
+    PasteForm,
+    PhotoForm,
+)
+from wuxing.activities.models import Activity, ActivityPhoto, ActivityType
 from wuxing.activities.parsing import parse
 from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import apply_errors
+from wuxing.core.forms import action_of, apply_errors
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
@@ -131,13 +138,16 @@ def activity_detail(request, pk):
     if request.method == "POST":
         if not may_edit:
             raise Http404
-        action = request.POST.get("action")
+        action = action_of(request, ["decision", "tasks", "confirm", "photo"])
         try:
             if action == "decision" and form.is_valid():
                 services.add_decision(request.user, activity, form.cleaned_data["text"], list(form.cleaned_data["branches"]),
                                       form.cleaned_data["star_code"], form.cleaned_data["due_date"])
             elif action == "tasks":
-                decision = get_object_or_404(Decision, pk=request.POST.get("decision"), activity=activity)
+                chosen = DecisionChoiceForm(request.POST, decisions=activity.decisions.all())
+                if not chosen.is_valid():
+                    raise Http404
+                decision = chosen.cleaned_data["decision"]
                 n = services.decision_to_tasks(request.user, decision)
                 messages.success(request, _("已为 {n} 个支部生成创建任务。").format(n=n))
             elif action == "confirm":
@@ -172,7 +182,7 @@ def activity_brief(request, pk):
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         stem = f"简报_{activity.on:%Y%m%d}_{activity.title[:20]}"
-        if request.POST.get("format") == "txt":
+        if form.cleaned_data["format"] == "txt":
             response = HttpResponse(text, content_type="text/plain; charset=utf-8")
             response["Content-Disposition"] = f"attachment; filename=\"brief.txt\"; filename*=UTF-8''{quote(stem)}.txt"
             return response
@@ -221,8 +231,8 @@ def activity_import(request):
     drafts = clean = None
     if request.method == "POST" and form.is_valid():
         clean, drafts = parse(form.cleaned_data["text"], list(units), campaign.year)
-        if request.POST.get("confirm") and drafts:
-            chosen = {int(i) for i in request.POST.getlist("pick") if i.isdigit()}
+        if form.cleaned_data["confirm"] and drafts:
+            chosen = set(form.cleaned_data["pick"])
             picked = [a for i, a in enumerate(drafts) if i in chosen] if chosen else drafts
             try:
                 made = services.create_from_articles(request.user, campaign, picked, units, form.cleaned_data["text"], clean)

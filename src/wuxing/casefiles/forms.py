@@ -93,3 +93,34 @@ class RectifyForm(forms.Form):
     deadline = forms.DateField(label=_("整改期限"), widget=DATE,
                                error_messages={"required": _("请填写有效的整改期限。"),
                                                "invalid": _("请填写有效的整改期限。")})
+
+
+class SheetForm(forms.Form):
+    """A score sheet on the page: per rubric item `n_<code>` (occurrences; empty or 0: no finding), `p_` (page),
+    `t_` (note), `w_` (waived), `r_` (why not deducted), `s_` (manual or auto). `findings()` gives the same dicts
+    the API's FindingSerializer does."""
+
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31, widget=forms.HiddenInput)
+    submit = forms.BooleanField(required=False)
+
+    def __init__(self, *args, rubric, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = [it.code for s in rubric.sections.prefetch_related("items") for it in s.items.all()]
+        for code in self.codes:
+            self.fields[f"n_{code}"] = forms.IntegerField(required=False, min_value=0, max_value=1000)
+            self.fields[f"p_{code}"] = forms.CharField(required=False, max_length=40, validators=[no_nul])
+            self.fields[f"t_{code}"] = forms.CharField(required=False, max_length=2000, validators=[no_nul])
+            self.fields[f"w_{code}"] = forms.BooleanField(required=False)
+            self.fields[f"r_{code}"] = forms.CharField(required=False, max_length=500, validators=[no_nul])
+            self.fields[f"s_{code}"] = forms.ChoiceField(required=False, choices=[("manual", "manual"), ("auto", "auto")])
+
+    def findings(self) -> list[dict]:
+        d = self.cleaned_data
+        return [{"item_code": code, "occurrences": d[f"n_{code}"], "page_ref": d[f"p_{code}"], "note": d[f"t_{code}"],
+                 "waived": d[f"w_{code}"], "waived_reason": d[f"r_{code}"], "source": d[f"s_{code}"] or "manual"}
+                for code in self.codes if d[f"n_{code}"]]
+
+
+class RectificationForm(forms.Form):
+    action = forms.ChoiceField(choices=[("respond", "respond"), ("close", "close")])
+    text = forms.CharField(max_length=10000, validators=[no_nul], error_messages={"required": _("请填写内容。")})

@@ -20,8 +20,10 @@ from wuxing.casefiles.forms import (
     CausesForm,
     DrawForm,
     PoolForm,
+    RectificationForm,
     RectifyForm,
     SecondReviewForm,
+    SheetForm,
     WorkdayForm,
 )
 from wuxing.casefiles.models import (
@@ -34,7 +36,7 @@ from wuxing.casefiles.models import (
 )
 from wuxing.core import policy
 from wuxing.core.exports import XLSX_TYPE, export_response
-from wuxing.core.forms import report_failure
+from wuxing.core.forms import action_of, report_failure
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level
@@ -124,7 +126,7 @@ def _form_errors(request, form) -> None:
 
 def _organiser_action(request, c: ReviewCampaign) -> None:
     """One organiser action from the campaign page, each through its own form."""
-    action = request.POST.get("action")
+    action = action_of(request, ["draw", "pool", "assign", "second", "causes", "rectify"])
     if action == "draw":
         form = DrawForm(request.POST)
         if form.is_valid():
@@ -151,8 +153,6 @@ def _organiser_action(request, c: ReviewCampaign) -> None:
         if form.is_valid():
             services.issue_rectifications(request.user, c, form.cleaned_data["deadline"])
             messages.success(request, _("已下发整改通知。"))
-    else:
-        raise Http404
     if form is not None and not form.is_valid():
         _form_errors(request, form)
 
@@ -205,20 +205,12 @@ def sheet(request, pk):
     sh = services.open_sheet(request.user, sample)
     rubric = sample.campaign.rubric
     if request.method == "POST":
-        findings = []
-        for section in rubric.sections.prefetch_related("items"):
-            for item in section.items.all():
-                n = request.POST.get(f"n_{item.code}", "").strip()
-                if not n or n == "0":
-                    continue
-                findings.append({"item_code": item.code, "occurrences": int(n) if n.isdigit() else 1,
-                                 "page_ref": request.POST.get(f"p_{item.code}", ""), "note": request.POST.get(f"t_{item.code}", ""),
-                                 "waived": bool(request.POST.get(f"w_{item.code}")),
-                                 "waived_reason": request.POST.get(f"r_{item.code}", ""),
-                                 "source": request.POST.get(f"s_{item.code}", "manual")})
+        form = SheetForm(request.POST, rubric=rubric)
         try:
-            services.save_findings(request.user, sh, findings, int(request.POST.get("version", 0)) or None)
-            if "submit" in request.POST:
+            if not form.is_valid():
+                raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+            services.save_findings(request.user, sh, form.findings(), form.cleaned_data["version"] or None)
+            if form.cleaned_data["submit"]:
                 sh.refresh_from_db()
                 services.submit_sheet(request.user, sh)
                 messages.success(request, _("评查表已提交。"))
@@ -240,12 +232,12 @@ def rectification(request, pk):
     is_unit = policy.may(request.user, "casefile.answer", rect.unit)
     organiser = policy.may(request.user, "casefile.organise", rect.campaign.unit)
     if request.method == "POST":
-        text = request.POST.get("text", "")
+        form = RectificationForm(request.POST)
         try:
-            if request.POST.get("action") == "respond":
-                services.respond(request.user, rect, text)
-            elif request.POST.get("action") == "close":
-                services.follow_up(request.user, rect, text)
+            if not form.is_valid():
+                raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+            act = services.respond if form.cleaned_data["action"] == "respond" else services.follow_up
+            act(request.user, rect, form.cleaned_data["text"])
             messages.success(request, _("已保存。"))
         except (ValidationError, PermissionDenied) as exc:
             report_failure(request, exc)
@@ -267,10 +259,11 @@ def rubric_detail(request, pk):
 @login_required
 def calendar(request):
     organiser = bool(request.user.is_superuser or services.may_organise(request.user))
-    year_form = CalendarYearForm(request.POST if request.POST.get("action") == "year" else None)
+    posted = request.method == "POST" and action_of(request, ["year"]) == "year"
+    year_form = CalendarYearForm(request.POST if posted else None)
     calc = WorkdayForm(request.GET if "start" in request.GET else None)
     answer = None
-    if request.method == "POST" and request.POST.get("action") == "year":
+    if posted:
         if not organiser:
             raise Http404
         if year_form.is_valid():

@@ -106,3 +106,17 @@ class ContestForm(forms.Form):
         if not judges:
             raise forms.ValidationError(_("请至少填写一位评委。"))
         return judges
+
+
+class ScoreGridForm(forms.Form):
+    """A judge's score sheet: `s_<entry>_<criterion>` per cell, each a short text the service checks as a score."""
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = cells
+        for entry, criterion in cells:
+            self.fields[f"s_{entry}_{criterion}"] = forms.CharField(required=False, max_length=12, validators=[no_nul])
+
+    def scores(self) -> dict[tuple[int, int], str]:
+        return {(e, c): self.cleaned_data[f"s_{e}_{c}"].strip() for e, c in self.cells}
+

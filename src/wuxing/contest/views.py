@@ -20,12 +20,13 @@ from wuxing.contest.forms import (
     PairingForm,
     PhotoForm,
     SanctionForm,
+    ScoreGridForm,
 )
 from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import apply_errors
+from wuxing.core.forms import action_of, apply_errors
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
@@ -237,7 +238,7 @@ def highlight_detail(request, pk):
     h = get_object_or_404(Highlight.objects.for_user(request.user).select_related("branch", "campaign__unit"), pk=pk)
     may_edit = policy.may(request.user, "branch.work", h.branch)
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = action_of(request, ["feature", "photo"])
         try:
             if action == "feature":
                 services.feature_highlight(request.user, h, not h.featured)
@@ -350,7 +351,10 @@ def contest_score(request, pk, judge):
     criteria = list(contest.criteria.all())
     existing = {(s.entry_id, s.criterion_id): s.points for s in judge.scores.all()}
     if request.method == "POST":
-        scores = {(e.pk, c.pk): request.POST.get(f"s_{e.pk}_{c.pk}", "").strip() for e in entries for c in criteria}
+        form = ScoreGridForm(request.POST, cells=[(e.pk, c.pk) for e in entries for c in criteria])
+        if not form.is_valid():
+            raise Http404
+        scores = form.scores()
         try:
             n = services.record_scores(request.user, contest, judge, scores)
             messages.success(request, _("已保存 {n} 项得分。").format(n=n))

@@ -43,3 +43,21 @@ class LongSelect(forms.Select):
             ("" if v is None else v, mark_safe(" selected") if str("" if v is None else v) in chosen else "", label)
             for v, label in self.choices))
         return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
+class ActionForm(forms.Form):
+    """Which of a page's buttons was pressed (`action`), checked against the page's own list."""
+
+    action = forms.ChoiceField(choices=())
+
+    def __init__(self, data, *, actions, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["action"].choices = [(a, a) for a in actions]
+
+
+def action_of(request, actions) -> str:
+    """The pressed button's action, or 404 for one the page does not have."""
+    form = ActionForm(request.POST, actions=actions)
+    if not form.is_valid():
+        raise Http404
+    return form.cleaned_data["action"]

@@ -64,3 +64,75 @@ class RemovalForm(forms.Form):
 class ReinstateForm(forms.Form):
     reason = forms.CharField(label=_("恢复理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
                              validators=[no_nul])
+
+
+VERSION = forms.IntegerField(required=False, min_value=0, max_value=2**31, widget=forms.HiddenInput)
+
+
+class SelfAssessmentForm(forms.Form):
+    """The self-assessment page (自评): per indicator `v_<code>` (1/0/empty for pass-fail, a score for points)
+    and `n_<code>` (a note). `results()` gives the same values the API's SelfResultsSerializer does."""
+
+    version = VERSION
+
+    def __init__(self, *args, standard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = [i for s in standard.stars.all() for i in s.indicators.all()]
+        for ind in self.indicators:
+            if ind.kind == "points":
+                self.fields[f"v_{ind.code}"] = forms.DecimalField(
+                    required=False, min_value=0, max_value=ind.max_points or 0, max_digits=8, decimal_places=2,
+                    error_messages={"invalid": _("指标 {code} 的得分应为数字。").format(code=ind.code),
+                                    "min_value": _("指标 {code} 的得分应在 0 到 {max} 之间。").format(
+                                        code=ind.code, max=ind.max_points),
+                                    "max_value": _("指标 {code} 的得分应在 0 到 {max} 之间。").format(
+                                        code=ind.code, max=ind.max_points)})
+            else:
+                self.fields[f"v_{ind.code}"] = forms.TypedChoiceField(
+                    required=False, choices=[("", "—"), ("1", _("达标")), ("0", _("未达标"))],
+                    coerce=lambda v: v == "1", empty_value=None)
+            self.fields[f"n_{ind.code}"] = forms.CharField(required=False, max_length=2000, validators=[no_nul])
+
+    def results(self) -> tuple[dict, dict]:
+        d = self.cleaned_data
+        values = {i.code: (float(d[f"v_{i.code}"]) if i.kind == "points" and d[f"v_{i.code}"] is not None
+                           else d[f"v_{i.code}"]) for i in self.indicators}
+        return values, {i.code: d[f"n_{i.code}"] for i in self.indicators}
+
+
+class ClaimForm(forms.Form):
+    claimed = forms.MultipleChoiceField(label=_("申报的星"), widget=forms.CheckboxSelectMultiple,
+                                        error_messages={"required": _("请选择要申报的星。")})
+
+    def __init__(self, *args, standard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claimed"].choices = [(s.code, s.name) for s in standard.stars.all()]
+
+
+class OfficeReviewForm(forms.Form):
+    """初审: per indicator `a_<code>` (1 agree / 0 disagree / empty: not judged) and `on_<code>` (the reason)."""
+
+    version = VERSION
+
+    def __init__(self, *args, standard, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = [i.code for s in standard.stars.all() for i in s.indicators.all()]
+        for code in self.codes:
+            self.fields[f"a_{code}"] = forms.TypedChoiceField(required=False, choices=[("", "—"), ("1", _("同意")),
+                                                                                     ("0", _("不同意"))],
+                                                              coerce=lambda v: v == "1", empty_value=None)
+            self.fields[f"on_{code}"] = forms.CharField(required=False, max_length=2000, validators=[no_nul])
+
+    def judgements(self) -> dict[str, tuple[bool, str]]:
+        d = self.cleaned_data
+        return {code: (d[f"a_{code}"], d[f"on_{code}"]) for code in self.codes if d[f"a_{code}"] is not None}
+
+
+class DecideForm(forms.Form):
+    """区级审核 of one star."""
+
+    star_code = forms.CharField(max_length=40)
+    passed = forms.TypedChoiceField(choices=[("1", _("通过")), ("0", _("不通过"))], coerce=lambda v: v == "1",
+                                    error_messages={"required": _("请选择审核结论。")})
+    note = forms.CharField(required=False, max_length=2000, validators=[no_nul])
+    version = VERSION

@@ -25,13 +25,17 @@ from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
+    ClaimForm,
+    DecideForm,
     EvidenceForm,
     NoteForm,
     NoticeForm,
     ObjectionForm,
+    OfficeReviewForm,
     ReinstateForm,
     RemovalForm,
     ResolveForm,
+    SelfAssessmentForm,
 )
 from wuxing.evaluation.models import (
     Assessment,
@@ -66,23 +70,15 @@ def home(request):
     return redirect("evaluation:queue", pk=campaign.pk)
 
 
-def _parse_self(request, standard) -> tuple[dict, dict]:
-    values, notes = {}, {}
-    for star in standard.stars.all():
-        for ind in star.indicators.all():
-            raw = request.POST.get(f"v_{ind.code}", "").strip()
-            if ind.kind == "points":
-                if raw:
-                    try:
-                        values[ind.code] = float(raw)
-                    except ValueError:
-                        raise ValidationError(_("指标 {code} 的得分应为数字。").format(code=ind.code)) from None
-                else:
-                    values[ind.code] = None
-            else:
-                values[ind.code] = {"1": True, "0": False}.get(raw)
-            notes[ind.code] = request.POST.get(f"n_{ind.code}", "")
-    return values, notes
+def _form_failure(form) -> ValidationError:
+    return ValidationError([str(e) for errors in form.errors.values() for e in errors])
+
+
+def _self_form(request, standard) -> SelfAssessmentForm:
+    form = SelfAssessmentForm(request.POST, standard=standard)
+    if not form.is_valid():
+        raise _form_failure(form)
+    return form
 
 
 @login_required
@@ -112,10 +108,9 @@ def self_save(request, pk, branch):
     branch = _branch(request, campaign, branch)
     standard = campaign.standard_for(branch)
     try:
-        values, notes = _parse_self(request, standard)
-        version = request.POST.get("version")
-        services.save_self_results(request.user, campaign, branch, values, notes,
-                                   int(version) if version and version.isdigit() else None)
+        form = _self_form(request, standard)
+        values, notes = form.results()
+        services.save_self_results(request.user, campaign, branch, values, notes, form.cleaned_data["version"])
         messages.success(request, _("自评已保存。"))
     except (ValidationError, PermissionDenied) as exc:
         report_failure(request, exc)
@@ -130,7 +125,7 @@ def self_preview(request, pk, branch):
     branch = _branch(request, campaign, branch)
     sub = services.get_submission(campaign, branch)
     try:
-        values, _notes = _parse_self(request, campaign.standard_for(branch))
+        values, _notes = _self_form(request, campaign.standard_for(branch)).results()
     except ValidationError as exc:
         return HttpResponse(f'<p class="error">{" ".join(exc.messages)}</p>')
     standard, blocks, evaluation = selectors.branch_picture(campaign, branch, sub, values)
@@ -143,7 +138,10 @@ def claim(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
     try:
-        services.submit_claim(request.user, campaign, branch, request.POST.getlist("claimed"))
+        form = ClaimForm(request.POST, standard=campaign.standard_for(branch))
+        if not form.is_valid():
+            raise _form_failure(form)
+        services.submit_claim(request.user, campaign, branch, form.cleaned_data["claimed"])
         messages.success(request, _("已申报，等待办事处初审。"))
     except (ValidationError, PermissionDenied) as exc:
         report_failure(request, exc)
@@ -157,22 +155,26 @@ def _submission(request, campaign, branch):
     return sub
 
 
+def _note(request) -> str:
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise _form_failure(form)
+    return form.cleaned_data["note"]
+
+
 @login_required
 @require_POST
 def office_action(request, pk, branch, action):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
     sub = _submission(request, campaign, branch)
-    note = request.POST.get("note", "")
     try:
+        note = _note(request)
         if action == "review":
-            judgements = {}
-            for key, value in request.POST.items():
-                if key.startswith("a_") and value in ("1", "0"):
-                    code = key[2:]
-                    judgements[code] = (value == "1", request.POST.get(f"on_{code}", ""))
-            version = request.POST.get("version")
-            services.office_review(request.user, sub, judgements, int(version) if version and version.isdigit() else None)
+            form = OfficeReviewForm(request.POST, standard=campaign.standard_for(branch))
+            if not form.is_valid():
+                raise _form_failure(form)
+            services.office_review(request.user, sub, form.judgements(), form.cleaned_data["version"])
             messages.success(request, _("初审意见已保存。"))
         elif action == "return":
             services.office_return(request.user, sub, note)
@@ -195,13 +197,14 @@ def district_action(request, pk, branch, action):
     sub = _submission(request, campaign, branch)
     try:
         if action == "decide":
-            version = request.POST.get("version")
-            services.district_decide(request.user, sub, request.POST.get("star_code", ""),
-                                     request.POST.get("passed") == "1", request.POST.get("note", ""),
-                                     int(version) if version and version.isdigit() else None)
+            form = DecideForm(request.POST)
+            if not form.is_valid():
+                raise _form_failure(form)
+            d = form.cleaned_data
+            services.district_decide(request.user, sub, d["star_code"], d["passed"], d["note"], d["version"])
             messages.success(request, _("审核意见已保存。"))
         elif action == "return":
-            services.district_return(request.user, sub, request.POST.get("note", ""))
+            services.district_return(request.user, sub, _note(request))
             messages.success(request, _("已退回办事处。"))
         elif action == "finalize":
             sub = services.district_finalize(request.user, sub)

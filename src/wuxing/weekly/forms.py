@@ -5,7 +5,8 @@ from wuxing.orgs.validators import no_nul
 
 
 class ReportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+    submit = forms.BooleanField(required=False)  # the "保存并提交" button
     summary = forms.CharField(label=_("本周工作"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
                               max_length=5000, validators=[no_nul])
     problems = forms.CharField(label=_("问题和困难"), widget=forms.Textarea(attrs={"rows": 2}), required=False,

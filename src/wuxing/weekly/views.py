@@ -110,7 +110,7 @@ def report_page(request, pk, branch, year, week):
                                               version=form.cleaned_data["version"],
                                               **{k: form.cleaned_data[k] for k in ("summary", "problems", "next_plan",
                                                                                    "highlights")})
-                if "submit" in request.POST:
+                if form.cleaned_data["submit"]:
                     services.submit_report(request.user, report)
                     messages.success(request, _("已提交。"))
                 else:
