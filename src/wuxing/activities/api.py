@@ -12,12 +12,12 @@ from wuxing.activities import briefs, services
 from wuxing.activities.models import Activity
 from wuxing.activities.parsing import parse
 from wuxing.campaigns.selectors import campaigns_for
-from wuxing.core.api import ScopedPrimaryKeyField, text_list
+from wuxing.core.api import ScopedPrimaryKeyField, StrictCharField, StrictModelSerializer, text_list
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.validators import no_nul
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(StrictModelSerializer):
     unit = ScopedPrimaryKeyField(scope=lambda user: OrgUnit.objects.for_user(user))
     documents = text_list(required=False)
     correspondents = text_list(required=False)
@@ -44,7 +44,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         activity = services.save_activity(request.user, unit, **data)
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=inline_serializer("Brief", {"text": serializers.CharField()}))
+    @extend_schema(responses=inline_serializer("Brief", {"text": StrictCharField()}))
     @action(detail=True, methods=["get"])
     def brief(self, request, pk=None):
         a = self.get_object()
@@ -56,7 +56,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 
 class ParseSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=200_000, validators=[no_nul],
+    text = StrictCharField(max_length=200_000, validators=[no_nul],
                                  error_messages={"blank": "请提供要识别的文字。", "required": "请提供要识别的文字。",
                                                  "max_length": "文字过长（最多 200,000 字）。"})
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)

@@ -13,12 +13,12 @@ from rest_framework.response import Response
 from wuxing.casefiles import selectors, services
 from wuxing.casefiles.models import CaseFile, Rectification, ReviewCampaign, SampledFile
 from wuxing.core import policy
-from wuxing.core.api import StrictBooleanField, not_found
+from wuxing.core.api import StrictBooleanField, StrictCharField, StrictModelSerializer, not_found
 
 
-class CaseFileSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    matter_name = serializers.CharField(source="matter.name", read_only=True)
+class CaseFileSerializer(StrictModelSerializer):
+    unit_name = StrictCharField(source="unit.name", read_only=True)
+    matter_name = StrictCharField(source="matter.name", read_only=True)
 
     class Meta:
         model = CaseFile
@@ -41,7 +41,7 @@ class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                     for s in services.checker().run(services.facts(f))]})
 
 
-class ReviewCampaignSerializer(serializers.ModelSerializer):
+class ReviewCampaignSerializer(StrictModelSerializer):
     class Meta:
         model = ReviewCampaign
         fields = ["id", "unit", "title", "rubric", "closed_from", "closed_to", "plan", "seed", "algorithm", "drawn_at",
@@ -88,12 +88,12 @@ class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 class FindingSerializer(serializers.Serializer):
     """One finding of a score sheet; the page's SheetForm yields the same dicts."""
 
-    item_code = serializers.CharField(max_length=40)
+    item_code = StrictCharField(max_length=40)
     occurrences = serializers.IntegerField(min_value=1, max_value=1000, default=1)
-    page_ref = serializers.CharField(max_length=40, allow_blank=True, required=False, default="")
-    note = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    page_ref = StrictCharField(max_length=40, allow_blank=True, required=False, default="")
+    note = StrictCharField(max_length=2000, allow_blank=True, required=False)
     waived = StrictBooleanField(required=False, default=False)
-    waived_reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    waived_reason = StrictCharField(max_length=500, allow_blank=True, required=False, default="")
     source = serializers.ChoiceField(choices=["manual", "auto"], required=False, default="manual")
 
 
@@ -104,7 +104,7 @@ class SheetSaveSerializer(serializers.Serializer):
 
 
 class RespondSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=10000)
+    text = StrictCharField(max_length=10000)
 
 
 class SheetView(viewsets.ViewSet):
@@ -145,7 +145,7 @@ class SheetView(viewsets.ViewSet):
         return self._out(sheet)
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class RectificationSerializer(StrictModelSerializer):
     class Meta:
         model = Rectification
         fields = ["id", "campaign", "unit", "problems", "deadline", "response", "responded_at", "followup", "closed_at"]

@@ -14,7 +14,7 @@ from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.selectors import campaigns_for
 from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, Highlight, Pairing, Sanction
-from wuxing.core.api import code_list
+from wuxing.core.api import StrictModelSerializer, code_list
 from wuxing.core.roles import Level
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
@@ -78,7 +78,7 @@ class RankingView(APIView):
                          "zeros": f.zeros, "reasons": f.reasons} for o, _n, _p3, _p4, f in office_rows]})
 
 
-class PairingSerializer(serializers.ModelSerializer):
+class PairingSerializer(StrictModelSerializer):
     class Meta:
         model = Pairing
         fields = ["id", "campaign", "mentor", "mentees", "goals", "created_at"]
@@ -99,7 +99,7 @@ class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return Response(PairingSerializer(p).data, status=status.HTTP_201_CREATED)
 
 
-class HighlightSerializer(serializers.ModelSerializer):
+class HighlightSerializer(StrictModelSerializer):
     campaign = CampaignField()
     branch = BranchField()
     star_codes = code_list(required=False)
@@ -126,7 +126,7 @@ class HighlightViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Response(HighlightSerializer(h).data, status=status.HTTP_201_CREATED)
 
 
-class SanctionSerializer(serializers.ModelSerializer):
+class SanctionSerializer(StrictModelSerializer):
     class Meta:
         model = Sanction
         fields = ["id", "campaign", "kind", "unit", "person", "reason", "decided_on", "amount", "note"]
@@ -149,7 +149,7 @@ class SanctionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response(SanctionSerializer(s).data, status=status.HTTP_201_CREATED)
 
 
-class ContestSerializer(serializers.ModelSerializer):
+class ContestSerializer(StrictModelSerializer):
     results = serializers.SerializerMethodField()
 
     class Meta:

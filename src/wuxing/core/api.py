@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,16 +51,22 @@ def drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
-class NoteSerializer(serializers.Serializer):
-    """The note of a transition (return, pass, confirm, accept)."""
+class StrictCharField(serializers.CharField):
+    """Text and nothing else: a number or a boolean where words belong is refused, not turned into "5"."""
 
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    default_error_messages = {"invalid": gettext_lazy("应为文字。")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
-def note_of(request) -> str:
-    body = NoteSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    return body.validated_data.get("note", "")
+class StrictModelSerializer(serializers.ModelSerializer):
+    """ModelSerializer whose text columns take text only (StrictCharField)."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.CharField: StrictCharField, models.TextField: StrictCharField}
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -97,10 +104,22 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 def code_list(*, max_items: int = 100, max_length: int = 40, **kwargs) -> serializers.ListField:
     """A list of codes (stars, indicators, tags): strings only, bounded."""
-    return serializers.ListField(child=serializers.CharField(max_length=max_length), max_length=max_items, **kwargs)
+    return serializers.ListField(child=StrictCharField(max_length=max_length), max_length=max_items, **kwargs)
 
 
 def text_list(*, max_items: int = 200, max_length: int = 200, **kwargs) -> serializers.ListField:
     """A list of short texts (documents, names)."""
-    return serializers.ListField(child=serializers.CharField(max_length=max_length, allow_blank=True),
+    return serializers.ListField(child=StrictCharField(max_length=max_length, allow_blank=True),
                                  max_length=max_items, **kwargs)
+
+
+class NoteSerializer(serializers.Serializer):
+    """The note of a transition (return, pass, confirm, accept)."""
+
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000)
+
+
+def note_of(request) -> str:
+    body = NoteSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    return body.validated_data.get("note", "")

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaigns_for
-from wuxing.core.api import NoteSerializer, code_list
+from wuxing.core.api import NoteSerializer, StrictCharField, StrictModelSerializer, code_list
 from wuxing.core.api import note_of as _note
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation import selectors, services
@@ -21,7 +21,7 @@ from wuxing.creation.models import PlanTask, Target
 from wuxing.orgs.models import OrgUnit
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(StrictModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "unit", "year", "name", "urban_standard", "rural_standard", "plan_due", "assessment_opens",
@@ -36,7 +36,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return campaigns_for(self.request.user).order_by("-year", "pk")
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(StrictModelSerializer):
     campaign = CampaignField()
     branch = BranchField()
     star_codes = code_list(required=False)
@@ -98,7 +98,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self._act(request, services.return_target, _note(request))
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(StrictModelSerializer):
     campaign = CampaignField()
     branch = BranchField()
     indicator_codes = code_list(required=False)
@@ -112,7 +112,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class ProgressSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000)
+    note = StrictCharField(max_length=2000)
     on = serializers.DateField(required=False)
     done = serializers.BooleanField(required=False, default=False)
 

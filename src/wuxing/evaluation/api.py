@@ -14,7 +14,14 @@ from rest_framework.response import Response
 
 from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.core import policy
-from wuxing.core.api import NoteSerializer, ObjectJSONParser, StrictBooleanField, code_list
+from wuxing.core.api import (
+    NoteSerializer,
+    ObjectJSONParser,
+    StrictBooleanField,
+    StrictCharField,
+    StrictModelSerializer,
+    code_list,
+)
 from wuxing.core.api import note_of as _note
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Award, Evidence, RemovalCategory, Submission
@@ -40,7 +47,7 @@ class SelfResultsSerializer(serializers.Serializer):
     campaign = CampaignField()
     branch = BranchField()
     results = serializers.DictField(child=ResultValueField(allow_null=True), help_text="indicator code → true/false or a score")
-    notes = serializers.DictField(child=serializers.CharField(max_length=2000, allow_blank=True), required=False)
+    notes = serializers.DictField(child=StrictCharField(max_length=2000, allow_blank=True), required=False)
     version = serializers.IntegerField(required=False, min_value=0)
 
 
@@ -52,7 +59,7 @@ class ClaimSerializer(serializers.Serializer):
 
 class JudgementSerializer(serializers.Serializer):
     agree = StrictBooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class OfficeReviewSerializer(serializers.Serializer):
@@ -61,25 +68,25 @@ class OfficeReviewSerializer(serializers.Serializer):
 
 
 class DecideSerializer(serializers.Serializer):
-    star_code = serializers.CharField(max_length=40)
+    star_code = StrictCharField(max_length=40)
     passed = StrictBooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
     version = serializers.IntegerField(required=False, min_value=0)
 
 
 class RemovalSerializer(serializers.Serializer):
-    star_code = serializers.CharField(max_length=40)
+    star_code = StrictCharField(max_length=40)
     category = serializers.ChoiceField(choices=RemovalCategory.choices)
-    description = serializers.CharField(max_length=2000)
+    description = StrictCharField(max_length=2000)
     occurred_on = serializers.DateField()
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
     campaign = CampaignField()
     branch = BranchField()
-    indicator_code = serializers.CharField(max_length=40)
+    indicator_code = StrictCharField(max_length=40)
     file = serializers.FileField()
-    description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    description = StrictCharField(required=False, allow_blank=True, max_length=300, default="")
 
 
 def _body(serializer_class, request):
@@ -89,7 +96,7 @@ def _body(serializer_class, request):
     return body.validated_data
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(StrictModelSerializer):
     class Meta:
         model = Evidence
         fields = ["id", "campaign", "branch", "indicator_code", "original_name", "description", "content_type", "size",
@@ -118,7 +125,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class SubmissionSerializer(StrictModelSerializer):
     flags = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
 
@@ -207,7 +214,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._out(services.district_finalize(request.user, self.get_object()))
 
 
-class AwardSerializer(serializers.ModelSerializer):
+class AwardSerializer(StrictModelSerializer):
     removals = serializers.SerializerMethodField()
 
     class Meta:

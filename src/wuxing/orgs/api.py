@@ -11,12 +11,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from wuxing.core.api import StrictCharField, StrictModelSerializer
 from wuxing.core.audit import record
 from wuxing.orgs import selectors
 from wuxing.orgs.models import OrgUnit
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(StrictModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "code", "name", "level", "kind", "parent", "area_code", "depth", "is_active"]
@@ -45,9 +46,9 @@ class TokenView(ObtainAuthToken):
         return [IsAuthenticated()] if self.request.method == "DELETE" else []
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
-                                                   "password": serializers.CharField()}),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        request=inline_serializer("TokenRequest", {"username": StrictCharField(),
+                                                   "password": StrictCharField()}),
+        responses={200: inline_serializer("TokenResponse", {"token": StrictCharField()})},
     )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -65,18 +66,18 @@ class TokenView(ObtainAuthToken):
 
 
 class RoleSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    role_name = serializers.CharField()
+    role = StrictCharField()
+    role_name = StrictCharField()
     unit = serializers.IntegerField()
-    unit_code = serializers.CharField()
-    unit_name = serializers.CharField()
+    unit_code = StrictCharField()
+    unit_name = StrictCharField()
 
 
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    real_name = serializers.CharField()
-    mobile = serializers.CharField(help_text="masked")
+    username = StrictCharField()
+    real_name = StrictCharField()
+    mobile = StrictCharField(help_text="masked")
     is_superuser = serializers.BooleanField()
     roles = RoleSerializer(many=True)
 

@@ -8,25 +8,25 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from wuxing.core.api import ObjectJSONParser
+from wuxing.core.api import ObjectJSONParser, StrictCharField, StrictModelSerializer
 from wuxing.standards import selectors
 from wuxing.standards.models import Indicator, Standard, Star, Veto
 from wuxing.standards.services import load_standard, may_load
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(StrictModelSerializer):
     class Meta:
         model = Indicator
         fields = ["code", "text", "evidence_hint", "kind", "max_points", "pass_mark", "required", "order"]
 
 
-class VetoSerializer(serializers.ModelSerializer):
+class VetoSerializer(StrictModelSerializer):
     class Meta:
         model = Veto
         fields = ["code", "text", "category", "order"]
 
 
-class StarSerializer(serializers.ModelSerializer):
+class StarSerializer(StrictModelSerializer):
     indicators = IndicatorSerializer(many=True)
     vetoes = VetoSerializer(many=True)
 
@@ -35,7 +35,7 @@ class StarSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "order", "lead_department", "description", "indicators", "vetoes"]
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class StandardSerializer(StrictModelSerializer):
     class Meta:
         model = Standard
         fields = ["id", "code", "version", "title", "applies_to", "effective_year", "prerequisite_star",
@@ -64,7 +64,7 @@ class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(
         request={"multipart/form-data": inline_serializer("StandardUpload", {"file": serializers.FileField()})},
         responses={201: StandardDetailSerializer, 200: StandardDetailSerializer,
-                   400: inline_serializer("StandardErrors", {"errors": serializers.ListField(child=serializers.CharField())})},
+                   400: inline_serializer("StandardErrors", {"errors": serializers.ListField(child=StrictCharField())})},
     )
     def create(self, request, *args, **kwargs):
         if not may_load(request.user):

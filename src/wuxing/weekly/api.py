@@ -12,7 +12,13 @@ from rest_framework.views import APIView
 
 from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.selectors import campaigns_for
-from wuxing.core.api import NoteSerializer, ScopedPrimaryKeyField, StrictBooleanField, code_list
+from wuxing.core.api import (
+    NoteSerializer,
+    ScopedPrimaryKeyField,
+    StrictBooleanField,
+    StrictModelSerializer,
+    code_list,
+)
 from wuxing.core.api import note_of as _note
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import OrgUnit
@@ -20,7 +26,7 @@ from wuxing.weekly import selectors, services
 from wuxing.weekly.models import WeeklyReport, WorkItem
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(StrictModelSerializer):
     # A task the caller may see; another branch's task and a missing one answer the same 404.
     task = ScopedPrimaryKeyField(scope=lambda user: PlanTask.objects.for_user(user), required=False, allow_null=True)
     indicator_codes = code_list(required=False)
@@ -31,7 +37,7 @@ class ItemSerializer(serializers.ModelSerializer):
         fields = ["text", "task", "indicator_codes", "task_done"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(StrictModelSerializer):
     campaign = CampaignField()
     branch = BranchField()
     items = ItemSerializer(many=True, required=False, max_length=50)
