@@ -202,3 +202,27 @@ def review(world):
         services.add_reviewer(organiser, campaign, r)
     return type("Review", (), dict(a1=a1, a2=a2, a3=a3, organiser=organiser, reviewers=reviewers, unit_user=unit_user,
                                    campaign=campaign))
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo district, loaded once per worker inside a transaction rolled back at the end; each test
+    runs in a savepoint within it (pytest-django's `db`), so nothing leaks to other modules."""
+    from django.core import signals
+    from django.db import close_old_connections, transaction
+
+    from wuxing.seed.demo import load_demo
+
+    # Requests go through the WSGI app itself, not Django's test client, so Django would close the
+    # database connection at the end of each request (inside this transaction); the test client
+    # switches that off the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

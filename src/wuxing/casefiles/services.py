@@ -442,7 +442,7 @@ def final_sheet(sample: SampledFile, sheets: list[ScoreSheet]) -> ScoreSheet | N
 
 
 def results(campaign: ReviewCampaign):
-    samples = list(campaign.sample.select_related("file__unit", "file__matter"))
+    samples = list(campaign.sample.select_related("file__unit", "file__matter", "reviewer", "second_reviewer"))
     sheets = defaultdict(list)
     for s in ScoreSheet.objects.filter(sample__campaign=campaign).prefetch_related("findings"):
         sheets[s.sample_id].append(s)

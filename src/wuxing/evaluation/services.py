@@ -100,7 +100,7 @@ def submission_flags(actor, sub: Submission) -> dict[str, bool]:
     district = policy.may(actor, "branch.district_review", branch)
     stars = reviewer_stars(actor, branch)
     owns_some = stars is None or bool(stars & set(sub.office_star_codes))
-    decided = set(sub.decisions.values_list("star_code", flat=True)) if sub.pk else set()
+    decided = {d.star_code for d in sub.decisions.all()} if sub.pk else set()  # uses a list's prefetch
     return {
         "may_edit_self": own and sub.status in SELF_EDITABLE,
         "may_submit": own and sub.status in SELF_EDITABLE,
