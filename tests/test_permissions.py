@@ -32,6 +32,10 @@ IN_DISTRICT = SIGNED_IN - {"outsider", "casefile_reviewer", "casefile_organiser"
 COMMUNITY_PLAN = frozenset({"superuser", "district_admin", "office_admin", "branch_user"})
 # The branch's own declaration (self-assessment): its people only, never the administrators above.
 COMMUNITY_DECLARE = frozenset({"superuser", "branch_user"})
+# Who holds the role of a review step over the east community (a transition's other personas get 404).
+REVIEWERS = frozenset({"superuser", "district_admin", "office_admin"})
+OFFICE_REVIEW = frozenset({"superuser", "office_admin"})
+DECIDERS = frozenset({"superuser", "district_admin", "star_reviewer"})
 # The org tree is the shared vocabulary of both domains: case-file roles at the district see it too.
 TREE = frozenset({"casefile_reviewer", "casefile_organiser"})
 
@@ -49,12 +53,41 @@ class Case:
     # Transitions whose outcome depends on state (tested on their own): allowed personas must reach the
     # object (any answer but 404/403/5xx); everyone else must get 404.
     reach_only: bool = False
+    # What an allowed write leaves behind: "audited" (rows changed and an audit event), "none" (a preview
+    # or a parse writes nothing), "any" (depends on the persona's own rows). A refused one: nothing at all.
+    effect: str = "audited"
     extra: dict = field(default_factory=dict)
 
 
 def _fresh_grant(w):
     grant, _ = RoleAssignment.objects.get_or_create(user=w.village_user, role=Role.REPORTER, unit=w.village)
     return reverse("orgs:role_revoke", args=[grant.pk])
+
+
+def _fresh_role_grant(w):
+    """The village clerk without the 填报员 grant, so that each allowed persona really grants it."""
+    RoleAssignment.objects.filter(user=w.village_user, role=Role.REPORTER, unit=w.village).delete()
+    return reverse("orgs:role_grant", args=[w.village_user.pk])
+
+
+def _fresh_west_grant(w):
+    RoleAssignment.objects.filter(user=w.other_branch_user, role=Role.REPORTER, unit=w.west_village).delete()
+    return reverse("orgs:role_grant", args=[w.other_branch_user.pk])
+
+
+def _unassigned(w):
+    """The east community without its 包联领导, so that each allowed persona really assigns one."""
+    Assignment.objects.filter(leader=w.leader, unit=w.community).delete()
+    return reverse("orgs:assignment_create", args=[w.community.pk])
+
+
+def _draft_target(w):
+    """The east community's target back in draft, so that each allowed persona really submits it."""
+    from wuxing.creation.models import Target
+
+    target = _target(w)
+    Target.objects.filter(pk=target.pk).update(status="draft", star_codes=["pafz"], level=1)
+    return reverse("creation:target_action", args=[_cid(w), w.community.pk, "submit"])
 
 
 def _reset_target(w):
@@ -172,6 +205,24 @@ def _ch(name, key=None, *, branch=False, extra=()):
 DISTRICT_ADMINS = frozenset({"superuser", "district_admin"})
 
 
+def _open_objection(w):
+    """The objection open again, so that each allowed persona really resolves it."""
+    from wuxing.evaluation.models import Objection
+
+    objection = _chain(w)["objection"]
+    Objection.objects.filter(pk=objection.pk).update(status="open", outcome="", resolved_at=None, resolved_by=None)
+    return reverse("evaluation:objection_resolve", args=[objection.pk])
+
+
+def _removed_again(w):
+    """The star removal in force again, so that each allowed persona really reinstates it."""
+    from wuxing.evaluation.models import StarRemoval
+
+    removal = _chain(w)["removal"]
+    StarRemoval.objects.filter(pk=removal.pk).update(reinstated_at=None)
+    return reverse("evaluation:reinstate", args=[removal.pk])
+
+
 def _contest_objs(w):
     import datetime as dt
     from decimal import Decimal
@@ -283,7 +334,7 @@ CASES = [
          ADMINS - {"office_admin"}),
     Case("orgs:unit_import", lambda w: reverse("orgs:unit_import"), ADMINS),
     Case("orgs:unit_import_template", lambda w: reverse("orgs:unit_import_template"), ADMINS),
-    Case("orgs:assignment_create", lambda w: reverse("orgs:assignment_create", args=[w.community.pk]), ADMINS,
+    Case("orgs:assignment_create", _unassigned, ADMINS,
          method="post", data=lambda w: {"leader": w.leader.pk}, ok_status=302),
     Case("orgs:assignment_delete", _fresh_assignment, ADMINS, method="post", ok_status=302),
     Case("orgs:user_list", lambda w: reverse("orgs:user_list"), ADMINS),
@@ -294,9 +345,9 @@ CASES = [
     Case("orgs:user_detail", lambda w: reverse("orgs:user_detail", args=[w.branch_user.pk]), ADMINS),
     Case("orgs:user_detail#west", lambda w: reverse("orgs:user_detail", args=[w.other_branch_user.pk]),
          ADMINS - {"office_admin"}),
-    Case("orgs:role_grant", lambda w: reverse("orgs:role_grant", args=[w.village_user.pk]), ADMINS,
+    Case("orgs:role_grant", _fresh_role_grant, ADMINS,
          method="post", data=lambda w: {"role": Role.REPORTER, "unit": w.village.pk}, ok_status=302),
-    Case("orgs:role_grant#west", lambda w: reverse("orgs:role_grant", args=[w.other_branch_user.pk]),
+    Case("orgs:role_grant#west", _fresh_west_grant,
          ADMINS - {"office_admin"}, method="post",
          data=lambda w: {"role": Role.REPORTER, "unit": w.west_village.pk}, ok_status=302),
     Case("orgs:role_revoke", _fresh_grant, ADMINS, method="post", ok_status=302),
@@ -314,7 +365,7 @@ CASES = [
     Case("api:standard-list", lambda w: reverse("api:standard-list"), SIGNED_IN, api=True),
     Case("api:standard-detail", lambda w: reverse("api:standard-detail", args=[_standard(w)]), SIGNED_IN, api=True),
     Case("api:standard-list#load", lambda w: reverse("api:standard-list"), frozenset({"superuser", "district_admin"}),
-         method="post", api=True, ok_status=400),
+         method="post", api=True, ok_status=400, effect="none"),  # an empty body: refused, nothing loaded
     Case("creation:campaigns", _c("creation:campaigns"), SIGNED_IN),
     Case("creation:campaign_create", lambda w: (_campaign(w), reverse("creation:campaign_create"))[1],
          frozenset({"superuser", "district_admin"})),
@@ -330,8 +381,7 @@ CASES = [
     Case("creation:branch#west", _c("creation:branch", _cid, lambda w: w.west_village.pk), WEST_VILLAGE),
     Case("creation:target_edit", _c("creation:target_edit", _cid, lambda w: w.community.pk),
          frozenset({"superuser", "branch_user"})),
-    Case("creation:target_action", lambda w: (_target(w), reverse("creation:target_action", args=[
-        _cid(w), w.community.pk, "submit"]))[1], EAST_COMMUNITY, method="post", ok_status=302),
+    Case("creation:target_action", _draft_target, COMMUNITY_DECLARE, method="post", ok_status=302),
     Case("creation:task_create", _c("creation:task_create", _cid, lambda w: w.community.pk), COMMUNITY_PLAN),
     Case("creation:task", _c("creation:task", lambda w: _task(w).pk), EAST_COMMUNITY),
     Case("creation:task_progress", _c("creation:task_progress", lambda w: _task(w).pk), COMMUNITY_PLAN,
@@ -344,11 +394,11 @@ CASES = [
     Case("api:target-detail", _c("api:target-detail", lambda w: _target(w).pk), EAST_COMMUNITY, api=True),
     Case("api:target-list#save", _c("api:target-list"), frozenset({"superuser", "branch_user"}), method="post",
          api=True, data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "star_codes": ["pafz"]}),
-    Case("api:target-submit", _c("api:target-submit", lambda w: _target(w).pk), EAST_COMMUNITY, method="post",
+    Case("api:target-submit", _c("api:target-submit", lambda w: _target(w).pk), COMMUNITY_DECLARE, method="post",
          api=True, reach_only=True),
-    Case("api:target-confirm", _c("api:target-confirm", lambda w: _target(w).pk), EAST_COMMUNITY, method="post",
+    Case("api:target-confirm", _c("api:target-confirm", lambda w: _target(w).pk), REVIEWERS, method="post",
          api=True, reach_only=True),
-    Case("api:target-return", _c("api:target-return", lambda w: _target(w).pk), EAST_COMMUNITY, method="post",
+    Case("api:target-return", _c("api:target-return", lambda w: _target(w).pk), REVIEWERS, method="post",
          api=True, reach_only=True),
     Case("api:task-list", _c("api:task-list"), SIGNED_IN, api=True),
     Case("api:task-detail", _c("api:task-detail", lambda w: _task(w).pk), EAST_COMMUNITY, api=True),
@@ -359,7 +409,8 @@ CASES = [
     Case("api:gaps", lambda w: reverse("api:gaps") + f"?campaign={_cid(w)}&branch={w.community.pk}", EAST_COMMUNITY,
          api=True),
     Case("notifications", _c("notifications"), SIGNED_IN),
-    Case("notifications_read", _c("notifications_read"), SIGNED_IN, method="post", ok_status=302),
+    Case("notifications_read", _c("notifications_read"), SIGNED_IN, method="post", ok_status=302,
+         effect="any"),  # marks the persona's own notifications read, if it has any
     Case("weekly:home", _c("weekly:home"), SIGNED_IN, reach_only=True),
     Case("weekly:district", _c("weekly:district", _cid), DISTRICT_WIDE),
     Case("weekly:office", _c("weekly:office", _cid, lambda w: w.east.pk), EAST_OFFICE),
@@ -368,7 +419,7 @@ CASES = [
     Case("weekly:branch", _c("weekly:branch", _cid, lambda w: w.community.pk), EAST_COMMUNITY),
     Case("weekly:report", lambda w: (_report(w), _wk("weekly:report")(w))[1], EAST_COMMUNITY),
     Case("weekly:report_action", lambda w: (_report(w), _wk("weekly:report_action", "accept")(w))[1],
-         EAST_COMMUNITY, method="post", reach_only=True),
+         REVIEWERS, method="post", reach_only=True),
     Case("weekly:attachment_add", lambda w: (_report(w), _wk("weekly:attachment_add")(w))[1], EAST_COMMUNITY,
          method="post", reach_only=True),
     Case("weekly:attachment", lambda w: reverse("weekly:attachment", args=[_attachment(w).pk]), EAST_COMMUNITY),
@@ -376,11 +427,11 @@ CASES = [
     Case("api:weekly-report-detail", lambda w: reverse("api:weekly-report-detail", args=[_report(w).pk]),
          EAST_COMMUNITY, api=True),
     Case("api:weekly-report-submit", lambda w: reverse("api:weekly-report-submit", args=[_report(w).pk]),
-         EAST_COMMUNITY, method="post", api=True, reach_only=True),
+         COMMUNITY_DECLARE, method="post", api=True, reach_only=True),
     Case("api:weekly-report-return", lambda w: reverse("api:weekly-report-return", args=[_report(w).pk]),
-         EAST_COMMUNITY, method="post", api=True, reach_only=True),
+         REVIEWERS, method="post", api=True, reach_only=True),
     Case("api:weekly-report-accept", lambda w: reverse("api:weekly-report-accept", args=[_report(w).pk]),
-         EAST_COMMUNITY, method="post", api=True, reach_only=True),
+         REVIEWERS, method="post", api=True, reach_only=True),
     Case("api:weekly-compliance", lambda w: reverse("api:weekly-compliance") + f"?campaign={_cid(w)}&unit={w.east.pk}",
          EAST_OFFICE, api=True),
     Case("evaluation:home", _c("evaluation:home"), SIGNED_IN, reach_only=True),
@@ -391,23 +442,27 @@ CASES = [
     Case("evaluation:branch#west", lambda w: reverse("evaluation:branch", args=[_cid(w), w.west_village.pk]), WEST_VILLAGE),
     Case("evaluation:self_save", _ch("evaluation:self_save", branch=True), COMMUNITY_DECLARE, method="post",
          ok_status=302),
-    Case("evaluation:self_preview", _ch("evaluation:self_preview", branch=True), EAST_COMMUNITY, method="post"),
-    Case("evaluation:claim", _ch("evaluation:claim", branch=True), EAST_COMMUNITY, method="post", reach_only=True),
-    Case("evaluation:office_action", _ch("evaluation:office_action", branch=True, extra=("pass",)), EAST_COMMUNITY,
+    Case("evaluation:self_preview", _ch("evaluation:self_preview", branch=True), EAST_COMMUNITY, method="post",
+         effect="none"),
+    Case("evaluation:claim", _ch("evaluation:claim", branch=True), COMMUNITY_DECLARE, method="post", reach_only=True),
+    Case("evaluation:office_action", _ch("evaluation:office_action", branch=True, extra=("pass",)), OFFICE_REVIEW,
          method="post", reach_only=True),
     Case("evaluation:district_action", _ch("evaluation:district_action", branch=True, extra=("finalize",)),
-         EAST_COMMUNITY, method="post", reach_only=True),
+         DISTRICT_ADMINS, method="post", reach_only=True),
     Case("evaluation:evidence", _ch("evaluation:evidence", branch=True), EAST_COMMUNITY),
     Case("evaluation:history", _ch("evaluation:history", branch=True), EAST_COMMUNITY),
     Case("evaluation:evidence_file", _ch("evaluation:evidence_file", "evidence"), EAST_COMMUNITY),
     Case("evaluation:notice", _ch("evaluation:notice", "notice"), DISTRICT_ADMINS),
+    # State-dependent (the notice runs to 2099): who reaches it; the chain tests check the effect.
     Case("evaluation:notice_close", _ch("evaluation:notice_close", "notice"), DISTRICT_ADMINS, method="post",
-         ok_status=302),
-    Case("evaluation:objection_resolve", _ch("evaluation:objection_resolve", "objection"), DISTRICT_ADMINS,
-         method="post", ok_status=302),
+         reach_only=True),
+    Case("evaluation:objection_resolve", _open_objection, DISTRICT_ADMINS, method="post", ok_status=302,
+         data=lambda w: {f"o{_chain(w)['objection'].pk}-upheld": "0",
+                         f"o{_chain(w)['objection'].pk}-outcome": "经核查，反映情况不属实。"}),
     Case("evaluation:award", _ch("evaluation:award", "award"), EAST_COMMUNITY),
     Case("evaluation:certificate", _ch("evaluation:certificate", "award"), EAST_COMMUNITY),
-    Case("evaluation:reinstate", _ch("evaluation:reinstate", "removal"), DISTRICT_ADMINS, method="post", ok_status=302),
+    Case("evaluation:reinstate", _removed_again, DISTRICT_ADMINS, method="post", ok_status=302,
+         data=lambda w: {"reason": "经复核，信访事项已化解。"}),
     Case("public:public_notices", _c("public:public_notices"), SIGNED_IN, anonymous_status=200),
     Case("public:public_notice", _ch("public:public_notice", "notice"), SIGNED_IN, anonymous_status=200),
     Case("api:evidence-list", _c("api:evidence-list"), SIGNED_IN, api=True),
@@ -416,11 +471,11 @@ CASES = [
     Case("api:submission-detail", _ch("api:submission-detail", "sub"), EAST_COMMUNITY, api=True),
     Case("api:submission-self-results", _c("api:submission-self-results"), COMMUNITY_DECLARE, method="post", api=True,
          data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "results": {"U-PAFZ-01": True}}),
-    Case("api:submission-claim", _c("api:submission-claim"), EAST_COMMUNITY, method="post", api=True, reach_only=True,
+    Case("api:submission-claim", _c("api:submission-claim"), COMMUNITY_DECLARE, method="post", api=True, reach_only=True,
          data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "claimed": ["pafz"]}),
-    *[Case(f"api:submission-{a}", _ch(f"api:submission-{a}", "sub"), EAST_COMMUNITY, method="post", api=True,
-           reach_only=True) for a in ("office-review", "office-return", "office-pass", "decide", "district-return",
-                                      "finalize")],
+    *[Case(f"api:submission-{a}", _ch(f"api:submission-{a}", "sub"), who, method="post", api=True, reach_only=True)
+      for a, who in (("office-review", OFFICE_REVIEW), ("office-return", OFFICE_REVIEW), ("office-pass", OFFICE_REVIEW),
+                     ("decide", DECIDERS), ("district-return", DISTRICT_ADMINS), ("finalize", DISTRICT_ADMINS))],
     Case("api:award-list", _c("api:award-list"), SIGNED_IN, api=True),
     Case("api:award-detail", _ch("api:award-detail", "award"), EAST_COMMUNITY, api=True),
     Case("api:award-remove-star", _ch("api:award-remove-star", "award"), DISTRICT_ADMINS, method="post", api=True,
@@ -469,7 +524,7 @@ CASES = [
     Case("api:activity-detail", lambda w: reverse("api:activity-detail", args=[_activity(w).pk]), EAST_OFFICE, api=True),
     Case("api:activity-brief", lambda w: reverse("api:activity-brief", args=[_activity(w).pk]), EAST_OFFICE, api=True),
     Case("api:activity-parse", _c("api:activity-parse"), SIGNED_IN, method="post", api=True,
-         data=lambda w: {"text": "# 标题\n\n11月1日，东城办事处召开推进会。"}),
+         data=lambda w: {"text": "# 标题\n\n11月1日，东城办事处召开推进会。"}, effect="none"),
     Case("casefiles:home", _c("casefiles:home"), SIGNED_IN),
     Case("casefiles:files", _c("casefiles:files"), SIGNED_IN),
     Case("casefiles:file_import", _c("casefiles:file_import"), CASEFILE_ORG),
@@ -513,9 +568,34 @@ CASES = [
 PUBLIC = {"login", "logout", "api:token", "schema", "swagger-ui", "healthz", "api:api-root"}
 
 
-def _status(client, case: Case, w, persona: str) -> int:
-    url = case.url(w)
-    data = case.data(w) if case.data else {}
+WRITES = ("post", "put", "patch", "delete")
+UNTRACKED = {"core.auditevent", "core.audithead", "orgs.user"}  # audit is counted; sign-ins touch last_login
+
+
+def _fingerprint():
+    """Every row of every Wuxing table (a few hundred in the mini district), as one digest."""
+    import hashlib
+
+    from django.apps import apps
+    from django.core import serializers
+
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label_lower):
+        if not model.__module__.startswith("wuxing.") or model._meta.label_lower in UNTRACKED:
+            continue
+        digest.update(serializers.serialize("json", model.objects.order_by("pk")).encode())
+    return digest.hexdigest()
+
+
+def _audited() -> int:
+    from wuxing.core.models import AuditEvent
+
+    return AuditEvent.objects.exclude(action__startswith="auth.").count()  # sign-ins and -outs of the test
+
+
+def _status(client, case: Case, w, persona: str, url: str | None = None, data: dict | None = None) -> int:
+    url = url or case.url(w)
+    data = data if data is not None else (case.data(w) if case.data else {})
     if case.api and persona != "anonymous":
         token, _ = Token.objects.get_or_create(user=w.persona(persona))
         client.logout()
@@ -533,9 +613,25 @@ def _status(client, case: Case, w, persona: str) -> int:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_url_answers_each_persona_as_its_scope_says(case, world, login, client):
     wrong = []
+    write = case.method in WRITES
     for persona in ["anonymous", *PERSONAS]:
         login(world.persona(persona))
-        status = _status(client, case, world, persona)
+        url = case.url(world)  # builds what the URL names (a fresh object for each persona)
+        data = case.data(world) if case.data else {}
+        if write:
+            before, events = _fingerprint(), _audited()
+        status = _status(client, case, world, persona, url, data)
+        if write:
+            changed, audited = _fingerprint() != before, _audited() > events
+            refused = persona not in case.allowed or persona == "anonymous"
+            if refused and (changed or audited):
+                wrong.append(f"{persona}: refused ({status}) but the write took effect")
+            elif case.effect == "any":
+                pass
+            elif not refused and not case.reach_only and case.effect == "audited" and not audited:
+                wrong.append(f"{persona}: allowed ({status}) but nothing was written and audited")
+            elif not refused and case.effect == "none" and (changed or audited):
+                wrong.append(f"{persona}: wrote although this action writes nothing")
         if persona == "anonymous":
             expected = case.anonymous_status or (401 if case.api else 302)
         elif case.reach_only and persona in case.allowed:

@@ -74,8 +74,8 @@ def test_target_review_submit_return_fix_confirm(world, campaign):
 
 def test_the_branch_cannot_confirm_and_another_office_cannot_review(world, campaign):
     target = services.submit_target(world.branch_user, set_target(world, campaign))
-    with pytest.raises(ValidationError):
-        services.confirm_target(world.branch_user, target)  # in scope, wrong role: told why
+    with pytest.raises(PermissionDenied):
+        services.confirm_target(world.branch_user, target)  # in scope, out of role: the step does not exist for it
     west_admin = services_user(world, "west_admin")
     with pytest.raises(PermissionDenied):
         services.confirm_target(west_admin, target)

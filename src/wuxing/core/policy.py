@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from wuxing.core.roles import ADMIN_ROLES, BRANCH_ROLES, CASEFILE_ROLES, ORGANISERS, STAR_ROLES, Role
 from wuxing.core.scoping import ALL, gate, path_q, scope_paths
@@ -81,6 +82,16 @@ def may(user, action: str, obj) -> bool:
         return False
     path = _path(obj)
     return any(path.startswith(p) for p in scope_paths(user, roles))
+
+
+def refuse(user, action: str, obj, state_message: str):
+    """Why a transition cannot be taken now: out of the actor's role (PermissionDenied, shown as 404: the
+    step does not exist for them) or, for someone who holds the role, the state (a ValidationError)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if may(user, action, obj):
+        return ValidationError(state_message)
+    return PermissionDenied(_("您没有权限执行此操作。"))
 
 
 def may_anywhere(user, action: str) -> bool:

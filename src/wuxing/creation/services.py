@@ -102,6 +102,10 @@ def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
 
 # --- target --------------------------------------------------------------------------------------------
 
+TARGET_ACTIONS = {"may_edit": "branch.declare", "may_submit": "branch.declare", "may_confirm": "branch.review",
+                  "may_return": "branch.review"}
+
+
 def target_flags(actor, target: Target) -> dict[str, bool]:
     """The transitions `actor` may take on `target` now (DHIS2's may* idea), for pages and API."""
     own = is_branch_person(actor, target.branch)
@@ -151,9 +155,8 @@ def save_target(actor, campaign: Campaign, branch: OrgUnit, *, star_codes: list[
 def _transition(actor, target: Target, flag: str, to: str, note: str = "") -> Target:
     target = Target.objects.select_for_update(of=("self",)).select_related("branch").get(pk=target.pk)
     if not target_flags(actor, target)[flag]:
-        if policy.may(actor, "star.view", target.branch):
-            raise ValidationError(_("当前状态（{status}）下不能执行此操作。").format(status=target.get_status_display()))
-        _deny()
+        raise policy.refuse(actor, TARGET_ACTIONS[flag], target.branch,
+                            _("当前状态（{status}）下不能执行此操作。").format(status=target.get_status_display()))
     old = target.status
     target.status = to
     now = timezone.now()
@@ -181,6 +184,8 @@ def confirm_target(actor, target: Target, note: str = "") -> Target:
 
 @transaction.atomic
 def return_target(actor, target: Target, note: str) -> Target:
+    if not policy.may(actor, TARGET_ACTIONS["may_return"], target.branch):
+        _deny()  # out of role: refused before the note is looked at
     if not note.strip():
         raise ValidationError({"note": _("退回时必须填写意见。")})
     return _transition(actor, target, "may_return", TargetStatus.RETURNED, note)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
-from wuxing.core.forms import apply_errors
+from wuxing.core.forms import apply_errors, report_failure
 from wuxing.core.roles import BRANCH_LEVELS, Level, Role
 from wuxing.creation import plans_io, selectors, services
 from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm
@@ -219,8 +219,8 @@ def target_action(request, pk: int, branch: int, action: str):
             messages.success(request, _("已退回支部修改。"))
         else:
             raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
     return redirect("creation:branch", pk=campaign.pk, branch=branch.pk)
 
 

@@ -114,11 +114,19 @@ def submission_flags(actor, sub: Submission) -> dict[str, bool]:
     }
 
 
+FLAG_ACTIONS = {
+    "may_edit_self": "branch.declare", "may_submit": "branch.declare",
+    "may_office_review": "branch.office_review", "may_office_return": "branch.office_review",
+    "may_office_pass": "branch.office_review", "may_district_decide": "branch.decide_star",
+    "may_district_return": "branch.district_review", "may_district_finalize": "branch.district_review",
+    "may_publish": "branch.district_review",
+}
+
+
 def _require(actor, sub: Submission, flag: str) -> None:
     if not submission_flags(actor, sub)[flag]:
-        if policy.may(actor, "star.view", sub.branch):
-            raise ValidationError(_("当前状态（{s}）下您不能执行此操作。").format(s=sub.get_status_display()))
-        _deny()
+        raise policy.refuse(actor, FLAG_ACTIONS[flag], sub.branch,
+                            _("当前状态（{s}）下您不能执行此操作。").format(s=sub.get_status_display()))
 
 
 def _locked(sub: Submission) -> Submission:
@@ -255,10 +263,10 @@ def office_review(actor, sub: Submission, judgements: dict[str, tuple[bool, str]
 
 def _send_back(actor, sub: Submission, flag: str, to: str, note: str, action: str) -> Submission:
     """Sending back always needs a note, which the level below sees."""
-    if not note.strip():
-        raise ValidationError({"note": _("退回时必须填写意见。")})
     sub = _locked(sub)
     _require(actor, sub, flag)
+    if not note.strip():
+        raise ValidationError({"note": _("退回时必须填写意见。")})
     old = sub.status
     sub.status, sub.note = to, note.strip()
     sub.version += 1

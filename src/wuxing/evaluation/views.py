@@ -137,6 +137,8 @@ def self_preview(request, pk, branch):
 def claim(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
+    if not policy.may(request.user, "branch.declare", branch):
+        raise Http404  # out of role: refused before the form is read
     try:
         form = ClaimForm(request.POST, standard=campaign.standard_for(branch))
         if not form.is_valid():
@@ -452,7 +454,9 @@ def reinstate(request, pk):
         raise Http404
     form = ReinstateForm(request.POST)
     try:
-        services.reinstate_star(request.user, removal, form.data.get("reason", ""))
+        if not form.is_valid():
+            raise _form_failure(form)
+        services.reinstate_star(request.user, removal, form.cleaned_data["reason"])
         messages.success(request, _("已恢复该星。"))
     except (ValidationError, PermissionDenied) as exc:
         report_failure(request, exc)

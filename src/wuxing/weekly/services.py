@@ -26,6 +26,10 @@ from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyRe
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
+REPORT_ACTIONS = {"may_edit": "branch.declare", "may_submit": "branch.declare", "may_return": "branch.review",
+                  "may_accept": "branch.review"}
+
+
 def report_flags(actor, report: WeeklyReport) -> dict[str, bool]:
     own = policy.may(actor, "branch.declare", report.branch)
     office = policy.may(actor, "branch.review", report.branch)
@@ -139,9 +143,8 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
     report = WeeklyReport.objects.select_for_update(of=("self",)).select_related(
         "branch__parent", "campaign__unit", "campaign__urban_standard", "campaign__rural_standard").get(pk=report.pk)
     if not report_flags(actor, report)[flag]:
-        if policy.may(actor, "star.view", report.branch):
-            raise ValidationError(_("当前状态（{s}）下不能执行此操作。").format(s=report.get_status_display()))
-        raise PermissionDenied(_("您没有权限执行此操作。"))
+        raise policy.refuse(actor, REPORT_ACTIONS[flag], report.branch,
+                            _("当前状态（{s}）下不能执行此操作。").format(s=report.get_status_display()))
     old = report.status
     now = timezone.now()
     report.status = to
@@ -169,6 +172,8 @@ def submit_report(actor, report: WeeklyReport) -> WeeklyReport:
 
 @transaction.atomic
 def return_report(actor, report: WeeklyReport, note: str) -> WeeklyReport:
+    if not policy.may(actor, REPORT_ACTIONS["may_return"], report.branch):
+        raise PermissionDenied(_("您没有权限执行此操作。"))  # out of role: refused before the note is looked at
     if not note.strip():
         raise ValidationError({"note": _("退回时必须填写意见。")})
     report = _transition(actor, report, "may_return", ReportStatus.RETURNED, note)
