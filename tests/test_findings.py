@@ -553,3 +553,28 @@ def test_weekly_submit_query_count_does_not_grow_with_linked_tasks(world, campai
     twenty = _submit_queries(world, campaign, 20, 41)
     assert twenty <= 25, twenty
     assert twenty == one, (one, twenty)
+
+
+def test_the_menu_shows_only_the_domains_a_person_works_in(world, login, review):
+    from django.urls import reverse as r
+
+    organiser = login(world.casefile_organiser).get(r("home")).content.decode()
+    assert r("casefiles:home") in organiser and r("evaluation:home") not in organiser
+    unit = login(review.unit_user).get(r("home")).content.decode()
+    assert r("casefiles:home") in unit and r("creation:campaigns") not in unit
+    branch = login(world.branch_user).get(r("home")).content.decode()
+    assert r("evaluation:home") in branch and r("casefiles:home") not in branch
+
+
+def test_the_campaign_page_counts_problems_per_dimension_in_words_not_code(drawn, login):
+    from wuxing.casefiles import services as cs
+    from wuxing.orgs.models import User
+
+    sample = drawn.campaign.sample.first()
+    reviewer = User.objects.get(pk=sample.reviewer_id)
+    sheet = cs.open_sheet(reviewer, sample)
+    cs.save_findings(reviewer, sheet, [{"item_code": "3.2", "occurrences": 2}])
+    cs.submit_sheet(reviewer, cs.open_sheet(reviewer, sample))
+    html = login(drawn.organiser).get(reverse("casefiles:campaign", args=[drawn.campaign.pk])).content.decode()
+    assert "Counter(" not in html
+    assert "已于" in html and f"抽取 {drawn.campaign.sample.count()} 份" in html

@@ -463,8 +463,9 @@ def results(campaign: ReviewCampaign):
     units = engines.unit_results(by_unit, rubrics.bands_of(rubric))
     excellent = [(s, sh) for s, sh in per_file if sh is not None and sh.band == rubric.bands[0][0]]
     common = [(code, items.get(code, code), sections.get(code, ""), n) for code, n in item_counts.most_common(10)]
+    names = [s.name for s in rubric.sections.all()]
     return {"files": per_file, "units": sorted(units.items(), key=lambda kv: kv[1][2]), "problems": problems,
-            "sections": [s.name for s in rubric.sections.all()], "excellent": excellent, "common": common,
+            "drawn": len(per_file), "sections": names, "section_counts": [(name, problems.get(name, 0)) for name in names], "excellent": excellent, "common": common,
             "reviewed": sum(1 for _s, sh in per_file if sh is not None)}
 
 

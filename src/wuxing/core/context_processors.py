@@ -22,5 +22,15 @@ def navigation(request):
 
         return _unread(user).count()
 
-    return {"nav_is_admin": SimpleLazyObject(lambda: {"value": is_admin()}),
+    def domains():
+        # The menu shows the domains the user's roles open (the two are separate, DESIGN §2).
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return {"star": False, "casefile": False}
+        from wuxing.core import policy
+
+        return {"star": policy.may_anywhere(user, "star.view"), "casefile": policy.may_anywhere(user, "casefile.view")}
+
+    return {"nav_domains": SimpleLazyObject(domains),
+            "nav_is_admin": SimpleLazyObject(lambda: {"value": is_admin()}),
             "nav_unread": SimpleLazyObject(lambda: {"value": unread()})}
