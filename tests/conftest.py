@@ -226,3 +226,25 @@ def demo_world(django_db_setup, django_db_blocker):
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+def demo_at(*moment):
+    """The demo district loaded with the clock pinned at `moment` (Asia/Shanghai), kept pinned while the
+    test runs: yields (campaign, the district admin)."""
+    import contextlib
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    @contextlib.contextmanager
+    def loaded():
+        from wuxing.campaigns.models import Campaign
+        from wuxing.seed.demo import load_demo
+
+        with time_machine.travel(dt.datetime(*moment, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+            load_demo()
+            yield Campaign.objects.get(), User.objects.get(username="demo_district")
+
+    return loaded()
+

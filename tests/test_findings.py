@@ -462,17 +462,10 @@ def test_a_foreign_and_a_missing_branch_answer_the_same_in_chinese(world, campai
 
 @pytest.fixture
 def demo_district():
-    import datetime as dt
-    from zoneinfo import ZoneInfo
+    from tests.conftest import demo_at
 
-    import time_machine
-
-    from wuxing.campaigns.models import Campaign
-    from wuxing.seed.demo import load_demo
-
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        load_demo()
-        yield Campaign.objects.get(), User.objects.get(username="demo_district")
+    with demo_at(2026, 11, 25, 10) as loaded:  # a Wednesday morning
+        yield loaded
 
 
 def _csv_rows(response):

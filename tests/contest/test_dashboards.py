@@ -6,14 +6,12 @@ from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from wuxing.campaigns.models import Campaign
+from tests.conftest import demo_at
 from wuxing.contest import selectors
 from wuxing.orgs.models import OrgUnit, User
-from wuxing.seed.demo import load_demo
 from wuxing.standards.engine import evaluate
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +50,8 @@ def independent_levels(campaign):
 @pytest.fixture
 def demo():
     # Monday 09:00 in Shanghai: last week's reports are in but not yet due, the awkward instant of the rate.
-    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        load_demo()
-        yield Campaign.objects.get(), User.objects.get(username="demo_district")
+    with demo_at(2026, 11, 30, 9) as loaded:
+        yield loaded
 
 
 def test_district_dashboard_numbers_match_an_independent_computation(demo):
