@@ -73,10 +73,3 @@ def gate(user, roles: frozenset[str] | None = None) -> list[str] | None:
     if user.is_superuser:
         return ALL
     return scope_paths(user, roles)
-
-
-def reaches(user, unit, roles: frozenset[str] | None) -> bool:
-    """Whether `user` holds one of `roles` (None = any) over `unit` (any object with a `path`)."""
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", True):
-        return True
-    return any(unit.path.startswith(p) for p in scope_paths(user, roles))

@@ -135,11 +135,12 @@ def office_ranking(user, campaign, root: OrgUnit, limit: int | None = None):
     from django.db.models import BooleanField, ExpressionWrapper, FloatField, Value
     from django.db.models.functions import Cast, Greatest, Round
 
-    from wuxing.core.scoping import ALL, gate, path_q
+    from wuxing.core.policy import paths_for
+    from wuxing.core.scoping import ALL, path_q
 
     qs = UnitStat.objects.filter(campaign=campaign, unit__level=Level.OFFICE, unit__is_active=True,
                                  unit__path__startswith=root.path)
-    paths = gate(user, None)
+    paths = paths_for(user, "star.view")
     if paths is not ALL:
         qs = qs.filter(path_q("unit__path", paths)) if paths else qs.none()
     n = Cast(Greatest(F("n_branches"), Value(1)), FloatField())
