@@ -235,6 +235,10 @@ def _contest_objs(w):
 
     c = _campaign(w)
     if not cm.Pairing.objects.exists():
+        from wuxing.campaigns.models import Campaign
+
+        Campaign.objects.filter(pk=c.pk).update(pairing_mentor_level=0)  # the pairing rule is tested elsewhere
+        c.refresh_from_db()
         cs.create_pairing(SYSTEM, c, w.community, [w.village], "五星带四星")
         h = cs.create_highlight(SYSTEM, c, w.community, title="亮点", story="事迹")
         photo = cm.HighlightPhoto(highlight=h, original_name="a.png", content_type="image/png", size=8)

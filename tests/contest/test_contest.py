@@ -109,6 +109,7 @@ def test_contest_scores_are_checked_and_ranked(world, campaign, login):
 
 
 def test_a_mentor_sees_its_mentees_progress_through_the_pairing(world, campaign, login):
+    award(campaign, world.community, ["zbgy", "gjgx", "yjyy", "pafz"])  # 四星级: may mentor
     pairing = services.create_pairing(world.office_admin, campaign, world.community, [world.village], "五星带四星")
     html = login(world.branch_user).get(reverse("contest:pairing", args=[pairing.pk])).content.decode()
     assert "李家村" in html and "东城社区" in html
@@ -170,3 +171,56 @@ def test_office_ranking_puts_flag_holders_first_and_ignores_the_branch_filter(wo
                                                                    "kind": "rural"})
     rows = [list(v) for v in load_workbook(io.BytesIO(r.content)).active.values]
     assert rows[1:] == [[1, "东城办事处", 2, 100, 50, "是"], [2, "西城办事处", 2, 50, 50, "否"]]
+
+
+# --- 五星带四星: the pairing rule (issue 17, item 8) ----------------------------------------------------------
+
+def test_a_mentor_below_the_campaigns_mentor_level_is_refused_with_the_reason(world, campaign):
+    from wuxing.contest.models import Pairing
+
+    award(campaign, world.community, ["zbgy", "gjgx", "yjyy"])  # 三星级
+    with pytest.raises(ValidationError, match="帮带支部须达到4星级，东城社区现为3星级"):
+        services.create_pairing(world.office_admin, campaign, world.community, [world.village], "五星带四星")
+    assert not Pairing.objects.exists()
+
+
+def test_a_mentee_as_strong_as_its_mentor_is_refused(world, campaign):
+    from wuxing.contest.models import Pairing
+
+    award(campaign, world.community, ["zbgy", "gjgx", "yjyy", "pafz"])
+    award(campaign, world.village, ["zbgy", "cyxw", "stjy", "pafz"])  # 四星 too
+    with pytest.raises(ValidationError, match="结对支部的星级须低于帮带支部（4星级）：李家村"):
+        services.create_pairing(world.office_admin, campaign, world.community, [world.village], "五星带四星")
+    assert not Pairing.objects.exists()
+
+
+def test_the_pairing_rule_holds_on_the_page_and_in_the_api(world, campaign, login):
+    from rest_framework.test import APIClient
+
+    from wuxing.contest.models import Pairing
+    from wuxing.core.models import AuditEvent
+
+    award(campaign, world.community, ["zbgy", "gjgx", "yjyy"])
+    body = {"campaign": campaign.pk, "mentor": world.community.pk, "mentees": [world.village.pk], "goals": "五星带四星"}
+    page = login(world.office_admin).post(reverse("contest:pairing_create", args=[campaign.pk]), body)
+    assert page.status_code == 200 and "帮带支部须达到4星级" in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(world.office_admin)
+    r = api.post("/api/v1/pairings/", body, format="json")
+    assert r.status_code == 400 and "帮带支部须达到4星级" in r.content.decode()
+    assert not Pairing.objects.exists() and not AuditEvent.objects.filter(action="contest.pairing.create").exists()
+    award(campaign, world.west_community, ["zbgy", "gjgx", "yjyy", "pafz"])  # another office's: not this admin's
+    campaign.pairing_mentor_level = 3  # the campaign's own rule: 三星 may mentor
+    campaign.save(update_fields=["pairing_mentor_level"])
+    r = api.post("/api/v1/pairings/", body, format="json")
+    assert r.status_code == 201
+    assert Pairing.objects.get().mentor_id == world.community.pk
+    assert AuditEvent.objects.filter(action="contest.pairing.create").count() == 1
+
+
+
+def test_levels_are_spoken_in_words():
+    from wuxing.core.templatetags.wuxing import star_level
+
+    assert [star_level(n) for n in range(6)] == ["无星级", "一星级", "二星级", "三星级", "四星级", "五星级"]
+    assert star_level(None) == "" and star_level(9) == ""

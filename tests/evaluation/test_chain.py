@@ -100,7 +100,7 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
         public = Client()
         public_url = reverse("public:public_notice", args=[notice.pk])
         html = public.get(public_url).content.decode()
-        assert "东城社区" in html and "3 ★" in html
+        assert "东城社区" in html and "三星级" in html and "3 ★" not in html
         r = public.post(public_url, {"submission": sub.pk, "name": "王群众", "contact": "13811112222",
                                      "content": "该社区平安法治工作存在问题"})
         assert "异议已收到" in r.content.decode()
@@ -119,7 +119,7 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
         award = Award.objects.get()
         assert award.level == 3 and award.star_codes == ["zbgy", "pafz", "wmxf"]
         cert = admin.get(reverse("evaluation:certificate", args=[award.pk])).content.decode()
-        assert "3 星级党支部" in cert and "东城社区" in cert
+        assert "三星级党支部" in cert and "东城社区" in cert and "3 星" not in cert
 
     with at(2026, 11, 5, 9):
         admin = login(world.district_admin)  # the earlier session has long expired
@@ -306,4 +306,4 @@ def test_engine_preview_shows_the_level_as_the_branch_fills_in(world, campaign, 
     data = all_met(campaign, world.community, ["pafz", "wmxf"])
     r = login(world.branch_user).post(reverse("evaluation:self_preview", args=[campaign.pk, world.community.pk]), data,
                                       HTTP_HX_REQUEST="true")
-    assert "按当前自评：2 星" in r.content.decode()
+    assert "按当前自评：二星级" in r.content.decode()

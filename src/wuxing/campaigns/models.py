@@ -64,6 +64,7 @@ class Campaign(models.Model):
     flag_min_level = models.PositiveSmallIntegerField(_("夺旗：星级线"), default=3)
     flag_min_share = models.DecimalField(_("夺旗：达线支部比例"), max_digits=4, decimal_places=3, default=Decimal("0.800"))
     flag_allow_zero = models.BooleanField(_("夺旗：允许零星支部"), default=False)
+    pairing_mentor_level = models.PositiveSmallIntegerField(_("结对：帮带支部星级线"), default=4)
     weekly_from = models.DateField(_("周动态起始日期"), null=True, blank=True,
                                    help_text=_("留空表示从年度的 1 月 1 日起。"))
     weekly_due_weekday = models.PositiveSmallIntegerField(

@@ -26,6 +26,7 @@ from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
 from wuxing.core.roles import BRANCH_LEVELS, Role
+from wuxing.evaluation.selectors import current_levels
 from wuxing.orgs.models import OrgUnit
 
 DISTRICT = frozenset({Role.DISTRICT_ADMIN})
@@ -45,6 +46,20 @@ def _branches(units) -> None:
         raise ValidationError(_("只能选择社区或村。"))
 
 
+def _check_pairing_rule(campaign, mentor: OrgUnit, mentees: list[OrgUnit]) -> None:
+    """五星带四星: the mentor holds at least the campaign's mentor level now, and every mentee fewer stars
+    than the mentor (current levels, the one rule of evaluation.selectors)."""
+    levels = current_levels(campaign, [mentor, *mentees])
+    need, has = campaign.pairing_mentor_level, levels[mentor.pk].level
+    if has < need:
+        raise ValidationError({"mentor": _("帮带支部须达到{need}星级，{name}现为{has}星级。").format(
+            need=need, name=mentor.name, has=has)})
+    too_strong = [m.name for m in mentees if levels[m.pk].level >= has]
+    if too_strong:
+        raise ValidationError({"mentees": _("结对支部的星级须低于帮带支部（{has}星级）：{names}。").format(
+            has=has, names="、".join(too_strong))})
+
+
 @transaction.atomic
 def create_pairing(actor, campaign, mentor: OrgUnit, mentees: list[OrgUnit], goals: str) -> Pairing:
     """五星带四星: an admin over all the branches pairs a mentor with its mentees."""
@@ -54,6 +69,7 @@ def create_pairing(actor, campaign, mentor: OrgUnit, mentees: list[OrgUnit], goa
         raise ValidationError({"mentees": _("请选择帮带支部以外的结对支部。")})
     if not goals.strip():
         raise ValidationError({"goals": _("请填写结对目标。")})
+    _check_pairing_rule(campaign, mentor, mentees)
     pairing = Pairing.objects.create(campaign=campaign, mentor=mentor, goals=goals.strip(), created_by=_user(actor))
     pairing.mentees.set(mentees)
     record(actor, "contest.pairing.create", pairing, {"mentor": mentor.code, "mentees": [m.code for m in mentees]},

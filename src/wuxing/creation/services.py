@@ -38,7 +38,8 @@ def may_edit_plan(actor, branch: OrgUnit) -> bool:
 
 CAMPAIGN_FIELDS = ["year", "name", "urban_standard", "rural_standard", "plan_due", "assessment_opens",
                    "assessment_closes", "office_review_due", "district_review_due", "notice_working_days",
-                   "flag_min_level", "flag_min_share", "flag_allow_zero", "key_work_tags", "is_active", "weekly_from",
+                   "flag_min_level", "flag_min_share", "flag_allow_zero", "pairing_mentor_level", "key_work_tags",
+                   "is_active", "weekly_from",
                    "weekly_due_weekday", "weekly_due_time"]
 
 
@@ -58,6 +59,8 @@ def _check_campaign(campaign: Campaign) -> None:
         errors["flag_min_share"] = _("比例应在 0 到 1 之间，例如 0.8 表示 80%。")
     if campaign.flag_min_level > 5:
         errors["flag_min_level"] = _("星级线应在 0 到 5 之间。")
+    if not 1 <= campaign.pairing_mentor_level <= 5:
+        errors["pairing_mentor_level"] = _("帮带支部星级线应在 1 到 5 之间。")
     if errors:
         raise ValidationError(errors)
 

@@ -23,6 +23,7 @@ from wuxing.core.files import serve
 from wuxing.core.forms import report_failure
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.core.templatetags.wuxing import star_level
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     ClaimForm,
@@ -383,8 +384,9 @@ def public_notice(request, pk):
     elif request.method == "POST" and is_open and not _throttle_ok(request, peek=True):
         form.add_error(None, _("提交过于频繁，请稍后再试。"))
     # Hundreds of rows for a county: joined in Python (format_html_join escapes every cell).
-    rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ★</td><td>{}</td></tr>", (
-        (i, s.name, s.office or "", s.level, "、".join(names.get(c, c) for c in s.codes)) for i, s in enumerate(subs, start=1)))
+    rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+        (i, s.name, s.office or "", star_level(s.level), "、".join(names.get(c, c) for c in s.codes))
+        for i, s in enumerate(subs, start=1)))
     return render(request, "evaluation/public_notice.html", {"notice": notice, "rows": rows, "form": form,
                                                             "is_open": is_open})
 

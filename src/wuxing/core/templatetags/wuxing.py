@@ -12,3 +12,15 @@ def star_names(codes, names) -> str:
         return ""
     names = names or {}
     return "、".join(names.get(code, code) for code in codes)
+
+
+LEVEL_WORDS = ["无星级", "一星级", "二星级", "三星级", "四星级", "五星级"]
+
+
+@register.filter
+def star_level(level) -> str:
+    """3 → '三星级': how documents and pages speak a level (never '3 星级')."""
+    try:
+        return LEVEL_WORDS[int(level)]
+    except (TypeError, ValueError, IndexError):
+        return ""
