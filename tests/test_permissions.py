@@ -235,10 +235,11 @@ def _contest_objs(w):
 
     c = _campaign(w)
     if not cm.Pairing.objects.exists():
-        from wuxing.campaigns.models import Campaign
+        from tests.conftest import met_results
+        from wuxing.evaluation.services import save_self_results
 
-        Campaign.objects.filter(pk=c.pk).update(pairing_mentor_level=0)  # the pairing rule is tested elsewhere
-        c.refresh_from_db()
+        # 五星带四星: the mentor meets four stars by its self-assessment, the mentee none.
+        save_self_results(SYSTEM, c, w.community, met_results(c, w.community, ["zbgy", "gjgx", "yjyy", "pafz"]))
         cs.create_pairing(SYSTEM, c, w.community, [w.village], "五星带四星")
         h = cs.create_highlight(SYSTEM, c, w.community, title="亮点", story="事迹")
         photo = cm.HighlightPhoto(highlight=h, original_name="a.png", content_type="image/png", size=8)
