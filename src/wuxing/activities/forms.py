@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.activities.models import ActivityType
+from wuxing.core.forms import ListQuery
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -114,3 +115,10 @@ class PasteForm(forms.Form):
 
 class PhotoForm(forms.Form):
     file = forms.FileField(label=_("照片"))
+
+
+class CalendarQuery(ListQuery):
+    """The calendar's month (YYYY-MM) and unit."""
+
+    month = forms.DateField(required=False, input_formats=["%Y-%m"])
+

@@ -19,6 +19,7 @@ from wuxing.activities import briefs, services
 from wuxing.activities.forms import (
     ActivityForm,
     BriefForm,
+    CalendarQuery,
     DecisionChoiceForm,
     DecisionForm,
     PasteForm,
@@ -30,7 +31,7 @@ from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import action_of, apply_errors
+from wuxing.core.forms import action_of, apply_errors, choice_query, query_of
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
@@ -47,30 +48,28 @@ def _units(user):
 @login_required
 def activity_list(request):
     items = Activity.objects.for_user(request.user).select_related("unit")
-    kind = request.GET.get("type", "")
-    if kind in ActivityType.values:
+    query = query_of(request, choice_query(type=ActivityType.choices))
+    kind, q = query["type"], query["q"]
+    if kind:
         items = items.filter(type=kind)
-    q = request.GET.get("q", "").strip()[:50]
     if q:
         items = items.filter(title__icontains=q) | items.filter(organiser_name__icontains=q)
-    if request.GET.get("format") in ("xlsx", "csv"):
-        return export_response(request.GET["format"], "活动台账", ["日期", "类型", "名称", "组织单位", "主持", "参加人员",
+    if query["format"] in ("xlsx", "csv"):
+        return export_response(query["format"], "活动台账", ["日期", "类型", "名称", "组织单位", "主持", "参加人员",
                                                               "人数", "学习文件", "状态"],
                                [[a.on, a.get_type_display(), a.title, a.organiser_name, a.host, a.attendees,
                                  a.participants, "、".join(a.documents), a.get_status_display()] for a in items])
     return render(request, "activities/list.html", {
-        "page": page_or_404(items, 50, request.GET.get("page")), "types": ActivityType.choices, "type": kind,
+        "page": page_or_404(items, 50, query["page"]), "types": ActivityType.choices, "type": kind,
         "q": q, "may_record": _may_record_any(request.user)})
 
 
 @login_required
 def activity_calendar(request):
-    try:
-        month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        month = timezone.localdate().replace(day=1)
+    query = query_of(request, CalendarQuery)
+    month = query["month"] or timezone.localdate().replace(day=1)
     offices = OrgUnit.objects.for_user(request.user).filter(level__in=[Level.OFFICE, Level.DISTRICT]).order_by("path")
-    unit = offices.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit", "").isdigit() else offices.first()
+    unit = offices.filter(pk=query["unit"]).first() if query["unit"] else offices.first()
     items = Activity.objects.for_user(request.user).filter(on__year=month.year, on__month=month.month)
     if unit is not None:
         items = items.filter(unit__path__startswith=unit.path)

@@ -36,7 +36,7 @@ from wuxing.casefiles.models import (
 )
 from wuxing.core import policy
 from wuxing.core.exports import XLSX_TYPE, export_response
-from wuxing.core.forms import action_of, report_failure
+from wuxing.core.forms import action_of, query_of, report_failure
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level
@@ -54,15 +54,16 @@ def home(request):
 @login_required
 def files(request):
     items = CaseFile.objects.for_user(request.user).select_related("unit", "matter")
-    q = request.GET.get("q", "").strip()[:50]
+    query = query_of(request)
+    q = query["q"]
     if q:
         items = items.filter(file_no__icontains=q) | items.filter(applicant__icontains=q)
-    if request.GET.get("format") in ("xlsx", "csv"):
-        return export_response(request.GET["format"], "案卷", ["单位", "事项", "案卷编号", "申请人", "收件", "受理", "决定",
+    if query["format"] in ("xlsx", "csv"):
+        return export_response(query["format"], "案卷", ["单位", "事项", "案卷编号", "申请人", "收件", "受理", "决定",
                                                              "送达", "公示", "归档"],
                                [[f.unit.name, f.matter.name, f.file_no, f.applicant, f.received, f.accepted, f.decided,
                                  f.served, f.published, f.archived] for f in items])
-    return render(request, "casefiles/files.html", {"page": page_or_404(items, 50, request.GET.get("page")), "q": q,
+    return render(request, "casefiles/files.html", {"page": page_or_404(items, 50, query["page"]), "q": q,
                                                     "may_import": bool(request.user.is_superuser or services.may_organise(request.user)
                                                                        or _is_unit(request.user))})
 
@@ -170,16 +171,17 @@ def campaign(request, pk):
             report_failure(request, exc)
         return redirect("casefiles:campaign", pk=c.pk)
     r = selectors.results_for(request.user, c)
-    if request.GET.get("format") == "docx":
+    fmt = query_of(request)["format"]
+    if fmt == "docx":
         if not organiser:  # the circular is the organiser's document of the whole campaign
             raise Http404
         response = HttpResponse(circular.docx_bytes(c, r),
                                 content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         response["Content-Disposition"] = f"attachment; filename=\"circular.docx\"; filename*=UTF-8''{quote(c.title + '通报.docx')}"
         return response
-    if request.GET.get("format") in ("xlsx", "csv"):
+    if fmt in ("xlsx", "csv"):
         headers = ["序号", "单位", "案卷编号", "事项", *(["评查员"] if organiser else []), "得分", "等次"]
-        return export_response(request.GET["format"], f"{c.title}_结果", headers,
+        return export_response(fmt, f"{c.title}_结果", headers,
                                [[s.order, s.file.unit.name, s.file.file_no, s.file.matter.name,
                                  *([s.reviewer.real_name if s.reviewer else ""] if organiser else []),
                                  sh.score if sh else "", sh.band if sh else ""]
@@ -300,8 +302,9 @@ def matters(request):
     from wuxing.casefiles.models import Matter
 
     items = Matter.objects.for_user(request.user).select_related("unit")
-    if request.GET.get("format") in ("xlsx", "csv"):
-        return export_response(request.GET["format"], "事项", [c.header for c in services.MATTER_COLUMNS],
+    fmt = query_of(request)["format"]
+    if fmt in ("xlsx", "csv"):
+        return export_response(fmt, "事项", [c.header for c in services.MATTER_COLUMNS],
                                [[m.unit.code, m.code, m.name, m.get_category_display(), m.statutory_days, m.extension_days,
                                  m.extension_approver, m.promised_days or "", "是" if m.instant else "否",
                                  "是" if m.joint else "否", "、".join(m.required_documents), m.legal_basis] for m in items])

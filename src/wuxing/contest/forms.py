@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.contest.models import ContestKind, SanctionKind
+from wuxing.core.forms import ListQuery, choice_query
+from wuxing.core.roles import Kind
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -119,4 +121,22 @@ class ScoreGridForm(forms.Form):
 
     def scores(self) -> dict[tuple[int, int], str]:
         return {(e, c): self.cleaned_data[f"s_{e}_{c}"].strip() for e, c in self.cells}
+
+
+class DashboardQuery(ListQuery):
+    """A dashboard's query string: the area (`unit`) and, for an export, the dataset's key."""
+
+    export = forms.CharField(required=False, max_length=40)
+
+
+class RankingQuery(ListQuery):
+    """The rankings' query string: area, office, urban/rural, which table to export, page."""
+
+    office = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    kind = forms.ChoiceField(required=False, choices=[("", "")] + list(Kind.choices))
+    table = forms.ChoiceField(required=False, choices=[("", ""), ("offices", "offices")])
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+
+
+SanctionQuery = choice_query(kind=SanctionKind.choices)
 

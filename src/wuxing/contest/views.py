@@ -16,17 +16,20 @@ from wuxing.contest import selectors, services
 from wuxing.contest.forms import (
     ActivityForm,
     ContestForm,
+    DashboardQuery,
     HighlightForm,
     PairingForm,
     PhotoForm,
+    RankingQuery,
     SanctionForm,
+    SanctionQuery,
     ScoreGridForm,
 )
 from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import action_of, apply_errors
+from wuxing.core.forms import action_of, apply_errors, query_of
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
@@ -42,12 +45,12 @@ def _campaign(request, pk):
 
 
 def _dashboard(request, template, datasets, context, stem):
-    key = request.GET.get("export")
-    if key:
-        ds = selectors.dataset(datasets, key)
+    query = query_of(request, DashboardQuery)
+    if query["export"]:
+        ds = selectors.dataset(datasets, query["export"])
         if ds is None:
             raise Http404
-        return export_response(request.GET.get("format", "xlsx"), f"{stem}_{ds.title}", ds.headers, ds.rows,
+        return export_response(query["format"] or "xlsx", f"{stem}_{ds.title}", ds.headers, ds.rows,
                                title=ds.title)
     return render(request, template, {**context, "datasets": datasets, "charts": selectors.chart_payload(datasets)})
 
@@ -63,7 +66,8 @@ def home(request):
 @login_required
 def district(request, pk):
     campaign = _campaign(request, pk)
-    root = rollups.area(request.user, campaign, request.GET.get("unit"))
+    query = query_of(request, DashboardQuery)
+    root = rollups.area(request.user, campaign, query["unit"])
     if root.level == Level.OFFICE:
         return redirect("contest:office", pk=campaign.pk, office=root.pk)
 
@@ -73,7 +77,7 @@ def district(request, pk):
                           "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]],
                           "export_prefix": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""}
 
-    if request.GET.get("export"):
+    if query["export"]:
         datasets, ctx = context()
         return _dashboard(request, "contest/district.html", datasets, ctx, f"{root.name}看板_{campaign.year}")
 
@@ -107,14 +111,14 @@ def branch(request, pk, branch):
 @login_required
 def rankings(request, pk):
     campaign = _campaign(request, pk)
-    root = rollups.area(request.user, campaign, request.GET.get("unit"))
+    query = query_of(request, RankingQuery)
+    root = rollups.area(request.user, campaign, query["unit"])
     groups = rollups.groups(request.user, root)
-    office_id = request.GET.get("office", "")
-    area = next((g for g in groups if str(g.pk) == office_id), None) or root
-    kind = request.GET.get("kind", "")
-    fmt = request.GET.get("format")
+    office_id = str(query["office"] or "")
+    area = next((g for g in groups if g.pk == query["office"]), None) or root
+    kind, fmt = query["kind"], query["format"]
     if fmt in ("xlsx", "csv"):
-        if request.GET.get("table") == "offices":
+        if query["table"] == "offices":
             return export_response(fmt, f"办事处排名_{campaign.year}", ["名次", "办事处", "支部数", "三星以上占比%",
                                                                      "四星以上占比%", "夺旗"],
                                    [[i, o.name, n, p3, p4, "是" if f.won else "否"] for i, (o, n, p3, p4, f)
@@ -126,7 +130,7 @@ def rankings(request, pk):
                                  float(s.progress), "命名" if s.named else "评估"] for r, s in ranked])
 
     def build():
-        page_no = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+        page_no = query["page"] or 1
         ranked, total, page_no, pages = rollups.ranking_page(request.user, campaign, area, kind, page_no)
         office_rows = rollups.office_ranking(request.user, campaign, root, OFFICE_ROWS + 1)
         return render_to_string("contest/_rankings_body.html", {
@@ -270,14 +274,14 @@ def photo(request, pk):
 def sanctions(request, pk):
     campaign = _campaign(request, pk)
     items = Sanction.objects.for_user(request.user).filter(campaign=campaign).select_related("unit")
-    kind = request.GET.get("kind", "")
-    if kind in SanctionKind.values:
+    query = query_of(request, SanctionQuery)
+    kind, q = query["kind"], query["q"]
+    if kind:
         items = items.filter(kind=kind)
-    q = request.GET.get("q", "").strip()[:50]
     if q:
         items = items.filter(unit__name__icontains=q) | items.filter(person__icontains=q) | items.filter(reason__icontains=q)
-    if request.GET.get("format") in ("xlsx", "csv"):
-        return export_response(request.GET["format"], f"奖惩台账_{campaign.year}",
+    if query["format"] in ("xlsx", "csv"):
+        return export_response(query["format"], f"奖惩台账_{campaign.year}",
                                ["日期", "类别", "单位", "个人", "事由", "金额（元）", "备注"],
                                [[s.decided_on, s.get_kind_display(), s.unit.name, s.person, s.reason,
                                  s.amount if s.amount is not None else "", s.note] for s in items])
@@ -294,7 +298,7 @@ def sanctions(request, pk):
                 apply_errors(form, exc)
     elif request.method == "POST":
         raise Http404
-    return render(request, "contest/sanctions.html", {"campaign": campaign, "page": page_or_404(items, 100, request.GET.get("page")), "form": form, "kind": kind, "q": q, "kinds": SanctionKind.choices})
+    return render(request, "contest/sanctions.html", {"campaign": campaign, "page": page_or_404(items, 100, query["page"]), "form": form, "kind": kind, "q": q, "kinds": SanctionKind.choices})
 
 
 # --- contests -------------------------------------------------------------------------------------------
@@ -334,8 +338,9 @@ def contest_create(request, pk):
 def contest_detail(request, pk):
     contest = get_object_or_404(Contest.objects.for_user(request.user).select_related("unit"), pk=pk)
     results = services.contest_results(contest)
-    if request.GET.get("format") in ("xlsx", "csv"):
-        return export_response(request.GET["format"], f"{contest.title}_成绩", ["名次", "支部", "最后得分", "各评委总分", "去掉的分"],
+    fmt = query_of(request)["format"]
+    if fmt in ("xlsx", "csv"):
+        return export_response(fmt, f"{contest.title}_成绩", ["名次", "支部", "最后得分", "各评委总分", "去掉的分"],
                                [[r.rank, e.branch.name, r.final, "、".join(str(x) for x in r.judge_totals),
                                  "、".join(str(x) for x in r.dropped)] for r, e in results])
     return render(request, "contest/contest.html", {"contest": contest, "results": results,

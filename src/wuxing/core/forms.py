@@ -61,3 +61,36 @@ def action_of(request, actions) -> str:
     if not form.is_valid():
         raise Http404
     return form.cleaned_data["action"]
+
+
+# --- query strings: filters, page and export format of list pages read through one form ---------------------
+
+FORMATS = ["xlsx", "csv", "docx", "txt"]
+
+
+class ListQuery(forms.Form):
+    """A list page's query string. A bad value is dropped (the page shows its default), never an error:
+    a filter is a view of the page, and `page` is checked by core.paging.page_or_404."""
+
+    q = forms.CharField(required=False)
+    page = forms.CharField(required=False)
+    format = forms.ChoiceField(required=False, choices=[("", "")] + [(f, f) for f in FORMATS])
+    unit = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+
+    def clean_q(self):
+        return self.cleaned_data["q"][:50]  # a search box, not a document
+
+
+def query_of(request, form_class=ListQuery, **kwargs) -> dict:
+    """The cleaned query string of `request` through `form_class`; fields with bad values take their empty value."""
+    form = form_class(request.GET, **kwargs)
+    form.is_valid()
+    return {name: form.cleaned_data[name] if name in form.cleaned_data else
+            (None if isinstance(field, forms.IntegerField) else "") for name, field in form.fields.items()}
+
+
+def choice_query(**choices) -> type[ListQuery]:
+    """A ListQuery with extra choice filters, e.g. choice_query(level=Level.choices)."""
+    fields = {name: forms.ChoiceField(required=False, choices=[("", "")] + list(values))
+              for name, values in choices.items()}
+    return type("ChoiceQuery", (ListQuery,), fields)

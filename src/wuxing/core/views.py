@@ -23,9 +23,10 @@ def healthz(request):
 def notifications(request):
     """The bell: the user's own notifications, newest first."""
 
+    from wuxing.core.forms import query_of
     from wuxing.core.models import Notification
 
-    page = page_or_404(Notification.objects.filter(user=request.user), 50, request.GET.get("page"))
+    page = page_or_404(Notification.objects.filter(user=request.user), 50, query_of(request)["page"])
     return render(request, "core/notifications.html", {"page": page})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.forms import ListQuery
 from wuxing.orgs.validators import no_nul
 from wuxing.standards.models import Standard
 
@@ -108,3 +109,10 @@ class ProgressForm(forms.Form):
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=1000, validators=[no_nul])
+
+
+class TaskQuery(ListQuery):
+    """The new-task page may open on one star (`star`)."""
+
+    star = forms.CharField(required=False, max_length=40)
+

@@ -16,10 +16,10 @@ from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
-from wuxing.core.forms import apply_errors, report_failure
+from wuxing.core.forms import apply_errors, query_of, report_failure
 from wuxing.core.roles import BRANCH_LEVELS, Level, Role
 from wuxing.creation import plans_io, selectors, services
-from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm
+from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm, TaskQuery
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
 from wuxing.orgs.views import _import_page, _template_response
@@ -130,7 +130,7 @@ def plan_export(request, pk: int, unit: int):
     unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=unit)
     branches = selectors.visible_branches(request.user, campaign, unit)
     headers = [c.header for c in plans_io.COLUMNS]
-    return export_response(request.GET.get("format", "xlsx"), f"创建规划_{unit.name}_{campaign.year}", headers,
+    return export_response(query_of(request)["format"] or "xlsx", f"创建规划_{unit.name}_{campaign.year}", headers,
                            plans_io.export_rows(campaign, branches), title=_("创建规划"))
 
 
@@ -234,7 +234,7 @@ def task_create(request, pk: int, branch: int):
     branch = _branch(request, campaign, branch)
     if not services.may_edit_plan(request.user, branch):
         raise Http404
-    form = _task_form(request.POST or None, campaign, branch, initial={"star_code": request.GET.get("star", "")})
+    form = _task_form(request.POST or None, campaign, branch, initial={"star_code": query_of(request, TaskQuery)["star"]})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("done")

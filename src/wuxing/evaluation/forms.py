@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.forms import LongSelect
-from wuxing.evaluation.models import RemovalCategory
+from wuxing.core.forms import ListQuery, LongSelect, choice_query
+from wuxing.evaluation.models import RemovalCategory, SubmissionStatus
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -136,3 +136,14 @@ class DecideForm(forms.Form):
                                     error_messages={"required": _("请选择审核结论。")})
     note = forms.CharField(required=False, max_length=2000, validators=[no_nul])
     version = VERSION
+
+
+QueueQuery = choice_query(status=SubmissionStatus.choices)
+
+
+class EvidenceQuery(ListQuery):
+    """The ledger page may open on one indicator (`indicator`); a file may be asked for as a download."""
+
+    indicator = forms.CharField(required=False, max_length=40)
+    download = forms.BooleanField(required=False)
+

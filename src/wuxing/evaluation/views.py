@@ -20,7 +20,7 @@ from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import report_failure
+from wuxing.core.forms import query_of, report_failure
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.core.templatetags.wuxing import star_level
@@ -29,10 +29,12 @@ from wuxing.evaluation.forms import (
     ClaimForm,
     DecideForm,
     EvidenceForm,
+    EvidenceQuery,
     NoteForm,
     NoticeForm,
     ObjectionForm,
     OfficeReviewForm,
+    QueueQuery,
     ReinstateForm,
     RemovalForm,
     ResolveForm,
@@ -222,17 +224,16 @@ def district_action(request, pk, branch, action):
 @login_required
 def queue(request, pk):
     campaign = _campaign(request, pk)
-    status = request.GET.get("status", "")
-    if status not in SubmissionStatus.values:
-        status = ""
+    query = query_of(request, QueueQuery)
+    status = query["status"]
     subs = selectors.submissions_in_scope(request.user, campaign, status)
-    if request.GET.get("format") in ("xlsx", "csv"):
+    if query["format"] in ("xlsx", "csv"):
         rows = [[s.branch.parent.name if s.branch.parent else "", s.branch.name, s.get_status_display(),
                  len(s.claimed_star_codes), len(s.office_star_codes), s.proposed_level if s.status in (
                      "proposed", "notice", "awarded") else ""] for s in subs]
-        return export_response(request.GET["format"], f"评星申报_{campaign.year}",
+        return export_response(query["format"], f"评星申报_{campaign.year}",
                                ["办事处", "支部", "状态", "申报星数", "初审通过星数", "拟命名星级"], rows)
-    page = page_or_404(subs, 100, request.GET.get("page"))
+    page = page_or_404(subs, 100, query["page"])
     counts = selectors.status_counts(request.user, campaign)
     return render(request, "evaluation/queue.html", {
         "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
@@ -248,7 +249,7 @@ def evidence_page(request, pk, branch):
     branch = _branch(request, campaign, branch)
     standard = campaign.standard_for(branch)
     form = EvidenceForm(request.POST or None, request.FILES or None, standard=standard,
-                        initial={"indicator_code": request.GET.get("indicator", "")})
+                        initial={"indicator_code": query_of(request, EvidenceQuery)["indicator"]})
     may_upload = policy.may(request.user, "branch.work", branch)
     if request.method == "POST":
         if not may_upload:
@@ -273,7 +274,7 @@ def evidence_page(request, pk, branch):
 def evidence_file(request, pk):
     evidence = get_object_or_404(Evidence.objects.for_user(request.user), pk=pk)
     return serve(evidence.file, evidence.content_type, evidence.original_name,
-                 inline=request.GET.get("download") != "1")
+                 inline=not query_of(request, EvidenceQuery)["download"])
 
 
 # --- notices, objections, awards ------------------------------------------------------------------------
@@ -409,12 +410,13 @@ def _throttle_ok(request, peek: bool = False, limit: int = 10) -> bool:
 def awards(request, pk):
     campaign = _campaign(request, pk)
     items = selectors.awards_in_scope(request.user, campaign)
-    if request.GET.get("format") in ("xlsx", "csv"):
+    query = query_of(request)
+    if query["format"] in ("xlsx", "csv"):
         rows = [[a.branch.parent.name if a.branch.parent else "", a.branch.name, a.level, a.effective_level,
                  "、".join(a.effective_star_codes), a.awarded_at.date()] for a in items]
-        return export_response(request.GET["format"], f"命名名单_{campaign.year}",
+        return export_response(query["format"], f"命名名单_{campaign.year}",
                                ["办事处", "支部", "命名星级", "现有星级", "现有的星", "命名日期"], rows)
-    return render(request, "evaluation/awards.html", {"campaign": campaign, "page": page_or_404(items, 100, request.GET.get("page"))})
+    return render(request, "evaluation/awards.html", {"campaign": campaign, "page": page_or_404(items, 100, query["page"])})
 
 
 def _star_names(campaign, branch):
@@ -477,5 +479,5 @@ def certificate(request, pk):
 def history(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
-    events = page_or_404(selectors.branch_history(request.user, branch), 100, request.GET.get("page"))
+    events = page_or_404(selectors.branch_history(request.user, branch), 100, query_of(request)["page"])
     return render(request, "evaluation/history.html", {"campaign": campaign, "branch": branch, "page": events})

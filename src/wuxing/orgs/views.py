@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.core.exports import XLSX_TYPE, export_response
-from wuxing.core.forms import apply_errors
+from wuxing.core.forms import apply_errors, choice_query, query_of
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level, Role
@@ -30,6 +30,8 @@ from wuxing.orgs.forms import (
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
 
 PAGE_SIZE = 100
+UnitQuery = choice_query(level=Level.choices)
+UserQuery = choice_query(role=Role.choices)
 
 
 def _stamp() -> str:
@@ -58,12 +60,10 @@ def home(request):
 
 @login_required
 def unit_list(request):
-    q = request.GET.get("q", "").strip()[:50]
-    level = request.GET.get("level", "")
-    if level not in Level.values:
-        level = ""
+    query = query_of(request, UnitQuery)
+    q, level = query["q"], query["level"]
     units = selectors.visible_units(request.user, q=q, level=level)
-    page = page_or_404(units, PAGE_SIZE, request.GET.get("page"))
+    page = page_or_404(units, PAGE_SIZE, query["page"])
     template = "orgs/_unit_rows.html" if request.htmx and request.htmx.target == "unit-rows" else "orgs/unit_list.html"
     return render(request, template, {
         "page": page, "q": q, "level": level, "levels": Level.choices,
@@ -73,9 +73,10 @@ def unit_list(request):
 
 @login_required
 def unit_export(request):
-    units = selectors.visible_units(request.user, q=request.GET.get("q", "").strip()[:50])
+    query = query_of(request)
+    units = selectors.visible_units(request.user, q=query["q"])
     headers = [c.header for c in importers.UNIT_COLUMNS]
-    return export_response(request.GET.get("format", "xlsx"), f"组织架构_{_stamp()}", headers,
+    return export_response(query["format"] or "xlsx", f"组织架构_{_stamp()}", headers,
                            importers.unit_rows(units), title=_("组织架构"))
 
 
@@ -174,20 +175,19 @@ def unit_import_template(request):
 @login_required
 def user_list(request):
     _require_admin(request)
-    q = request.GET.get("q", "").strip()[:50]
-    role = request.GET.get("role", "")
-    if role not in Role.values:
-        role = ""
-    page = page_or_404(selectors.visible_users(request.user, q=q, role=role), PAGE_SIZE, request.GET.get("page"))
+    query = query_of(request, UserQuery)
+    q, role = query["q"], query["role"]
+    page = page_or_404(selectors.visible_users(request.user, q=q, role=role), PAGE_SIZE, query["page"])
     return render(request, "orgs/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
 
 
 @login_required
 def user_export(request):
     _require_admin(request)
-    users = selectors.visible_users(request.user, q=request.GET.get("q", "").strip()[:50])
+    query = query_of(request)
+    users = selectors.visible_users(request.user, q=query["q"])
     headers = [_("用户名"), _("姓名"), _("手机号码"), _("角色"), _("单位编码"), _("单位名称"), _("启用")]
-    return export_response(request.GET.get("format", "xlsx"), f"用户_{_stamp()}", headers,
+    return export_response(query["format"] or "xlsx", f"用户_{_stamp()}", headers,
                            importers.user_rows(users), title=_("用户"))
 
 

@@ -49,6 +49,10 @@ class StandardDetailSerializer(StandardSerializer):
         fields = StandardSerializer.Meta.fields + ["description", "stars"]
 
 
+class StandardUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(error_messages={"required": "缺少文件字段 file", "invalid": "缺少文件字段 file"})
+
+
 class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
@@ -62,16 +66,16 @@ class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return StandardDetailSerializer if self.action == "retrieve" else StandardSerializer
 
     @extend_schema(
-        request={"multipart/form-data": inline_serializer("StandardUpload", {"file": serializers.FileField()})},
+        request={"multipart/form-data": StandardUploadSerializer},
         responses={201: StandardDetailSerializer, 200: StandardDetailSerializer,
                    400: inline_serializer("StandardErrors", {"errors": serializers.ListField(child=StrictCharField())})},
     )
     def create(self, request, *args, **kwargs):
         if not may_load(request.user):
             raise NotFound()
-        upload = request.FILES.get("file")
-        if upload is None:
-            return Response({"errors": ["缺少文件字段 file"]}, status=status.HTTP_400_BAD_REQUEST)
+        body = StandardUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
         result = load_standard(request.user, upload.read())
         if not result.ok:
             return Response({"errors": [e.format(upload.name) for e in result.errors]}, status=status.HTTP_400_BAD_REQUEST)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from wuxing.core.exports import export_response
+from wuxing.core.forms import query_of
 from wuxing.standards import selectors
 from wuxing.standards.forms import StandardUploadForm
 from wuxing.standards.services import load_standard, may_load
@@ -40,7 +41,7 @@ def standard_rows(standard):
 def standard_export(request, pk: int):
     standard = get_object_or_404(selectors.standard_full(), pk=pk)
     headers = [_("星"), _("编码"), _("指标 / 否决情形"), _("类型"), _("满分 / 达标分"), _("必达"), _("佐证材料 / 类别")]
-    return export_response(request.GET.get("format", "xlsx"), f"{standard.code}_v{standard.version}", headers,
+    return export_response(query_of(request)["format"] or "xlsx", f"{standard.code}_v{standard.version}", headers,
                            standard_rows(standard), title=_("评星标准"))
 
 

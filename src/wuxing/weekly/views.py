@@ -20,6 +20,7 @@ from wuxing.core import policy
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
+from wuxing.core.forms import query_of
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import OrgUnit
@@ -210,7 +211,7 @@ def office_rollup(request, pk, office, year, week):
     office = _unit(request, campaign, office, [Level.OFFICE])
     week = _week(year, week)
     rows = selectors.rollup(request.user, campaign, office, week)
-    fmt = request.GET.get("format")
+    fmt = query_of(request)["format"]
     if fmt == "docx":
         data = rollup.docx_bytes(office, week, rows)
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -231,17 +232,18 @@ def office_rollup(request, pk, office, year, week):
 @login_required
 def district(request, pk):
     campaign = _campaign(request, pk)
-    root = rollups.area(request.user, campaign, request.GET.get("unit"))
+    query = query_of(request)
+    root = rollups.area(request.user, campaign, query["unit"])
     if root.level == Level.OFFICE:
         return redirect("weekly:office", pk=campaign.pk, office=root.pk)
     if not policy.may(request.user, "star.view", root):
         raise Http404
     weeks = selectors.report_weeks(campaign, last=12)
-    if request.GET.get("format") in ("xlsx", "csv"):
+    if query["format"] in ("xlsx", "csv"):
         offices = selectors.unit_rates(campaign, rollups.groups(request.user, root), weeks)
         rows = [[o.office.name, f"{r.week[0]}-W{r.week[1]:02d}", r.expected, r.on_time, r.late, r.missing,
                  r.report_rate, r.on_time_rate] for o in offices for r in o.weeks]
-        return export_response(request.GET["format"], f"周动态报送率_{root.name}_{campaign.year}",
+        return export_response(query["format"], f"周动态报送率_{root.name}_{campaign.year}",
                                ["单位", "周", "应报", "按时", "迟报", "未报", "报送率%", "按时率%"], rows)
 
     def build():
