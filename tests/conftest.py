@@ -118,6 +118,15 @@ def at_once(*actions) -> list:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached page bodies are keyed by ids and the rollups' version
+    stamp, which repeat from one test database to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     """Uploaded files of a test go to a temporary folder, never into the work tree."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -64,15 +64,13 @@ def _fresh_grant(w):
     return reverse("orgs:role_revoke", args=[grant.pk])
 
 
-def _fresh_role_grant(w):
-    """The village clerk without the 填报员 grant, so that each allowed persona really grants it."""
-    RoleAssignment.objects.filter(user=w.village_user, role=Role.REPORTER, unit=w.village).delete()
-    return reverse("orgs:role_grant", args=[w.village_user.pk])
-
-
-def _fresh_west_grant(w):
-    RoleAssignment.objects.filter(user=w.other_branch_user, role=Role.REPORTER, unit=w.west_village).delete()
-    return reverse("orgs:role_grant", args=[w.other_branch_user.pk])
+def _ungranted(person: str, unit: str):
+    """A URL builder: `person` without the 填报员 grant on `unit`, so that each allowed persona really grants it."""
+    def build(w):
+        user = getattr(w, person)
+        RoleAssignment.objects.filter(user=user, role=Role.REPORTER, unit=getattr(w, unit)).delete()
+        return reverse("orgs:role_grant", args=[user.pk])
+    return build
 
 
 def _unassigned(w):
@@ -350,9 +348,9 @@ CASES = [
     Case("orgs:user_detail", lambda w: reverse("orgs:user_detail", args=[w.branch_user.pk]), ADMINS),
     Case("orgs:user_detail#west", lambda w: reverse("orgs:user_detail", args=[w.other_branch_user.pk]),
          ADMINS - {"office_admin"}),
-    Case("orgs:role_grant", _fresh_role_grant, ADMINS,
+    Case("orgs:role_grant", _ungranted("village_user", "village"), ADMINS,
          method="post", data=lambda w: {"role": Role.REPORTER, "unit": w.village.pk}, ok_status=302),
-    Case("orgs:role_grant#west", _fresh_west_grant,
+    Case("orgs:role_grant#west", _ungranted("other_branch_user", "west_village"),
          ADMINS - {"office_admin"}, method="post",
          data=lambda w: {"role": Role.REPORTER, "unit": w.west_village.pk}, ok_status=302),
     Case("orgs:role_revoke", _fresh_grant, ADMINS, method="post", ok_status=302),

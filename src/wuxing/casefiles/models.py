@@ -218,7 +218,33 @@ class PoolMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="casefiles_pool_user")]
 
 
+class SampledFileQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view"):
+        """Sampled files `user` may open: the organiser's campaigns, the unit's own files, the reviewer's own."""
+        from django.db.models import Q
+
+        from wuxing.core.policy import paths_for
+        from wuxing.core.scoping import ALL, path_q
+
+        if action != "view":
+            raise ValueError(action)
+        organised = paths_for(user, "casefile.organise")
+        if organised is ALL:
+            return self
+        q = Q(pk__in=[])
+        if organised:
+            q |= path_q("campaign__unit__path", organised)
+        own = paths_for(user, "casefile.answer")
+        if own:
+            q |= path_q("file__unit__path", own)
+        if getattr(user, "is_authenticated", False):
+            q |= Q(reviewer=user) | Q(second_reviewer=user)
+        return self.filter(q)
+
+
 class SampledFile(models.Model):
+    """A file of the draw, with the reviewers assigned to it."""
+
     campaign = models.ForeignKey(ReviewCampaign, on_delete=models.CASCADE, related_name="sample")
     file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="samples")
     order = models.PositiveSmallIntegerField()
@@ -226,6 +252,8 @@ class SampledFile(models.Model):
     second_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
     disputed = models.BooleanField(_("有争议"), default=False)
+
+    objects = SampledFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign_id", "order"]

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Q
-
 from wuxing.casefiles import services
 from wuxing.casefiles.models import Rectification, ReviewCampaign, SampledFile
 from wuxing.core import policy
-from wuxing.core.scoping import ALL, path_q
 
 
 def is_organiser(user, campaign: ReviewCampaign) -> bool:
@@ -19,20 +16,8 @@ def is_organiser(user, campaign: ReviewCampaign) -> bool:
 
 
 def visible_samples(user, campaign: ReviewCampaign | None = None):
-    """Sampled files `user` may open: the organiser's campaigns, the unit's own files, the reviewer's own."""
-    qs = SampledFile.objects.all() if campaign is None else SampledFile.objects.filter(campaign=campaign)
-    organised = policy.paths_for(user, "casefile.organise")
-    if organised is ALL:
-        return qs
-    q = Q(pk__in=[])
-    if organised:
-        q |= path_q("campaign__unit__path", organised)
-    own = policy.paths_for(user, "casefile.answer")
-    if own:
-        q |= path_q("file__unit__path", own)
-    if getattr(user, "is_authenticated", False):
-        q |= Q(reviewer=user) | Q(second_reviewer=user)
-    return qs.filter(q)
+    samples = SampledFile.objects.for_user(user)
+    return samples if campaign is None else samples.filter(campaign=campaign)
 
 
 def results_for(user, campaign: ReviewCampaign) -> dict:

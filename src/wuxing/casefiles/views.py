@@ -36,7 +36,7 @@ from wuxing.casefiles.models import (
 )
 from wuxing.core import policy
 from wuxing.core.exports import XLSX_TYPE, export_response
-from wuxing.core.forms import action_of, query_of, report_failure
+from wuxing.core.forms import action_of, form_failure, query_of, report_failure
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level
@@ -121,10 +121,6 @@ def campaign_create(request):
     return render(request, "casefiles/form.html", {"form": form, "title": _("新建评查活动")})
 
 
-def _form_errors(request, form) -> None:
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-
-
 def _organiser_action(request, c: ReviewCampaign) -> None:
     """One organiser action from the campaign page, each through its own form."""
     action = action_of(request, ["draw", "pool", "assign", "second", "causes", "rectify"])
@@ -155,7 +151,7 @@ def _organiser_action(request, c: ReviewCampaign) -> None:
             services.issue_rectifications(request.user, c, form.cleaned_data["deadline"])
             messages.success(request, _("已下发整改通知。"))
     if form is not None and not form.is_valid():
-        _form_errors(request, form)
+        raise form_failure(form)
 
 
 @login_required
@@ -210,7 +206,7 @@ def sheet(request, pk):
         form = SheetForm(request.POST, rubric=rubric)
         try:
             if not form.is_valid():
-                raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+                raise form_failure(form)
             services.save_findings(request.user, sh, form.findings(), form.cleaned_data["version"] or None)
             if form.cleaned_data["submit"]:
                 sh.refresh_from_db()
@@ -237,7 +233,7 @@ def rectification(request, pk):
         form = RectificationForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+                raise form_failure(form)
             act = services.respond if form.cleaned_data["action"] == "respond" else services.follow_up
             act(request.user, rect, form.cleaned_data["text"])
             messages.success(request, _("已保存。"))

@@ -24,6 +24,11 @@ def apply_errors(form, exc: ValidationError, password_field: str | None = None) 
         form.add_error(None, exc)
 
 
+def form_failure(form) -> ValidationError:
+    """A bound form's errors as one ValidationError, for pages that report a refused action as a message."""
+    return ValidationError([str(e) for errors in form.errors.values() for e in errors])
+
+
 def report_failure(request, exc) -> None:
     """A service refused a page action: out of scope reads as not found (404), anything else is shown as
     a message on the page the user returns to."""

@@ -21,14 +21,6 @@ def _deny(message: str | None = None):
     raise PermissionDenied(message or _("您没有权限执行此操作。"))
 
 
-def is_branch_person(actor, branch: OrgUnit) -> bool:
-    return policy.may(actor, "branch.declare", branch)
-
-
-def is_admin_over(actor, unit: OrgUnit) -> bool:
-    return policy.may(actor, "area.manage", unit)
-
-
 def may_edit_plan(actor, branch: OrgUnit) -> bool:
     """The branch's people write its plan; the office above may help fill it in."""
     return policy.may(actor, "branch.work", branch)
@@ -111,7 +103,7 @@ TARGET_ACTIONS = {"may_edit": "branch.declare", "may_submit": "branch.declare", 
 
 def target_flags(actor, target: Target) -> dict[str, bool]:
     """The transitions `actor` may take on `target` now (DHIS2's may* idea), for pages and API."""
-    own = is_branch_person(actor, target.branch)
+    own = policy.may(actor, "branch.declare", target.branch)
     office = policy.may(actor, "branch.review", target.branch)
     editable = target.status in (TargetStatus.DRAFT, TargetStatus.RETURNED)
     return {

@@ -45,12 +45,12 @@ def campaign_list(request):
     if current is not None:
         units = OrgUnit.objects.for_user(request.user).filter(path__startswith=current.unit.path)
         own = [u for u in units.filter(level__in=BRANCH_LEVELS).order_by("path")[:3]
-               if services.is_branch_person(request.user, u)]
+               if policy.may(request.user, "branch.declare", u)]
         for u in own:
             shortcuts.append((_("{name} 创建工作台").format(name=u.name),
                               reverse("creation:branch", args=[current.pk, u.pk])))
         for office in units.filter(level=Level.OFFICE).order_by("path"):
-            if services.is_admin_over(request.user, office) or policy.may(request.user, "branch.decide_star", office):
+            if policy.may(request.user, "area.manage", office) or policy.may(request.user, "branch.decide_star", office):
                 shortcuts.append((_("{name} 创建矩阵").format(name=office.name),
                                   reverse("creation:office", args=[current.pk, office.pk])))
         if policy.may(request.user, "star.view", current.unit) and not own:
@@ -121,7 +121,7 @@ def office_matrix(request, pk: int, office: int):
     columns, rows = selectors.office_matrix(request.user, campaign, office)
     return render(request, "creation/office_matrix.html", {
         "campaign": campaign, "office": office, "columns": columns, "rows": rows,
-        "may_import": services.is_admin_over(request.user, office)})
+        "may_import": policy.may(request.user, "area.manage", office)})
 
 
 @login_required

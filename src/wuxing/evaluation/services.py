@@ -51,11 +51,6 @@ def _deny():
     raise PermissionDenied(_("您没有权限执行此操作。"))
 
 
-def _branch_role(actor, branch: OrgUnit) -> bool:
-    """The branch's own people, or an administrator above it (evidence and plan-like writes)."""
-    return policy.may(actor, "branch.work", branch)
-
-
 def reviewer_stars(actor, branch: OrgUnit) -> set[str] | None:
     """Stars `actor` decides at district level for `branch`: None means every star (district admin).
     Nobody decides for a branch where they hold a branch role."""
@@ -185,7 +180,7 @@ def save_self_results(actor, campaign, branch: OrgUnit, results: dict[str, bool 
 def add_evidence(actor, campaign, branch: OrgUnit, indicator_code: str, name: str, data: bytes,
                  description: str = "") -> Evidence:
     """Store one ledger file after checking its name, size and real content; nothing is stored on refusal."""
-    if not _branch_role(actor, branch):
+    if not policy.may(actor, "branch.work", branch):
         raise PermissionDenied(_("您没有权限上传该支部的台账资料。"))
     standard = campaign.standard_for(branch)
     if not any(i.code == indicator_code for s in standard.stars.all() for i in s.indicators.all()):

@@ -20,7 +20,7 @@ from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import query_of, report_failure
+from wuxing.core.forms import form_failure, query_of, report_failure
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.core.templatetags.wuxing import star_level
@@ -73,14 +73,10 @@ def home(request):
     return redirect("evaluation:queue", pk=campaign.pk)
 
 
-def _form_failure(form) -> ValidationError:
-    return ValidationError([str(e) for errors in form.errors.values() for e in errors])
-
-
 def _self_form(request, standard) -> SelfAssessmentForm:
     form = SelfAssessmentForm(request.POST, standard=standard)
     if not form.is_valid():
-        raise _form_failure(form)
+        raise form_failure(form)
     return form
 
 
@@ -145,7 +141,7 @@ def claim(request, pk, branch):
     try:
         form = ClaimForm(request.POST, standard=campaign.standard_for(branch))
         if not form.is_valid():
-            raise _form_failure(form)
+            raise form_failure(form)
         services.submit_claim(request.user, campaign, branch, form.cleaned_data["claimed"])
         messages.success(request, _("已申报，等待办事处初审。"))
     except (ValidationError, PermissionDenied) as exc:
@@ -163,7 +159,7 @@ def _submission(request, campaign, branch):
 def _note(request) -> str:
     form = NoteForm(request.POST)
     if not form.is_valid():
-        raise _form_failure(form)
+        raise form_failure(form)
     return form.cleaned_data["note"]
 
 
@@ -178,7 +174,7 @@ def office_action(request, pk, branch, action):
         if action == "review":
             form = OfficeReviewForm(request.POST, standard=campaign.standard_for(branch))
             if not form.is_valid():
-                raise _form_failure(form)
+                raise form_failure(form)
             services.office_review(request.user, sub, form.judgements(), form.cleaned_data["version"])
             messages.success(request, _("初审意见已保存。"))
         elif action == "return":
@@ -204,7 +200,7 @@ def district_action(request, pk, branch, action):
         if action == "decide":
             form = DecideForm(request.POST)
             if not form.is_valid():
-                raise _form_failure(form)
+                raise form_failure(form)
             d = form.cleaned_data
             services.district_decide(request.user, sub, d["star_code"], d["passed"], d["note"], d["version"])
             messages.success(request, _("审核意见已保存。"))
@@ -459,7 +455,7 @@ def reinstate(request, pk):
     form = ReinstateForm(request.POST)
     try:
         if not form.is_valid():
-            raise _form_failure(form)
+            raise form_failure(form)
         services.reinstate_star(request.user, removal, form.cleaned_data["reason"])
         messages.success(request, _("已恢复该星。"))
     except (ValidationError, PermissionDenied) as exc:

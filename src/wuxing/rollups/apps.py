@@ -12,7 +12,7 @@ class RollupsConfig(AppConfig):
         from wuxing.core import events
         from wuxing.rollups import services
 
-        events.subscribe("branch_changed", services.on_branch_changed)
+        events.subscribe("branch_changed", services.branch_changed)
         events.subscribe("report_submitted", services.report_submitted)
         events.subscribe("units_changed", services.units_changed)
         events.subscribe("campaign_changed", services.rebuild)

@@ -177,25 +177,21 @@ def batched():
             refresh_branch(campaign, branch_id)
 
 
-def on_branch_changed(campaign_id: int, branch_id: int, *, campaign=None, unit=None) -> None:
-    """The `branch_changed` domain event: refresh now (or once at the end of a batch)."""
-    if campaign is not None and _pending.get() is None:
-        refresh_branch(campaign, branch_id, unit)
-    else:
-        branch_changed(campaign_id, branch_id)
-
-
-def branch_changed(campaign_id: int, branch_id: int) -> None:
-    """A row of the branch changed: refresh it now, or once at the end of a `batched()` block."""
+def branch_changed(campaign_id: int, branch_id: int, *, campaign=None, unit=None) -> None:
+    """The `branch_changed` domain event: refresh the branch now, or once at the end of a `batched()` block.
+    `campaign` and `unit`: the objects, when the sender has them loaded."""
     pending = _pending.get()
     if pending is not None:
-        pending.setdefault((campaign_id, branch_id), None)
+        if pending.get((campaign_id, branch_id)) is None:
+            pending[(campaign_id, branch_id)] = campaign
         return
-    from wuxing.campaigns.models import Campaign
+    if campaign is None:
+        from wuxing.campaigns.models import Campaign
 
-    campaign = Campaign.objects.select_related("unit", "urban_standard", "rural_standard").filter(pk=campaign_id).first()
+        campaign = Campaign.objects.select_related("unit", "urban_standard", "rural_standard").filter(
+            pk=campaign_id).first()
     if campaign is not None:
-        refresh_branch(campaign, branch_id)
+        refresh_branch(campaign, branch_id, unit)
 
 
 def refresh_branch(campaign, branch_id: int, unit: OrgUnit | None = None) -> None:
