@@ -74,7 +74,9 @@ class StandardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         if not may_load(request.user):
             raise NotFound()
         body = StandardUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        if not body.is_valid():  # answered in the documented shape of this endpoint's errors
+            return Response({"errors": [str(e) for errors in body.errors.values() for e in errors]},
+                            status=status.HTTP_400_BAD_REQUEST)
         upload = body.validated_data["file"]
         result = load_standard(request.user, upload.read())
         if not result.ok:
