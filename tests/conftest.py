@@ -90,6 +90,23 @@ def met_results(campaign, branch, stars=None) -> dict:
             for i in s.indicators.all()}
 
 
+def judge_all(office, sub) -> None:
+    """初审: the office agrees with every indicator of the claimed stars (passing needs each one judged)."""
+    from wuxing.evaluation import services
+
+    standard = sub.campaign.standard_for(sub.branch)
+    services.office_review(office, sub, {i.code: (True, "") for s in standard.stars.all()
+                                         if s.code in sub.claimed_star_codes for i in s.indicators.all()})
+
+
+def office_agrees(office, sub, note: str = ""):
+    """初审 agreed indicator by indicator, then passed to the district."""
+    from wuxing.evaluation import services
+
+    judge_all(office, sub)
+    return services.office_pass(office, sub, note)
+
+
 def at_once(*actions) -> list:
     """Run each action in its own thread and database connection, all released together; returns each
     one's result or the exception it raised. Real concurrency needs PostgreSQL."""

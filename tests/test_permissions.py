@@ -7,6 +7,7 @@ URL exists that no case covers, so a new page cannot ship without its permission
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -221,6 +222,26 @@ def _removed_again(w):
     return reverse("evaluation:reinstate", args=[removal.pk])
 
 
+def _veto(w, status):
+    """A 支部过硬星 veto event at the chain's community in `status`, so each allowed persona really acts on it
+    (the chain's award holds only 平安法治星, so no removal follows)."""
+    from wuxing.evaluation.models import VetoEvent
+
+    event = VetoEvent.objects.filter(branch=w.community).first() or VetoEvent.objects.create(
+        campaign=_campaign(w), branch=w.community, veto_code="U-V-ZBGY-1", star_code="zbgy",
+        occurred_on=dt.date(2026, 1, 5), description="列为软弱涣散", evidence="组织部通报")
+    VetoEvent.objects.filter(pk=event.pk).update(status=status, approved_at=None, revoked_at=None)
+    return event
+
+
+def _pending_veto(w):
+    return reverse("evaluation:veto_approve", args=[_veto(w, "pending").pk])
+
+
+def _veto_in_force(w):
+    return reverse("evaluation:veto_revoke", args=[_veto(w, "in_force").pk])
+
+
 def _contest_objs(w):
     import datetime as dt
     from decimal import Decimal
@@ -374,6 +395,7 @@ CASES = [
          frozenset({"superuser", "district_admin"})),
     Case("creation:campaign", _c("creation:campaign", _cid), IN_DISTRICT),
     Case("creation:campaign_edit", _c("creation:campaign_edit", _cid), frozenset({"superuser", "district_admin"})),
+    Case("creation:campaign_rerate", _c("creation:campaign_rerate", _cid), DISTRICT_ADMINS),
     Case("creation:leader", _c("creation:leader", _cid), IN_DISTRICT),
     Case("creation:plan_import", _c("creation:plan_import", _cid), ADMINS),
     Case("creation:plan_template", _c("creation:plan_template", _cid), IN_DISTRICT),
@@ -393,6 +415,8 @@ CASES = [
          ok_status=302),
     Case("api:campaign-list", _c("api:campaign-list"), SIGNED_IN, api=True),
     Case("api:campaign-detail", _c("api:campaign-detail", _cid), IN_DISTRICT, api=True),
+    Case("api:campaign-rerate", _c("api:campaign-rerate", _cid), DISTRICT_ADMINS, method="post", api=True,
+         reach_only=True),
     Case("api:target-list", _c("api:target-list"), SIGNED_IN, api=True),
     Case("api:target-detail", _c("api:target-detail", lambda w: _target(w).pk), EAST_COMMUNITY, api=True),
     Case("api:target-list#save", _c("api:target-list"), frozenset({"superuser", "branch_user"}), method="post",
@@ -460,9 +484,15 @@ CASES = [
     Case("evaluation:notice_close", _ch("evaluation:notice_close", "notice"), DISTRICT_ADMINS, method="post",
          reach_only=True),
     Case("evaluation:objection_resolve", _open_objection, DISTRICT_ADMINS, method="post", ok_status=302,
-         data=lambda w: {f"o{_chain(w)['objection'].pk}-upheld": "0",
+         data=lambda w: {f"o{_chain(w)['objection'].pk}-ruling": "dismissed",
                          f"o{_chain(w)['objection'].pk}-outcome": "经核查，反映情况不属实。"}),
     Case("evaluation:award", _ch("evaluation:award", "award"), EAST_COMMUNITY),
+    Case("evaluation:vetoes", _c("evaluation:vetoes", _cid), IN_DISTRICT),
+    Case("evaluation:veto_record", _ch("evaluation:veto_record", branch=True), REVIEWERS, method="post",
+         reach_only=True),
+    Case("evaluation:veto_approve", _pending_veto, DISTRICT_ADMINS, method="post", ok_status=302),
+    Case("evaluation:veto_revoke", _veto_in_force, DISTRICT_ADMINS, method="post", ok_status=302,
+         data=lambda w: {"reason": "经复核，登记有误。"}),
     Case("evaluation:certificate", _ch("evaluation:certificate", "award"), EAST_COMMUNITY),
     Case("evaluation:reinstate", _removed_again, DISTRICT_ADMINS, method="post", ok_status=302,
          data=lambda w: {"reason": "经复核，信访事项已化解。"}),
@@ -475,7 +505,7 @@ CASES = [
     Case("api:submission-self-results", _c("api:submission-self-results"), COMMUNITY_DECLARE, method="post", api=True,
          data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "results": {"U-PAFZ-01": True}}),
     Case("api:submission-claim", _c("api:submission-claim"), COMMUNITY_DECLARE, method="post", api=True, reach_only=True,
-         data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "claimed": ["pafz"]}),
+         data=lambda w: {"campaign": _cid(w), "branch": w.community.pk, "claimed": ["pafz"], "confirm": True}),
     *[Case(f"api:submission-{a}", _ch(f"api:submission-{a}", "sub"), who, method="post", api=True, reach_only=True)
       for a, who in (("office-review", OFFICE_REVIEW), ("office-return", OFFICE_REVIEW), ("office-pass", OFFICE_REVIEW),
                      ("decide", DECIDERS), ("district-return", DISTRICT_ADMINS), ("finalize", DISTRICT_ADMINS))],
@@ -483,6 +513,22 @@ CASES = [
     Case("api:award-detail", _ch("api:award-detail", "award"), EAST_COMMUNITY, api=True),
     Case("api:award-remove-star", _ch("api:award-remove-star", "award"), DISTRICT_ADMINS, method="post", api=True,
          reach_only=True),
+    Case("api:veto-event-list", _c("api:veto-event-list"), SIGNED_IN, api=True),
+    Case("api:veto-event-detail", lambda w: reverse("api:veto-event-detail", args=[_veto(w, "in_force").pk]),
+         EAST_COMMUNITY, api=True),
+    Case("api:veto-event-approve", lambda w: reverse("api:veto-event-approve", args=[_veto(w, "pending").pk]),
+         DISTRICT_ADMINS, method="post", api=True),
+    Case("api:veto-event-revoke", lambda w: reverse("api:veto-event-revoke", args=[_veto(w, "in_force").pk]),
+         DISTRICT_ADMINS, method="post", api=True, data=lambda w: {"reason": "经复核，登记有误。"}),
+    Case("api:notice-list", _c("api:notice-list"), SIGNED_IN, api=True),
+    Case("api:notice-detail", _ch("api:notice-detail", "notice"), IN_DISTRICT, api=True),
+    Case("api:notice-close", _ch("api:notice-close", "notice"), DISTRICT_ADMINS, method="post", api=True,
+         reach_only=True),
+    Case("api:objection-list", _c("api:objection-list"), SIGNED_IN, api=True),
+    Case("api:objection-detail", _ch("api:objection-detail", "objection"), DISTRICT_ADMINS, api=True),
+    Case("api:objection-resolve", lambda w: _open_objection(w) and reverse(
+        "api:objection-resolve", args=[_chain(w)["objection"].pk]), DISTRICT_ADMINS, method="post", api=True,
+        data=lambda w: {"ruling": "dismissed", "outcome": "经核查，反映情况不属实。"}),
     Case("contest:home", _c("contest:home"), SIGNED_IN, reach_only=True),
     Case("contest:district", _c("contest:district", _cid), IN_DISTRICT),
     Case("contest:office", _c("contest:office", _cid, lambda w: w.east.pk), EAST_OFFICE),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.conftest import SYSTEM, met_results
+from tests.conftest import SYSTEM, met_results, office_agrees
 from tests.e2e.conftest import plan_three_stars, shot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -46,8 +46,8 @@ def claim(code, stars, *, to_district=False):
 
     c, branch = campaign(), unit(code)
     services.save_self_results(SYSTEM, c, branch, met_results(c, branch, stars))
-    sub = services.submit_claim(SYSTEM, c, branch, list(stars))
-    return services.office_pass(SYSTEM, sub, "经初审，同意上报。") if to_district else sub
+    sub = services.submit_claim(SYSTEM, c, branch, list(stars), confirmed=True)
+    return office_agrees(SYSTEM, sub, "经初审，同意上报。") if to_district else sub
 
 
 def test_branch_secretary_target_plan_weekly_report_evidence_and_self_assessment(device):
@@ -95,6 +95,9 @@ def test_branch_secretary_target_plan_weekly_report_evidence_and_self_assessment
     expect(device.locator(".messages")).to_contain_text("自评已保存")
     no_sideways_scroll(device)
     shot(device, "branch-evaluation")
+    # The claim shows its summary and needs the explicit confirmation.
+    expect(device.locator("#claim-summary")).to_contain_text("文明幸福星")
+    device.check("#claim input[name=confirm]")
     device.click("#claim button.primary")
     expect(device.locator(".messages")).to_contain_text("已申报")
     expect(device.locator("#sub-status")).to_have_text("待办事处初审")
@@ -180,7 +183,8 @@ def test_district_admin_campaign_final_review_notice_naming_and_dashboard(device
 
     c = campaign()
     # A batch whose notice period ended: named by the district admin below.
-    ended = services.publish_notice(SYSTEM, c, "拟命名名单公示（第三批）", timezone.localdate() - dt.timedelta(days=30))
+    then = timezone.localdate() - dt.timedelta(days=30)
+    ended = services.publish_notice(SYSTEM, c, "拟命名名单公示（第三批）", then, today=then)
     named = [s.branch.name for s in Submission.objects.filter(notice=ended).select_related("branch")]
     waiting = Submission.objects.filter(campaign=c, status=SubmissionStatus.DISTRICT).select_related("branch").first()
     sign_in(device, "demo_district")
@@ -199,7 +203,9 @@ def test_district_admin_campaign_final_review_notice_naming_and_dashboard(device
     device.goto(reverse("evaluation:branch", args=[c.pk, waiting.branch_id]))
     decide = device.locator("#district-review form:has(input[name=star_code])")
     for i in range(decide.count()):
-        device.locator("#district-review form:has(input[name=star_code])").nth(i).locator("button").click()
+        form = device.locator("#district-review form:has(input[name=star_code])").nth(i)
+        form.locator("select[name=passed]").select_option("1")  # no default: the reviewer decides
+        form.locator("button").click()
         expect(device.locator(".messages")).to_contain_text("审核意见已保存")
     device.click("#district-review button.primary")
     expect(device.locator(".messages")).to_contain_text("审核完成")

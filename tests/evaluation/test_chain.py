@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.conftest import met_results
+from tests.conftest import met_results, office_agrees
 from wuxing.core.models import AuditEvent
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Award, Objection, PublicNotice, Submission, SubmissionStatus
@@ -48,7 +48,7 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
     with at(2026, 10, 12, 9):
         branch = login(world.branch_user)
         assert branch.post(reverse("evaluation:self_save", args=[c.pk, b.pk]), all_met(c, b, CLAIM)).status_code == 302
-        branch.post(reverse("evaluation:claim", args=[c.pk, b.pk]), {"claimed": CLAIM})
+        branch.post(reverse("evaluation:claim", args=[c.pk, b.pk]), {"claimed": CLAIM, "confirm": "on"})
         sub = Submission.objects.get(branch=b)
         assert sub.status == SubmissionStatus.OFFICE and sub.claimed_star_codes == CLAIM
 
@@ -69,9 +69,17 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
         r = branch.post(reverse("evaluation:evidence", args=[c.pk, b.pk]), {
             "indicator_code": "U-YJYY-02", "file": SimpleUploadedFile("垃圾分类.png", png), "description": "照片"})
         assert r.status_code == 302
-        branch.post(reverse("evaluation:claim", args=[c.pk, b.pk]), {"claimed": CLAIM})
+        branch.post(reverse("evaluation:claim", args=[c.pk, b.pk]), {"claimed": CLAIM, "confirm": "on"})
         office = login(world.office_admin)
         office.post(reverse("evaluation:office_action", args=[c.pk, b.pk, "review"]), {"a_U-YJYY-02": "1"})
+        # Passing needs every indicator of the claimed stars judged: refused with the count left.
+        r = office.post(reverse("evaluation:office_action", args=[c.pk, b.pk, "pass"]), {"note": "同意上报"},
+                        follow=True)
+        assert "项指标未给出初审意见" in r.content.decode()
+        sub.refresh_from_db()
+        assert sub.status == SubmissionStatus.OFFICE
+        every = {f"a_{i.code}": "1" for s in c.standard_for(b).stars.all() if s.code in CLAIM for i in s.indicators.all()}
+        office.post(reverse("evaluation:office_action", args=[c.pk, b.pk, "review"]), every)
         office.post(reverse("evaluation:office_action", args=[c.pk, b.pk, "pass"]), {"note": "同意上报"})
         sub.refresh_from_db()
         assert sub.status == SubmissionStatus.DISTRICT and sub.office_star_codes == CLAIM
@@ -109,7 +117,7 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
         admin.post(reverse("evaluation:notice_close", args=[notice.pk]))
         assert not Award.objects.exists()  # not during the notice period, not with an open objection
         admin.post(reverse("evaluation:objection_resolve", args=[objection.pk]),
-                   {f"o{objection.pk}-upheld": "0", f"o{objection.pk}-outcome": "经核查，反映问题已于年初整改到位"})
+                   {f"o{objection.pk}-ruling": "dismissed", f"o{objection.pk}-outcome": "经核查，反映问题已于年初整改到位"})
         objection.refresh_from_db()
         assert objection.status == "dismissed"
 
@@ -142,8 +150,8 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
 def _to_district(world, campaign):
     c, b = campaign, world.community
     services.save_self_results(world.branch_user, c, b, met_results(c, b))
-    sub = services.submit_claim(world.branch_user, c, b, ["zbgy", "pafz"])
-    return services.office_pass(world.office_admin, sub)
+    sub = services.submit_claim(world.branch_user, c, b, ["zbgy", "pafz"], confirmed=True)
+    return office_agrees(world.office_admin, sub)
 
 
 def test_a_branch_cannot_review_itself(world, campaign):
@@ -194,7 +202,7 @@ def test_a_star_reviewer_decides_only_its_own_stars(world, campaign, reviewer, l
 def test_a_claim_beyond_the_self_assessment_is_refused(world, campaign):
     services.save_self_results(world.branch_user, campaign, world.community, {"U-PAFZ-01": True})
     with pytest.raises(ValidationError, match="平安法治星"):
-        services.submit_claim(world.branch_user, campaign, world.community, ["pafz"])
+        services.submit_claim(world.branch_user, campaign, world.community, ["pafz"], confirmed=True)
 
 
 def test_sending_back_needs_a_note_and_approval_locks(world, campaign):
@@ -248,7 +256,8 @@ def test_upheld_objection_strikes_a_star_from_the_proposal(world, campaign):
         notice = services.publish_notice(world.district_admin, campaign, "", dt.date(2026, 10, 13))
         objection = services.raise_objection(notice, name="甲", contact="139", content="该社区发生过刑事案件",
                                              submission_id=sub.pk)
-        services.resolve_objection(world.district_admin, objection, upheld=True, outcome="属实", removed_star_codes=["pafz"])
+        services.resolve_objection(world.district_admin, objection, ruling="upheld", outcome="属实",
+                                   removed_star_codes=["pafz"])
     sub.refresh_from_db()
     assert sub.proposed_star_codes == ["zbgy"] and sub.proposed_level == 1
     with at(2026, 10, 20, 9):

@@ -15,7 +15,16 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from tests.conftest import PASSWORD, SYSTEM, at_once, make_campaign, make_world, met_results
+from tests.conftest import (
+    PASSWORD,
+    SYSTEM,
+    at_once,
+    judge_all,
+    make_campaign,
+    make_world,
+    met_results,
+    office_agrees,
+)
 from wuxing.core import audit
 from wuxing.core.models import AuditEvent
 from wuxing.core.roles import Role
@@ -45,7 +54,7 @@ def claimed():
         campaign = make_campaign(world)
         services.save_self_results(world.branch_user, campaign, world.community,
                                    met_results(campaign, world.community, CLAIM))
-        sub = services.submit_claim(world.branch_user, campaign, world.community, CLAIM)
+        sub = services.submit_claim(world.branch_user, campaign, world.community, CLAIM, confirmed=True)
         yield world, sub
 
 
@@ -56,6 +65,7 @@ def events(sub, prefix):
 
 def test_pass_and_return_at_once_one_wins_and_the_other_is_told(claimed, colleague):
     world, sub = claimed
+    judge_all(world.office_admin, sub)
     stale = Submission.objects.get(pk=sub.pk)  # both pages were loaded while the claim was at the office
     outcomes = at_once(lambda: services.office_pass(world.office_admin, stale, "同意上报"),
                        lambda: services.office_return(colleague, stale, "请补充台账"))
@@ -89,7 +99,7 @@ def test_two_offices_saving_one_review_from_the_same_version_keep_one(claimed, c
 
 def test_two_reviewers_deciding_different_stars_at_once_both_land(claimed):
     world, sub = claimed
-    services.office_pass(world.office_admin, sub)
+    office_agrees(world.office_admin, sub)
     reviewer = world.star_reviewer  # owns 平安法治星 (pafz)
     outcomes = at_once(
         lambda: services.district_decide(world.district_admin, sub, "zbgy", True, "材料齐全"),

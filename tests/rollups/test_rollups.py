@@ -57,7 +57,8 @@ def apply(op: str, data, w, campaign) -> None:
     branch = data.draw(st.sampled_from(active or branches), label="branch")
     stars = _stars(campaign, branch)
     if op == "target":
-        creation.save_target(SYSTEM, campaign, branch, star_codes=data.draw(st.lists(st.sampled_from(stars), unique=True)))
+        creation.save_target(SYSTEM, campaign, branch,
+                             star_codes=data.draw(st.lists(st.sampled_from(stars), unique=True, min_size=1)))
     elif op == "task":
         creation.create_task(SYSTEM, campaign, branch, title="任务", star_code=data.draw(st.sampled_from(stars)),
                              due_date=dt.date(data.draw(st.sampled_from([2026, 2027])), data.draw(st.integers(1, 12)), 1), responsible_name="张三")

@@ -15,7 +15,14 @@ from wuxing.contest.api import (
     SanctionViewSet,
 )
 from wuxing.creation.api import CampaignViewSet, GapView, TargetViewSet, TaskViewSet
-from wuxing.evaluation.api import AwardViewSet, EvidenceViewSet, SubmissionViewSet
+from wuxing.evaluation.api import (
+    AwardViewSet,
+    EvidenceViewSet,
+    NoticeViewSet,
+    ObjectionViewSet,
+    SubmissionViewSet,
+    VetoEventViewSet,
+)
 from wuxing.orgs.api import MeView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
 from wuxing.weekly.api import ComplianceView, ReportViewSet
@@ -30,6 +37,9 @@ router.register("weekly-reports", ReportViewSet, basename="weekly-report")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("awards", AwardViewSet, basename="award")
+router.register("veto-events", VetoEventViewSet, basename="veto-event")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("objections", ObjectionViewSet, basename="objection")
 router.register("pairings", PairingViewSet, basename="pairing")
 router.register("highlights", HighlightViewSet, basename="highlight")
 router.register("sanctions", SanctionViewSet, basename="sanction")

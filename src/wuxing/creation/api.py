@@ -6,19 +6,21 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaigns_for
+from wuxing.core import policy
 from wuxing.core.api import NoteSerializer, StrictCharField, StrictModelSerializer, code_list
 from wuxing.core.api import note_of as _note
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation import selectors, services
 from wuxing.creation.models import PlanTask, Target
 from wuxing.orgs.models import OrgUnit
+from wuxing.standards.models import Standard
 
 
 class CampaignSerializer(StrictModelSerializer):
@@ -30,11 +32,40 @@ class CampaignSerializer(StrictModelSerializer):
                   "is_active"]
 
 
+class RerateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("urban", "城市社区标准"), ("rural", "农村标准")])
+    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all())
+    token = StrictCharField(required=False, allow_blank=True, max_length=32, default="",
+                            help_text="the preview's token: given, the change is applied; empty, only previewed")
+
+
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Campaign years in scope. rerate/ moves a used standard to another version: without a token it previews
+    every branch whose level would change; with the preview's token it applies that change."""
+
     serializer_class = CampaignSerializer
 
     def get_queryset(self):
         return campaigns_for(self.request.user).order_by("-year", "pk")
+
+    @extend_schema(request=RerateSerializer, responses=dict)
+    @action(detail=True, methods=["post"])
+    def rerate(self, request, pk=None):
+        campaign = self.get_object()
+        if not policy.may(request.user, "campaign.manage", campaign.unit):
+            raise NotFound()
+        body = RerateSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        if v["token"]:
+            result = services.rerate_apply(request.user, campaign, v["kind"], v["standard"], v["token"])
+        else:
+            result = services.rerate_preview(request.user, campaign, v["kind"], v["standard"])
+        return Response({"applied": bool(v["token"]), "token": result.token, "unchanged": result.unchanged,
+                         "kept": result.kept, "changes": [
+                             {"branch": r.branch.pk, "name": r.branch.name, "before": r.before, "after": r.after,
+                              "before_stars": list(r.before_stars), "after_stars": list(r.after_stars)}
+                             for r in result.changes]})
 
 
 class TargetSerializer(StrictModelSerializer):

@@ -116,3 +116,13 @@ class TaskQuery(ListQuery):
 
     star = forms.CharField(required=False, max_length=40)
 
+
+
+class RerateForm(forms.Form):
+    """更换标准版本: which standard moves to which version; `token` echoes the preview being confirmed."""
+
+    kind = forms.ChoiceField(label=_("标准"), choices=[("urban", _("城市社区标准")), ("rural", _("农村标准"))])
+    standard = forms.ModelChoiceField(label=_("新版本"), queryset=Standard.objects.all(),
+                                      error_messages={"required": _("请选择新版本。"),
+                                                      "invalid_choice": _("所选标准不存在。")})
+    token = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,7 +15,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.models import Campaign
 from wuxing.core import events, policy
 from wuxing.core.audit import record
-from wuxing.core.roles import Level
+from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
 from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
 from wuxing.orgs.models import OrgUnit
 
@@ -78,10 +81,34 @@ def create_campaign(actor, unit: OrgUnit, **fields) -> Campaign:
     return campaign
 
 
+STANDARD_FIELDS = {"urban_standard": Kind.URBAN, "rural_standard": Kind.RURAL}
+
+
+def _of_kind(qs, kind: str):
+    """Rows of branches rated by the `kind` standard: communities by the urban one, the rest by the rural."""
+    return qs.filter(branch__kind=Kind.URBAN) if kind == Kind.URBAN else qs.exclude(branch__kind=Kind.URBAN)
+
+
+def standard_in_use(campaign: Campaign, kind: str) -> bool:
+    """Whether any target, task, assessment, submission or award of the campaign refers to its `kind`
+    standard: from then on the standard is locked and only the re-rating step moves it."""
+    from wuxing.evaluation.models import Assessment, Award, Submission
+
+    return any(_of_kind(model.objects.filter(campaign=campaign), kind).exists()
+               for model in (Target, PlanTask, Assessment, Submission, Award))
+
+
 @transaction.atomic
 def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
     if not policy.may(actor, "campaign.manage", campaign.unit):
         _deny()
+    locked = {k: _("本年度已有目标、任务、评估、申报或命名使用当前标准，不能直接更换；请使用“更换标准版本”，"
+                   "预览各支部星级变化后确认。")
+              for k, kind in STANDARD_FIELDS.items()
+              if k in fields and getattr(campaign, f"{k}_id") != getattr(fields[k], "pk", fields[k])
+              and standard_in_use(campaign, kind)}
+    if locked:
+        raise ValidationError(locked)
     recount = any(getattr(campaign, k) != v for k, v in fields.items() if k in RECOUNT_FIELDS)
     for key, value in fields.items():
         setattr(campaign, key, value)
@@ -93,6 +120,91 @@ def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
     record(actor, "creation.campaign.update", campaign, {k: str(v) for k, v in fields.items()},
            unit_path=campaign.unit.path)
     return campaign
+
+
+# --- re-rating: moving a used campaign to another standard version --------------------------------------
+
+@dataclass(frozen=True)
+class RerateRow:
+    branch: OrgUnit
+    before: int
+    after: int
+    before_stars: tuple[str, ...]
+    after_stars: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rerating:
+    kind: str
+    standard: object
+    changes: list[RerateRow]  # branches whose level would change, in tree order
+    unchanged: int  # branches re-rated to the same level
+    kept: int  # branches in review's last step, in notice or named: their decided stars are not touched
+    token: str  # what the confirmation must echo: the preview seen is the preview applied
+
+
+def rerate_preview(actor, campaign: Campaign, kind: str, standard) -> Rerating:
+    """What moving the `kind` standard to `standard` would do: every branch whose level would change under
+    the new version (its latest results, vetoes in force). Batches past the district review (proposed, in
+    notice, named) keep their decided stars and are only counted."""
+    from wuxing.evaluation.models import Award, Submission, SubmissionStatus
+    from wuxing.evaluation.selectors import current_levels, latest_results
+    from wuxing.evaluation.services import vetoes_in_force
+    from wuxing.standards.engine import evaluate
+
+    if not policy.may(actor, "campaign.manage", campaign.unit):
+        _deny()
+    if kind not in STANDARD_FIELDS.values():
+        raise ValidationError({"kind": _("请选择城市社区标准或农村标准。")})
+    current = campaign.urban_standard if kind == Kind.URBAN else campaign.rural_standard
+    if standard.applies_to != kind:
+        raise ValidationError({"standard": _("所选标准不适用于该类支部。")})
+    if standard.pk == current.pk:
+        raise ValidationError({"standard": _("所选版本就是当前使用的标准。")})
+    area = OrgUnit.objects.filter(path__startswith=campaign.unit.path, level__in=BRANCH_LEVELS, is_active=True)
+    area = area.filter(kind=Kind.URBAN) if kind == Kind.URBAN else area.exclude(kind=Kind.URBAN)
+    branches = list(area.order_by("path"))
+    decided = set(Submission.objects.filter(campaign=campaign, status__in=(
+        SubmissionStatus.PROPOSED, SubmissionStatus.NOTICE, SubmissionStatus.AWARDED)).values_list("branch_id", flat=True))
+    decided |= set(Award.objects.filter(campaign=campaign).values_list("branch_id", flat=True))
+    open_ = [b for b in branches if b.pk not in decided]
+    now = current_levels(campaign, open_)
+    results = latest_results(campaign, [b.pk for b in open_])
+    vetoes = vetoes_in_force(campaign)
+    spec = standard.spec()
+    changes, unchanged = [], 0
+    for b in open_:
+        ev = evaluate(spec, results.get(b.pk, {}), vetoes.get(b.pk, frozenset()))
+        if ev.level != now[b.pk].level:
+            changes.append(RerateRow(b, now[b.pk].level, ev.level, now[b.pk].stars, tuple(ev.held)))
+        else:
+            unchanged += 1
+    digest = hashlib.sha256(json.dumps([campaign.pk, kind, standard.pk, current.pk,
+                                        [[r.branch.pk, r.before, r.after] for r in changes]]).encode()).hexdigest()
+    return Rerating(kind, standard, changes, unchanged, len(branches) - len(open_), digest[:16])
+
+
+@transaction.atomic
+def rerate_apply(actor, campaign: Campaign, kind: str, standard, token: str) -> Rerating:
+    """Move the `kind` standard to `standard`, only with the token of the preview the actor confirmed: if
+    anything changed since, the preview must be looked at again. Audited with every change of level."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    preview = rerate_preview(actor, campaign, kind, standard)
+    if token != preview.token:
+        raise ValidationError({"token": _("预览之后数据已有变化，请重新预览并确认。")})
+    field = "urban_standard" if kind == Kind.URBAN else "rural_standard"
+    old = getattr(campaign, field)
+    setattr(campaign, field, standard)
+    _check_campaign(campaign)
+    campaign.save(update_fields=[field])
+    campaign.__dict__.pop("_standards", None)
+    events.campaign_changed(campaign)
+    record(actor, "creation.campaign.rerate", campaign, {
+        "kind": kind, "from": {"id": old.pk, "code": old.code, "version": old.version},
+        "to": {"id": standard.pk, "code": standard.code, "version": standard.version},
+        "changes": [[r.branch.pk, r.before, r.after] for r in preview.changes], "unchanged": preview.unchanged,
+        "kept": preview.kept}, unit_path=campaign.unit.path)
+    return preview
 
 
 # --- target --------------------------------------------------------------------------------------------
@@ -135,6 +247,8 @@ def save_target(actor, campaign: Campaign, branch: OrgUnit, *, star_codes: list[
     unknown = [c for c in star_codes if c not in valid]
     if unknown:
         raise ValidationError({"star_codes": _("未知的星：{codes}").format(codes="、".join(unknown))})
+    if not star_codes:
+        raise ValidationError({"star_codes": _("请至少选择一颗争创的星：没有星的目标不能保存。")})
     before = {"star_codes": target.star_codes, "level": target.level}
     target.star_codes = [c for c in valid if c in set(star_codes)]  # standard order, no duplicates
     target.level = len(target.star_codes)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.campaign_create, name="campaign_create"),
     path("<int:pk>/", views.campaign_detail, name="campaign"),
     path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/rerate/", views.campaign_rerate, name="campaign_rerate"),
     path("<int:pk>/leader/", views.leader, name="leader"),
     path("<int:pk>/plans/import/", views.plan_import, name="plan_import"),
     path("<int:pk>/plans/template/", views.plan_template, name="plan_template"),

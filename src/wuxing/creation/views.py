@@ -19,7 +19,15 @@ from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors, query_of, report_failure
 from wuxing.core.roles import BRANCH_LEVELS, Level, Role
 from wuxing.creation import plans_io, selectors, services
-from wuxing.creation.forms import CampaignForm, NoteForm, ProgressForm, TargetForm, TaskForm, TaskQuery
+from wuxing.creation.forms import (
+    CampaignForm,
+    NoteForm,
+    ProgressForm,
+    RerateForm,
+    TargetForm,
+    TaskForm,
+    TaskQuery,
+)
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
 from wuxing.orgs.views import _import_page, _template_response
@@ -101,6 +109,32 @@ def campaign_edit(request, pk: int):
     initial["key_work_tags"] = "\n".join(campaign.key_work_tags)
     form = CampaignForm(request.POST or None, initial=initial)
     return _campaign_form_page(request, form, _("编辑创建年度"), campaign=campaign)
+
+
+@login_required
+def campaign_rerate(request, pk: int):
+    """更换标准版本: preview every branch whose level would change, then apply on confirmation."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, "manage"), pk=pk)
+    form = RerateForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["token"]:
+                done = services.rerate_apply(request.user, campaign, d["kind"], d["standard"], d["token"])
+                messages.success(request, _("已更换为{s}，{n} 个支部星级随之变化。").format(s=d["standard"],
+                                                                                n=len(done.changes)))
+                return redirect("creation:campaign", pk=campaign.pk)
+            preview = services.rerate_preview(request.user, campaign, d["kind"], d["standard"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    names = {}
+    if preview is not None:
+        names = {s.code: s.name for s in preview.standard.stars.all()}
+        names.update({s.code: s.name for s in campaign.standard_for_kind(preview.kind).stars.all()})
+    return render(request, "creation/campaign_rerate.html", {
+        "campaign": campaign, "form": form, "preview": preview, "names": names,
+        "in_use": {k: services.standard_in_use(campaign, k) for k in ("urban", "rural")}})
 
 
 @login_required

@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from wuxing.campaigns.api import BranchField, CampaignField
+from wuxing.campaigns.models import Campaign
 from wuxing.core import policy
 from wuxing.core.api import (
     NoteSerializer,
@@ -25,7 +26,18 @@ from wuxing.core.api import (
 )
 from wuxing.core.api import note_of as _note
 from wuxing.evaluation import services
-from wuxing.evaluation.models import Award, Evidence, RemovalCategory, Submission
+from wuxing.evaluation.models import (
+    MANUAL_REMOVAL,
+    Award,
+    Evidence,
+    Objection,
+    ObjectionStatus,
+    PublicNotice,
+    RejectionGround,
+    Submission,
+    VetoEvent,
+    VetoStatus,
+)
 
 
 class ResultValueField(serializers.Field):
@@ -56,6 +68,7 @@ class ClaimSerializer(serializers.Serializer):
     campaign = CampaignField()
     branch = BranchField()
     claimed = code_list(min_length=1, max_items=10)
+    confirm = StrictBooleanField(help_text="true: the claimant has seen the summary; a claim cannot be taken back")
 
 
 class JudgementSerializer(serializers.Serializer):
@@ -77,7 +90,7 @@ class DecideSerializer(serializers.Serializer):
 
 class RemovalSerializer(serializers.Serializer):
     star_code = StrictCharField(max_length=40)
-    category = serializers.ChoiceField(choices=RemovalCategory.choices)
+    category = serializers.ChoiceField(choices=MANUAL_REMOVAL)
     description = StrictCharField(max_length=2000)
     occurred_on = serializers.DateField()
 
@@ -183,7 +196,8 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"])
     def claim(self, request):
         v = _body(ClaimSerializer, request)
-        return self._out(services.submit_claim(request.user, v["campaign"], v["branch"], v["claimed"]))
+        return self._out(services.submit_claim(request.user, v["campaign"], v["branch"], v["claimed"],
+                                               confirmed=v["confirm"]))
 
     @extend_schema(request=OfficeReviewSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], url_path="office-review", url_name="office-review")
@@ -254,3 +268,157 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         v = _body(RemovalSerializer, request)
         services.remove_star(request.user, award, **v)
         return Response(AwardSerializer(Award.objects.get(pk=award.pk)).data)
+
+
+class VetoEventSerializer(StrictModelSerializer):
+    class Meta:
+        model = VetoEvent
+        fields = ["id", "campaign", "branch", "veto_code", "star_code", "occurred_on", "description", "evidence",
+                  "status", "recorded_at", "approved_at", "revoked_at", "revoke_reason"]
+
+
+class VetoRecordSerializer(serializers.Serializer):
+    campaign = CampaignField()
+    branch = BranchField()
+    veto_code = StrictCharField(max_length=48)
+    occurred_on = serializers.DateField()
+    description = StrictCharField(max_length=2000, error_messages={"blank": "请填写情况说明。"})
+    evidence = StrictCharField(max_length=2000, error_messages={"blank": "请写明佐证材料（如通报文号、案件编号）。"})
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=2000)
+
+
+class VetoEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """一票否决事件 in scope (?campaign, ?branch, ?status). POST records one (in force at once when the district
+    admin records it; an office's record waits for approve/); revoke/ takes one back with a reason."""
+
+    serializer_class = VetoEventSerializer
+
+    def get_queryset(self):
+        qs = VetoEvent.objects.for_user(self.request.user).order_by("-occurred_on", "-pk")
+        params = self.request.query_params
+        for key in ("campaign", "branch"):
+            if params.get(key, "").isdigit():
+                qs = qs.filter(**{f"{key}_id": params[key]})
+        if params.get("status") in VetoStatus.values:
+            qs = qs.filter(status=params["status"])
+        return qs
+
+    @extend_schema(request=VetoRecordSerializer, responses={201: VetoEventSerializer})
+    def create(self, request):
+        v = _body(VetoRecordSerializer, request)
+        if not policy.may(request.user, "branch.review", v["branch"]):
+            raise not_found()
+        event = services.record_veto(request.user, v["campaign"], v["branch"], veto_code=v["veto_code"],
+                                     occurred_on=v["occurred_on"], description=v["description"], evidence=v["evidence"])
+        return Response(VetoEventSerializer(VetoEvent.objects.get(pk=event.pk)).data, status=status.HTTP_201_CREATED)
+
+    def _confirmer(self):
+        event = self.get_object()
+        if not policy.may(self.request.user, "branch.district_review", event.branch):
+            raise not_found()
+        return event
+
+    @extend_schema(request=None, responses=VetoEventSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        event = services.approve_veto(request.user, self._confirmer())
+        return Response(VetoEventSerializer(VetoEvent.objects.get(pk=event.pk)).data)
+
+    @extend_schema(request=ReasonSerializer, responses=VetoEventSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        event = self._confirmer()
+        v = _body(ReasonSerializer, request)
+        services.revoke_veto(request.user, event, v["reason"])
+        return Response(VetoEventSerializer(VetoEvent.objects.get(pk=event.pk)).data)
+
+
+class NoticeSerializer(StrictModelSerializer):
+    submissions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = PublicNotice
+        fields = ["id", "campaign", "title", "starts_on", "ends_on", "working_days", "ends_estimated", "published_at",
+                  "closed_at", "submissions"]
+
+
+class NoticeCreateSerializer(serializers.Serializer):
+    campaign = CampaignField()
+    submissions = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=5000)
+    start = serializers.DateField(help_text="YYYY-MM-DD, today or later; the end is computed in working days")
+    title = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """公示: POST {campaign, submissions: [ids], start} publishes one (never backdated; the end is computed on
+    the official working-day calendar); close/ names the batch after the end, with every objection ruled on."""
+
+    serializer_class = NoticeSerializer
+
+    def get_queryset(self):
+        qs = PublicNotice.objects.for_user(self.request.user).prefetch_related("submissions").order_by("-published_at")
+        if self.request.query_params.get("campaign", "").isdigit():
+            qs = qs.filter(campaign_id=self.request.query_params["campaign"])
+        return qs
+
+    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer})
+    def create(self, request):
+        v = _body(NoticeCreateSerializer, request)
+        if not policy.may(request.user, "campaign.manage", v["campaign"].unit):
+            raise not_found()
+        notice = services.publish_notice(request.user, v["campaign"], v["title"], v["start"], v["submissions"])
+        return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=AwardSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        notice = self.get_object()
+        if not policy.may(request.user, "campaign.manage", notice.campaign.unit):
+            raise not_found()
+        awards = services.close_notice(request.user, notice)
+        return Response(AwardSerializer(awards, many=True).data)
+
+
+class ObjectionSerializer(StrictModelSerializer):
+    class Meta:
+        model = Objection
+        fields = ["id", "notice", "submission", "name", "contact", "content", "created_at", "status", "rejection",
+                  "outcome", "removed_star_codes", "resolved_at", "corrections"]
+
+
+class RulingSerializer(serializers.Serializer):
+    ruling = serializers.ChoiceField(choices=[c for c in ObjectionStatus.choices if c[0] != ObjectionStatus.OPEN])
+    outcome = StrictCharField(max_length=2000, error_messages={"blank": "请填写核查处理情况。"})
+    removed_star_codes = code_list(max_items=10, required=False, default=list)
+    rejection = serializers.ChoiceField(choices=RejectionGround.choices, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=2000, required=False, allow_blank=True, default="",
+                             help_text="required to correct an earlier ruling")
+
+
+class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """异议 of the notices the caller manages (objectors' contact details are for them only). resolve/ rules on
+    one — or, with a reason, corrects an earlier ruling until the batch is named."""
+
+    serializer_class = ObjectionSerializer
+
+    def get_queryset(self):
+        managed = Campaign.objects.for_user(self.request.user, "manage")
+        qs = Objection.objects.filter(notice__campaign__in=managed).order_by("created_at")
+        if self.request.query_params.get("notice", "").isdigit():
+            qs = qs.filter(notice_id=self.request.query_params["notice"])
+        return qs
+
+    @extend_schema(request=RulingSerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        objection = self.get_object()
+        v = _body(RulingSerializer, request)
+        reason = v.pop("reason")
+        if objection.status == ObjectionStatus.OPEN:
+            services.resolve_objection(request.user, objection, **v)
+        else:
+            services.correct_resolution(request.user, objection, reason=reason, **v)
+        return Response(ObjectionSerializer(Objection.objects.get(pk=objection.pk)).data)

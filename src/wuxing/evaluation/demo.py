@@ -33,13 +33,17 @@ def load(actor, campaign) -> None:
         return [(b, met) for b, met in eligible if stages.get(b.pk) == stage]
 
     # Everyone in the chain claims what the self-assessment meets.
-    subs = {b.pk: services.submit_claim(actor, campaign, b, met) for b, met in eligible if b.pk in stages}
+    subs = {b.pk: services.submit_claim(actor, campaign, b, met, confirmed=True) for b, met in eligible if b.pk in stages}
     for b, _met in take("returned"):
         first = campaign.standard_for(b).stars.first().indicators.first()
         services.office_review(actor, subs[b.pk], {first.code: (False, "佐证材料不完整，请补充会议记录和照片")})
         services.office_return(actor, subs[b.pk], f"请补充指标 {first.code} 的台账资料后重新申报。")
     for b, _met in [x for s in ("district", "proposed", "notice", "awarded") for x in take(s)]:
-        subs[b.pk] = services.office_pass(actor, subs[b.pk], "经初审，同意上报。")
+        sub = subs[b.pk]
+        standard = campaign.standard_for(b)
+        services.office_review(actor, sub, {i.code: (True, "") for s in standard.stars.all()
+                                            if s.code in sub.claimed_star_codes for i in s.indicators.all()})
+        subs[b.pk] = services.office_pass(actor, sub, "经初审，同意上报。")
 
     def decide_and_finalize(batch, fail_first=False):
         for i, (b, _met) in enumerate(batch):
@@ -50,11 +54,12 @@ def load(actor, campaign) -> None:
             subs[b.pk] = services.district_finalize(actor, sub)
 
     decide_and_finalize(take("awarded"), fail_first=True)
-    old = services.publish_notice(actor, campaign, f"{campaign.year}年度“五星”支部拟命名名单公示（第一批）",
-                                  today - dt.timedelta(days=40))
+    then = today - dt.timedelta(days=40)
+    old = services.publish_notice(actor, campaign, f"{campaign.year}年度“五星”支部拟命名名单公示（第一批）", then,
+                                  today=then)
     target = Submission.objects.filter(notice=old).first()
     objection = _objection(old, target)
-    services.resolve_objection(actor, objection, upheld=False, outcome="经核查，所反映问题已于上半年整改到位，异议不成立。")
+    services.resolve_objection(actor, objection, ruling="dismissed", outcome="经核查，所反映问题已于上半年整改到位，异议不成立。")
     awards = services.close_notice(actor, old, today=today)
     if awards:
         award = awards[0]

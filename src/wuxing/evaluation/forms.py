@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.forms import ListQuery, LongSelect, choice_query
-from wuxing.evaluation.models import RemovalCategory, SubmissionStatus
+from wuxing.evaluation.models import MANUAL_REMOVAL, ObjectionStatus, RejectionGround, SubmissionStatus
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,17 +45,33 @@ class ObjectionForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    upheld = forms.TypedChoiceField(label=_("核查结论"), coerce=lambda v: v == "1",
-                                    choices=[("0", _("异议不成立")), ("1", _("异议成立"))])
-    outcome = forms.CharField(label=_("核查处理情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                              validators=[no_nul])
-    removed_star_codes = forms.MultipleChoiceField(label=_("取消拟命名的星（异议成立时）"), required=False,
+    """处理异议: a ruling with no default — 成立/部分成立 name the stars removed; 不予受理 gives its ground."""
+
+    ruling = forms.ChoiceField(label=_("处理结论"), choices=[("", _("（请选择）"))] + [
+        c for c in ObjectionStatus.choices if c[0] != ObjectionStatus.OPEN], error_messages={
+        "required": _("请选择处理结论。")})
+    removed_star_codes = forms.MultipleChoiceField(label=_("因此取消拟命名的星（成立或部分成立时必选）"), required=False,
                                                    widget=forms.CheckboxSelectMultiple)
+    rejection = forms.ChoiceField(label=_("不予受理理由"), required=False,
+                                  choices=[("", "—")] + RejectionGround.choices)
+    outcome = forms.CharField(label=_("核查处理情况"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                              validators=[no_nul], error_messages={"required": _("请填写核查处理情况。")})
+
+    def __init__(self, *args, stars=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["removed_star_codes"].choices = list(stars)
+
+
+class CorrectForm(ResolveForm):
+    """更正处理结果 (until the batch is named), with the reason for the change."""
+
+    reason = forms.CharField(label=_("更正理由"), max_length=2000, validators=[no_nul],
+                             error_messages={"required": _("更正处理结果时请写明理由。")})
 
 
 class RemovalForm(forms.Form):
     star_code = forms.ChoiceField(label=_("撤销的星"))
-    category = forms.ChoiceField(label=_("原因类别"), choices=RemovalCategory.choices)
+    category = forms.ChoiceField(label=_("原因类别"), choices=MANUAL_REMOVAL)
     occurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
     description = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                                   validators=[no_nul])
@@ -103,6 +119,7 @@ class SelfAssessmentForm(forms.Form):
 class ClaimForm(forms.Form):
     claimed = forms.MultipleChoiceField(label=_("申报的星"), widget=forms.CheckboxSelectMultiple,
                                         error_messages={"required": _("请选择要申报的星。")})
+    confirm = forms.BooleanField(label=_("我已核对申报摘要，确认申报（申报后不能撤回）"), required=False)
 
     def __init__(self, *args, standard, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +150,8 @@ class DecideForm(forms.Form):
 
     star_code = forms.CharField(max_length=40)
     passed = forms.TypedChoiceField(choices=[("1", _("通过")), ("0", _("不通过"))], coerce=lambda v: v == "1",
-                                    error_messages={"required": _("请选择审核结论。")})
+                                    error_messages={"required": _("请选择审核结论（通过或不通过）。"),
+                                                    "invalid_choice": _("请选择审核结论（通过或不通过）。")})
     note = forms.CharField(required=False, max_length=2000, validators=[no_nul])
     version = VERSION
 
@@ -147,3 +165,25 @@ class EvidenceQuery(ListQuery):
     indicator = forms.CharField(required=False, max_length=40)
     download = forms.BooleanField(required=False)
 
+
+
+class VetoForm(forms.Form):
+    """登记一票否决事件: which of the standard's veto conditions happened, when, and the proof."""
+
+    veto_code = forms.ChoiceField(label=_("否决情形"))
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DATE)
+    description = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                                  validators=[no_nul])
+    evidence = forms.CharField(label=_("佐证材料"), max_length=2000, validators=[no_nul],
+                               help_text=_("如通报文号、案件编号、事故报告。"))
+
+    def __init__(self, *args, standard=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if standard is not None:
+            self.fields["veto_code"].choices = [
+                (s.name, [(v.code, v.text) for v in s.vetoes.all()]) for s in standard.stars.all() if s.vetoes.all()]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                             validators=[no_nul])

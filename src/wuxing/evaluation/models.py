@@ -132,7 +132,21 @@ class PublicNotice(models.Model):
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     UPHELD = "upheld", _("异议成立")
+    PARTLY = "partly", _("异议部分成立")
     DISMISSED = "dismissed", _("异议不成立")
+    REJECTED = "rejected", _("不予受理")
+
+
+# Upheld and partly upheld objections take stars away; the others leave the proposal as it is.
+REMOVING = (ObjectionStatus.UPHELD, ObjectionStatus.PARTLY)
+
+
+class RejectionGround(models.TextChoices):
+    """Why an objection is not taken up (不予受理): it then does not hold up the naming."""
+
+    DUPLICATE = "duplicate", _("重复提出")
+    EMPTY = "empty", _("无实质内容")
+    OUT_OF_SCOPE = "out_of_scope", _("不属于本次公示事项")
 
 
 class Objection(models.Model):
@@ -150,6 +164,8 @@ class Objection(models.Model):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    rejection = models.CharField(_("不予受理理由"), max_length=16, choices=RejectionGround.choices, blank=True)
+    corrections = models.JSONField(_("更正记录"), default=list, blank=True)  # earlier resolutions, with who and why
 
     class Meta:
         ordering = ["created_at"]
@@ -185,12 +201,17 @@ class Award(models.Model):
 
 
 class RemovalCategory(models.TextChoices):
+    VETO = "veto", _("一票否决")
     PETITION = "petition", _("“三零”：发生越级上访")
     ACCIDENT = "accident", _("“三零”：发生伤亡事故")
     CRIMINAL = "criminal", _("“三零”：发生刑事案件")
     WEAK = "weak", _("被列为软弱涣散")
     DISCIPLINE = "discipline", _("班子成员违纪违法")
     OTHER = "other", _("其他")
+
+
+# A veto removal comes only from a veto event; a hand-made removal picks one of the others.
+MANUAL_REMOVAL = [c for c in RemovalCategory.choices if c[0] != RemovalCategory.VETO]
 
 
 class StarRemoval(models.Model):
@@ -207,11 +228,58 @@ class StarRemoval(models.Model):
     reinstated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+")
     reinstate_reason = models.TextField(_("恢复理由"), blank=True)
+    veto = models.ForeignKey("VetoEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="removals")
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("撤星")
         verbose_name_plural = _("撤星")
+
+
+class VetoStatus(models.TextChoices):
+    PENDING = "pending", _("待区级确认")
+    IN_FORCE = "in_force", _("生效")
+    REVOKED = "revoked", _("已撤销")
+
+
+class VetoEvent(models.Model):
+    """一票否决 event: one of the standard's veto conditions happened at a branch. While it is in force the
+    star it belongs to cannot be held — not met in the engine, not claimable, not passable, and struck
+    from an award (a 降星 removal linked to this event)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="veto_events")
+    branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT,
+                               related_name="veto_events")
+    veto_code = models.CharField(_("否决情形"), max_length=48)
+    star_code = models.CharField(_("星"), max_length=48)
+    occurred_on = models.DateField(_("发生日期"))
+    description = models.TextField(_("情况说明"))
+    evidence = models.TextField(_("佐证材料"))
+    status = models.CharField(_("状态"), max_length=16, choices=VetoStatus.choices, default=VetoStatus.PENDING)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoke_reason = models.TextField(_("撤销理由"), blank=True)
+
+    objects = BranchScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("否决事件")
+        verbose_name_plural = _("否决事件")
+        indexes = [models.Index(fields=["campaign", "status", "branch"], name="evaluation_veto_force")]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.veto_code}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.branch.path
 
 
 class Assessment(models.Model):

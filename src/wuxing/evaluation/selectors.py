@@ -30,8 +30,9 @@ def evaluations(campaign, branches: list[OrgUnit]) -> dict[int, Evaluation]:
     """The star engine over each branch's latest results."""
     results = latest_results(campaign, [b.pk for b in branches])
     specs = {kind: campaign.standard_for_kind(kind).spec() for kind in (Kind.URBAN, Kind.RURAL)}
-    return {b.pk: evaluate(specs[Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL], results.get(b.pk, {}))
-            for b in branches}
+    vetoes = services.vetoes_in_force(campaign)
+    return {b.pk: evaluate(specs[Kind.URBAN if b.kind == Kind.URBAN else Kind.RURAL], results.get(b.pk, {}),
+                           vetoes.get(b.pk, frozenset())) for b in branches}
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class StarBlock:
     met_self: bool
     reasons: tuple
     decision: object
+    vetoed: list  # the veto conditions in force against this star (their texts)
 
 
 def branch_picture(campaign, branch: OrgUnit, sub: Submission, values: dict | None = None):
@@ -80,14 +82,25 @@ def branch_picture(campaign, branch: OrgUnit, sub: Submission, values: dict | No
     for ev in Evidence.objects.filter(campaign=campaign, branch=branch).order_by("-uploaded_at"):
         files[ev.indicator_code].append(ev)
     values = values if values is not None else {code: r.value() for code, r in own.items()}
-    evaluation: Evaluation = evaluate(standard.spec(), values)
+    in_force = services.vetoes_at(campaign, branch)
+    evaluation: Evaluation = evaluate(standard.spec(), values, in_force)
     decisions = {d.star_code: d for d in sub.decisions.select_related("decided_by")} if sub.pk else {}
     blocks = []
     for star in standard.stars.all():
         outcome = evaluation.outcome(star.code)
         rows = [IndicatorRow(i, own.get(i.code), office.get(i.code), files.get(i.code, [])) for i in star.indicators.all()]
-        blocks.append(StarBlock(star, rows, outcome.met, outcome.reasons, decisions.get(star.code)))
+        blocks.append(StarBlock(star, rows, outcome.met, outcome.reasons, decisions.get(star.code),
+                                [v.text for v in star.vetoes.all() if v.code in in_force]))
     return standard, blocks, evaluation
+
+
+def veto_events(user, campaign, branch: OrgUnit | None = None) -> QuerySet:
+    """The veto register (一票否决事件) in the user's scope, newest first."""
+    from wuxing.evaluation.models import VetoEvent
+
+    qs = VetoEvent.objects.for_user(user).filter(campaign=campaign).select_related(
+        "branch__parent", "recorded_by", "approved_by", "revoked_by")
+    return qs.filter(branch=branch) if branch is not None else qs
 
 
 def submissions_in_scope(user, campaign, status: str = "") -> QuerySet[Submission]:

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.core import events, policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
+from wuxing.core.notify import notify
 from wuxing.core.roles import BRANCH_LEVELS, Role
 from wuxing.core.workdays import add_working_days
 from wuxing.evaluation.models import (
+    REMOVING,
     Assessment,
     AssessmentStatus,
     Award,
@@ -29,12 +33,15 @@ from wuxing.evaluation.models import (
     Objection,
     ObjectionStatus,
     PublicNotice,
+    RejectionGround,
     RemovalCategory,
     Stage,
     StarDecision,
     StarRemoval,
     Submission,
     SubmissionStatus,
+    VetoEvent,
+    VetoStatus,
 )
 from wuxing.orgs.models import OrgUnit
 from wuxing.standards.engine import evaluate, held_under_rules
@@ -73,6 +80,25 @@ def get_submission(campaign, branch: OrgUnit) -> Submission:
 def stage_results(campaign, branch: OrgUnit, stage: str) -> dict[str, IndicatorResult]:
     return {r.indicator_code: r for r in IndicatorResult.objects.filter(
         assessment__campaign=campaign, assessment__branch=branch, assessment__stage=stage)}
+
+
+def vetoes_in_force(campaign) -> dict[int, frozenset[str]]:
+    """Branch id → the veto codes in force at it for the campaign (one query: vetoes are few)."""
+    out: dict[int, set[str]] = defaultdict(set)
+    for branch_id, code in VetoEvent.objects.filter(campaign=campaign, status=VetoStatus.IN_FORCE).values_list(
+            "branch_id", "veto_code"):
+        out[branch_id].add(code)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def vetoes_at(campaign, branch: OrgUnit) -> frozenset[str]:
+    return frozenset(VetoEvent.objects.filter(campaign=campaign, branch=branch, status=VetoStatus.IN_FORCE).values_list(
+        "veto_code", flat=True))
+
+
+def vetoed_stars(campaign, branch: OrgUnit) -> set[str]:
+    return set(VetoEvent.objects.filter(campaign=campaign, branch=branch, status=VetoStatus.IN_FORCE).values_list(
+        "star_code", flat=True))
 
 
 def self_values(campaign, branch) -> dict[str, bool | float | None]:
@@ -194,8 +220,9 @@ def add_evidence(actor, campaign, branch: OrgUnit, indicator_code: str, name: st
 
 
 @transaction.atomic
-def submit_claim(actor, campaign, branch: OrgUnit, claimed: list[str]) -> Submission:
-    """申报: claim stars the self-assessment meets; the submission goes to the office."""
+def submit_claim(actor, campaign, branch: OrgUnit, claimed: list[str], *, confirmed: bool = False) -> Submission:
+    """申报: claim stars the self-assessment meets; the submission goes to the office. The claimant has seen
+    the summary (stars claimed, indicators without evidence) and confirms it: the claim cannot be taken back."""
     if branch.level not in BRANCH_LEVELS:
         raise ValidationError(_("只有社区和村可以申报。"))
     sub = Submission.objects.select_for_update().filter(campaign=campaign, branch=branch).first()
@@ -209,11 +236,17 @@ def submit_claim(actor, campaign, branch: OrgUnit, claimed: list[str]) -> Submis
     unknown = [c for c in claimed if c not in order]
     if unknown:
         raise ValidationError({"claimed": _("未知的星：{c}").format(c="、".join(unknown))})
-    ev = evaluate(standard.spec(), self_values(campaign, branch))
+    ev = evaluate(standard.spec(), self_values(campaign, branch), vetoes_at(campaign, branch))
     names = {s.code: s.name for s in standard.stars.all()}
+    vetoed = vetoed_stars(campaign, branch)
+    barred = [names[c] for c in claimed if c in vetoed]
+    if barred:
+        raise ValidationError({"claimed": _("以下星有生效的一票否决事件，不能申报：{stars}").format(stars="、".join(barred))})
     short = [names[c] for c in claimed if not ev.outcome(c).met]
     if short:
         raise ValidationError({"claimed": _("自评尚未达到以下星的标准，不能申报：{stars}").format(stars="、".join(short))})
+    if not confirmed:
+        raise ValidationError({"confirm": _("申报后不能撤回：请核对申报摘要（申报的星、缺少台账的指标）后勾选“确认申报”。")})
     old = sub.status
     sub.claimed_star_codes = [c for c in order if c in set(claimed)]
     sub.status, sub.note = S.OFFICE, ""
@@ -283,7 +316,15 @@ def office_pass(actor, sub: Submission, note: str = "") -> Submission:
     """Forward to the district the claimed stars that still stand under the office's judgement."""
     sub = _locked(sub)
     _require(actor, sub, "may_office_pass")
-    ev = evaluate(sub.campaign.standard_for(sub.branch).spec(), office_values(sub.campaign, sub.branch))
+    standard = sub.campaign.standard_for(sub.branch)
+    judged = {code for code, r in stage_results(sub.campaign, sub.branch, Stage.OFFICE).items() if r.agree is not None}
+    unjudged = [i.code for s in standard.stars.all() if s.code in sub.claimed_star_codes for i in s.indicators.all()
+                if i.code not in judged]
+    if unjudged:
+        raise ValidationError(_("还有 {n} 项指标未给出初审意见（{codes}），逐项审核后才能通过。").format(
+            n=len(unjudged), codes="、".join(unjudged[:8]) + ("等" if len(unjudged) > 8 else "")))
+    ev = evaluate(sub.campaign.standard_for(sub.branch).spec(), office_values(sub.campaign, sub.branch),
+                  vetoes_at(sub.campaign, sub.branch))
     old = sub.status
     sub.office_star_codes = [c for c in sub.claimed_star_codes if ev.outcome(c).met]
     sub.status, sub.note = S.DISTRICT, note.strip()
@@ -310,6 +351,8 @@ def district_decide(actor, sub: Submission, star_code: str, passed: bool, note: 
         _deny()
     if not passed and not note.strip():
         raise ValidationError({"note": _("不通过时请写明理由。")})
+    if passed and star_code in vetoed_stars(sub.campaign, sub.branch):
+        raise ValidationError({"passed": _("该星有生效的一票否决事件，不能审核通过。")})
     decision = StarDecision.objects.select_for_update().filter(submission=sub, star_code=star_code).first()
     if decision is not None:
         _check_version(decision, version)
@@ -342,6 +385,7 @@ def district_finalize(actor, sub: Submission) -> Submission:
     sub = _locked(sub)
     _require(actor, sub, "may_district_finalize")
     passed = set(sub.decisions.filter(passed=True).values_list("star_code", flat=True))
+    passed -= vetoed_stars(sub.campaign, sub.branch)  # a veto that came into force after the decision
     old = sub.status
     sub.proposed_star_codes, sub.proposed_level = _level(sub, list(passed))
     sub.status = S.PROPOSED
@@ -354,14 +398,27 @@ def district_finalize(actor, sub: Submission) -> Submission:
 # --- 公示, 异议, 命名 -----------------------------------------------------------------------------------
 
 @transaction.atomic
-def publish_notice(actor, campaign, title: str, starts_on: dt.date | None = None) -> PublicNotice:
-    """Put every proposed submission of the campaign (in the actor's district) into one public notice."""
+def publish_notice(actor, campaign, title: str, starts_on: dt.date | None = None,
+                   submission_ids: list[int] | None = None, *, today: dt.date | None = None) -> PublicNotice:
+    """Put the proposed submissions of the campaign (all of them, or those named) into one public notice. It
+    starts today or later — never backdated, so the public always has its full period — and ends after the
+    campaign's number of working days on the official calendar: the end is computed, never typed. (`today` is
+    for replaying history in the demo, as in close_notice; pages and the API never pass it.)"""
     if not policy.may(actor, "campaign.manage", campaign.unit):
         _deny()
-    subs = list(Submission.objects.select_for_update().filter(campaign=campaign, status=S.PROPOSED))
+    today = today or timezone.localdate()
+    starts_on = starts_on or today
+    if starts_on < today:
+        raise ValidationError({"starts_on": _("公示开始日期不能早于今天（{d}）。").format(d=today.strftime("%Y-%m-%d"))})
+    subs = Submission.objects.select_for_update().filter(campaign=campaign, status=S.PROPOSED).order_by("pk")
+    if submission_ids is not None:
+        wanted = set(submission_ids)
+        subs = [s for s in subs if s.pk in wanted]
+        if len(subs) != len(wanted):
+            raise ValidationError({"submissions": _("所选申报中有不在“审核完成待公示”状态的，请刷新后重选。")})
+    subs = list(subs)
     if not subs:
         raise ValidationError(_("没有审核完成待公示的申报。"))
-    starts_on = starts_on or timezone.localdate()
     end = add_working_days(starts_on, campaign.notice_working_days, count_start=True)
     notice = PublicNotice.objects.create(campaign=campaign, title=title.strip() or _("{year}年度“五星”支部拟命名名单公示").format(
         year=campaign.year), starts_on=starts_on, ends_on=end.day, working_days=campaign.notice_working_days,
@@ -371,8 +428,8 @@ def publish_notice(actor, campaign, title: str, starts_on: dt.date | None = None
         sub.version += 1
         sub.save(update_fields=["status", "notice", "version", "updated_at"])
         _event(actor, "evaluation.notice.enter", sub, S.PROPOSED, notice=notice.pk)
-    record(actor, "evaluation.notice.publish", notice, {"submissions": [s.pk for s in subs], "ends_on": str(end.day)},
-           unit_path=campaign.unit.path)
+    record(actor, "evaluation.notice.publish", notice, {"submissions": [s.pk for s in subs], "starts_on": str(starts_on),
+                                                        "ends_on": str(end.day)}, unit_path=campaign.unit.path)
     return notice
 
 
@@ -410,37 +467,106 @@ def raise_objection(notice: PublicNotice, *, name: str, contact: str, content: s
     return objection
 
 
-@transaction.atomic
-def resolve_objection(actor, objection: Objection, *, upheld: bool, outcome: str,
-                      removed_star_codes: list[str] | None = None) -> Objection:
-    """Record how an objection was handled; an upheld one may strike stars from the proposal."""
-    objection = Objection.objects.select_for_update(of=("self",)).select_related("notice__campaign", "submission__branch").get(
-        pk=objection.pk)
+def _ruling_errors(objection: Objection, sub: Submission | None, ruling: str, outcome: str, removed: list[str],
+                   rejection: str) -> dict:
+    errors = {}
+    if ruling not in ObjectionStatus.values or ruling == ObjectionStatus.OPEN:
+        errors["ruling"] = _("请选择处理结论。")
+    elif ruling in REMOVING:
+        if sub is None:
+            errors["ruling"] = _("该异议未针对具体支部，不能认定成立并取消星；请认定不成立或不予受理。")
+        elif not removed:
+            errors["removed_star_codes"] = _("异议成立（或部分成立）时，请选择因此取消的星。")
+        else:
+            bad = [c for c in removed if c not in sub.proposed_star_codes]
+            if bad:
+                errors["removed_star_codes"] = _("这些星不在拟命名名单中：{c}").format(c="、".join(bad))
+    elif removed:
+        errors["removed_star_codes"] = _("只有成立或部分成立的异议才能取消星。")
+    if ruling == ObjectionStatus.REJECTED and rejection not in RejectionGround.values:
+        errors["rejection"] = _("不予受理时请选择理由（重复提出、无实质内容或不属于本次公示事项）。")
+    if not outcome.strip():
+        errors["outcome"] = _("请填写核查处理情况。")
+    return errors
+
+
+def _strike_from_proposal(sub: Submission, keep: list[str]) -> None:
+    sub.proposed_star_codes, sub.proposed_level = _level(sub, keep)
+    sub.version += 1
+    sub.save()
+
+
+def _lock_objection(actor, objection: Objection) -> Objection:
+    objection = Objection.objects.select_for_update(of=("self",)).select_related(
+        "notice__campaign__unit", "submission__branch").get(pk=objection.pk)
     if not policy.may(actor, "campaign.manage", objection.notice.campaign.unit):
         _deny()
+    if objection.notice.closed_at is not None:
+        raise ValidationError(_("该批公示已命名，异议处理结果不能再更改。"))
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(actor, objection: Objection, *, ruling: str, outcome: str,
+                      removed_star_codes: list[str] | None = None, rejection: str = "") -> Objection:
+    """Rule on an objection: 成立 or 部分成立 (naming the stars it removes from the proposal), 不成立, or 不予受理
+    (duplicate, no content, out of scope — with its ground; it then does not hold up the naming)."""
+    objection = _lock_objection(actor, objection)
     if objection.status != ObjectionStatus.OPEN:
-        raise ValidationError(_("该异议已处理。"))
-    if not outcome.strip():
-        raise ValidationError({"outcome": _("请填写核查处理情况。")})
-    removed = list(removed_star_codes or [])
-    sub = objection.submission
+        raise ValidationError(_("该异议已处理；如需更改，请使用“更正处理结果”并写明理由。"))
+    removed = list(dict.fromkeys(removed_star_codes or []))
+    sub = _locked(objection.submission) if objection.submission_id else None
+    errors = _ruling_errors(objection, sub, ruling, outcome, removed, rejection)
+    if errors:
+        raise ValidationError(errors)
     if removed:
-        if not upheld or sub is None:
-            raise ValidationError(_("只有针对具体支部且成立的异议才能取消拟命名的星。"))
-        sub = _locked(sub)
-        bad = [c for c in removed if c not in sub.proposed_star_codes]
-        if bad:
-            raise ValidationError(_("这些星不在拟命名名单中：{c}").format(c="、".join(bad)))
-        sub.proposed_star_codes, sub.proposed_level = _level(sub, [c for c in sub.proposed_star_codes if c not in removed])
-        sub.version += 1
-        sub.save()
-    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+        _strike_from_proposal(sub, [c for c in sub.proposed_star_codes if c not in removed])
+    objection.status, objection.rejection = ruling, rejection if ruling == ObjectionStatus.REJECTED else ""
     objection.outcome, objection.removed_star_codes = outcome.strip(), removed
     objection.resolved_by, objection.resolved_at = _user(actor), timezone.now()
     objection.save()
-    record(actor, "evaluation.objection.resolve", objection, {"upheld": upheld, "removed": removed,
-                                                             "outcome": outcome.strip()},
-           unit_path=sub.branch.path if sub else objection.notice.campaign.unit.path)
+    record(actor, "evaluation.objection.resolve", objection, {
+        "ruling": ruling, "rejection": objection.rejection, "removed": removed, "outcome": outcome.strip(),
+        "proposed_level": sub.proposed_level if sub else None},
+        unit_path=sub.branch.path if sub else objection.notice.campaign.unit.path)
+    return objection
+
+
+@transaction.atomic
+def correct_resolution(actor, objection: Objection, *, reason: str, ruling: str, outcome: str,
+                       removed_star_codes: list[str] | None = None, rejection: str = "") -> Objection:
+    """更正: the district admin changes a ruling, with a reason, until the batch is named. The stars the earlier
+    ruling removed come back to the proposal (unless a veto now bars them) before the new ruling applies; the
+    earlier ruling is kept on the objection and in the audit chain."""
+    objection = _lock_objection(actor, objection)
+    if objection.status == ObjectionStatus.OPEN:
+        raise ValidationError(_("该异议尚未处理，请直接处理。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("更正处理结果时请写明理由。")})
+    sub = _locked(objection.submission) if objection.submission_id else None
+    previous = {"ruling": objection.status, "rejection": objection.rejection, "outcome": objection.outcome,
+                "removed": objection.removed_star_codes}
+    if sub is not None and objection.removed_star_codes:
+        barred = vetoed_stars(sub.campaign, sub.branch)
+        back = set(sub.proposed_star_codes) | {c for c in objection.removed_star_codes if c not in barred}
+        _strike_from_proposal(sub, list(back))
+    removed = list(dict.fromkeys(removed_star_codes or []))
+    errors = _ruling_errors(objection, sub, ruling, outcome, removed, rejection)
+    if errors:
+        raise ValidationError(errors)  # the transaction rolls the restored stars back too
+    if removed:
+        _strike_from_proposal(sub, [c for c in sub.proposed_star_codes if c not in removed])
+    now = timezone.now()
+    objection.corrections = [*objection.corrections, {**previous, "reason": reason.strip(), "at": now.isoformat(),
+                                                      "by": getattr(actor, "pk", None)}]
+    objection.status, objection.rejection = ruling, rejection if ruling == ObjectionStatus.REJECTED else ""
+    objection.outcome, objection.removed_star_codes = outcome.strip(), removed
+    objection.resolved_by, objection.resolved_at = _user(actor), now
+    objection.save()
+    record(actor, "evaluation.objection.correct", objection, {
+        "reason": reason.strip(), "previous": previous, "ruling": ruling, "rejection": objection.rejection,
+        "removed": removed, "outcome": outcome.strip(), "proposed_level": sub.proposed_level if sub else None},
+        unit_path=sub.branch.path if sub else objection.notice.campaign.unit.path)
     return objection
 
 
@@ -455,8 +581,9 @@ def close_notice(actor, notice: PublicNotice, today: dt.date | None = None) -> l
         raise ValidationError(_("该公示已结束并完成命名。"))
     if today <= notice.ends_on:
         raise ValidationError(_("公示期至 {d} 结束，期满后才能命名。").format(d=notice.ends_on.strftime("%Y-%m-%d")))
-    if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
-        raise ValidationError(_("还有未处理的异议，处理完毕后才能命名。"))
+    waiting = notice.objections.filter(status=ObjectionStatus.OPEN).count()
+    if waiting:
+        raise ValidationError(_("还有 {n} 条异议未处理（不予受理的也需作出决定），处理完毕后才能命名。").format(n=waiting))
     awards = []
     for sub in Submission.objects.select_for_update(of=("self",)).filter(notice=notice, status=S.NOTICE).select_related(
             "branch", "campaign"):
@@ -496,7 +623,7 @@ def remove_star(actor, award: Award, *, star_code: str, category: str, descripti
         _deny()
     if star_code not in award.effective_star_codes:
         raise ValidationError({"star_code": _("该支部目前没有这颗星。")})
-    if category not in RemovalCategory.values:
+    if category not in RemovalCategory.values or category == RemovalCategory.VETO:
         raise ValidationError({"category": _("请选择原因类别。")})
     if not description.strip():
         raise ValidationError({"description": _("请填写情况说明。")})
@@ -523,6 +650,8 @@ def reinstate_star(actor, removal: StarRemoval, reason: str) -> StarRemoval:
         _deny()
     if removal.reinstated_at is not None:
         raise ValidationError(_("这颗星已经恢复。"))
+    if removal.star_code in vetoed_stars(award.campaign, award.branch):
+        raise ValidationError(_("该星有生效的一票否决事件，撤销该事件后才能恢复。"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写恢复理由。")})
     removal.reinstated_at, removal.reinstated_by, removal.reinstate_reason = timezone.now(), _user(actor), reason.strip()
@@ -535,3 +664,124 @@ def reinstate_star(actor, removal: StarRemoval, reason: str) -> StarRemoval:
     return removal
 
 
+
+
+# --- 一票否决 -------------------------------------------------------------------------------------------
+
+def _office_and_branch_people(branch: OrgUnit):
+    """Who is told of a veto: the branch's own people and its office's administrators."""
+    from wuxing.orgs.models import RoleAssignment, User
+
+    grants = RoleAssignment.objects.filter(unit=branch, role__in=(Role.SECRETARY, Role.REPORTER))
+    if branch.parent_id:
+        grants = grants | RoleAssignment.objects.filter(unit_id=branch.parent_id, role=Role.OFFICE_ADMIN)
+    return list(User.objects.filter(pk__in=grants.values("user_id"), is_active=True))
+
+
+def _veto_condition(campaign, branch: OrgUnit, veto_code: str):
+    for star in campaign.standard_for(branch).stars.all():
+        for veto in star.vetoes.all():
+            if veto.code == veto_code:
+                return star, veto
+    raise ValidationError({"veto_code": _("否决情形“{code}”不属于本支部适用的评星标准。").format(code=veto_code)})
+
+
+@transaction.atomic
+def record_veto(actor, campaign, branch: OrgUnit, *, veto_code: str, occurred_on: dt.date, description: str,
+                evidence: str) -> VetoEvent:
+    """登记 a veto event. An office records it for the district to confirm; the district admin's record is in
+    force at once. Nobody records one against a branch where they hold a branch role."""
+    if not policy.may(actor, "branch.review", branch):
+        _deny()
+    if branch.level not in BRANCH_LEVELS or not branch.path.startswith(campaign.unit.path):
+        raise ValidationError(_("只能对本次创建范围内的社区和村登记否决事件。"))
+    star, veto = _veto_condition(campaign, branch, veto_code)
+    errors = {}
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("发生日期不能晚于今天。")
+    if not description.strip():
+        errors["description"] = _("请填写情况说明。")
+    if not evidence.strip():
+        errors["evidence"] = _("请写明佐证材料（如通报文号、案件编号）。")
+    if errors:
+        raise ValidationError(errors)
+    event = VetoEvent.objects.create(campaign=campaign, branch=branch, veto_code=veto.code, star_code=star.code,
+                                     occurred_on=occurred_on, description=description.strip(),
+                                     evidence=evidence.strip(), recorded_by=_user(actor))
+    record(actor, "evaluation.veto.record", event, {"veto": veto.code, "star": star.code,
+                                                    "occurred_on": str(occurred_on),
+                                                    "description": event.description, "evidence": event.evidence},
+           unit_path=branch.path)
+    if policy.may(actor, "branch.district_review", branch):
+        _put_in_force(actor, event)
+    return event
+
+
+@transaction.atomic
+def approve_veto(actor, event: VetoEvent) -> VetoEvent:
+    """The district admin confirms an office's record: from now on the star cannot be held."""
+    event = VetoEvent.objects.select_for_update(of=("self",)).select_related("campaign", "branch").get(pk=event.pk)
+    if not policy.may(actor, "branch.district_review", event.branch):
+        _deny()
+    if event.status != VetoStatus.PENDING:
+        raise ValidationError(_("该否决事件已确认或已撤销。"))
+    _put_in_force(actor, event)
+    return event
+
+
+def _put_in_force(actor, event: VetoEvent) -> None:
+    """The veto's effects, at once: the proposal in review or notice loses the star, an award loses it (降星,
+    linked to this event), the rollups recompute, and the branch and its office are told."""
+    event.status, event.approved_by, event.approved_at = VetoStatus.IN_FORCE, _user(actor), timezone.now()
+    event.save(update_fields=["status", "approved_by", "approved_at"])
+    campaign, branch, star = event.campaign, event.branch, event.star_code
+    effects: dict = {}
+    sub = Submission.objects.select_for_update(of=("self",)).filter(campaign=campaign, branch=branch).first()
+    if sub is not None and sub.status in (S.PROPOSED, S.NOTICE) and star in sub.proposed_star_codes:
+        sub.proposed_star_codes, sub.proposed_level = _level(sub, [c for c in sub.proposed_star_codes if c != star])
+        sub.version += 1
+        sub.save()
+        effects["proposed_level"] = sub.proposed_level
+    award = Award.objects.select_for_update(of=("self",)).filter(campaign=campaign, branch=branch).first()
+    if award is not None and star in award.effective_star_codes:
+        before = award.effective_level
+        StarRemoval.objects.create(award=award, star_code=star, category=RemovalCategory.VETO,
+                                   description=event.description, occurred_on=event.occurred_on,
+                                   approved_by=_user(actor), veto=event)
+        _refresh_effective(award)
+        effects.update(from_level=before, to_level=award.effective_level)
+        record(actor, "evaluation.star.remove", award, {"star": star, "category": RemovalCategory.VETO,
+                                                        "veto": event.pk, "occurred_on": str(event.occurred_on),
+                                                        "from_level": before, "to_level": award.effective_level,
+                                                        "description": event.description}, unit_path=branch.path)
+    record(actor, "evaluation.veto.approve", event, {"veto": event.veto_code, "star": star, **effects},
+           unit_path=branch.path)
+    events.branch_changed(campaign.pk, branch.pk, campaign=campaign, unit=branch)
+    star_name = next((s.name for s in campaign.standard_for(branch).stars.all() if s.code == star), star)
+    notify(_office_and_branch_people(branch), _("{branch}：{star}因一票否决事件不能保留").format(
+        branch=branch.name, star=star_name), event.description, reverse("evaluation:branch", args=[campaign.pk, branch.pk]))
+
+
+@transaction.atomic
+def revoke_veto(actor, event: VetoEvent, reason: str) -> VetoEvent:
+    """撤销 a veto recorded in error (or not confirmed): the stars it struck from an award come back."""
+    event = VetoEvent.objects.select_for_update(of=("self",)).select_related("campaign", "branch").get(pk=event.pk)
+    if not policy.may(actor, "branch.district_review", event.branch):
+        _deny()
+    if event.status == VetoStatus.REVOKED:
+        raise ValidationError(_("该否决事件已撤销。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写撤销理由。")})
+    was = event.status
+    event.status, event.revoked_by, event.revoked_at = VetoStatus.REVOKED, _user(actor), timezone.now()
+    event.revoke_reason = reason.strip()
+    event.save(update_fields=["status", "revoked_by", "revoked_at", "revoke_reason"])
+    restored = []
+    still = vetoed_stars(event.campaign, event.branch)  # another event on the same star keeps it struck
+    for removal in event.removals.filter(reinstated_at__isnull=True).exclude(star_code__in=still):
+        reinstate_star(actor, removal, _("否决事件撤销：{r}").format(r=reason.strip()))
+        restored.append(removal.star_code)
+    record(actor, "evaluation.veto.revoke", event, {"from": was, "reason": reason.strip(), "restored": restored},
+           unit_path=event.branch.path)
+    events.branch_changed(event.campaign_id, event.branch_id, campaign=event.campaign, unit=event.branch)
+    return event

@@ -27,6 +27,7 @@ from wuxing.core.templatetags.wuxing import star_level
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     ClaimForm,
+    CorrectForm,
     DecideForm,
     EvidenceForm,
     EvidenceQuery,
@@ -35,10 +36,12 @@ from wuxing.evaluation.forms import (
     ObjectionForm,
     OfficeReviewForm,
     QueueQuery,
+    ReasonForm,
     ReinstateForm,
     RemovalForm,
     ResolveForm,
     SelfAssessmentForm,
+    VetoForm,
 )
 from wuxing.evaluation.models import (
     Assessment,
@@ -48,6 +51,7 @@ from wuxing.evaluation.models import (
     PublicNotice,
     StarRemoval,
     SubmissionStatus,
+    VetoEvent,
 )
 from wuxing.orgs.models import OrgUnit
 
@@ -97,6 +101,11 @@ def branch_page(request, pk, branch):
         "names": {s.code: s.name for s in standard.stars.all()},
         "steps": [c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.RETURNED],
         "versions": dict(Assessment.objects.filter(campaign=campaign, branch=branch).values_list("stage", "version")),
+        "veto_events": selectors.veto_events(request.user, campaign, branch),
+        "veto_form": VetoForm(standard=standard, initial={"occurred_on": timezone.localdate()})
+        if policy.may(request.user, "branch.review", branch) else None,
+        "may_confirm_veto": policy.may(request.user, "branch.district_review", branch),
+        "reason_form": ReasonForm(),
     })
 
 
@@ -142,7 +151,8 @@ def claim(request, pk, branch):
         form = ClaimForm(request.POST, standard=campaign.standard_for(branch))
         if not form.is_valid():
             raise form_failure(form)
-        services.submit_claim(request.user, campaign, branch, form.cleaned_data["claimed"])
+        services.submit_claim(request.user, campaign, branch, form.cleaned_data["claimed"],
+                              confirmed=form.cleaned_data["confirm"])
         messages.success(request, _("已申报，等待办事处初审。"))
     except (ValidationError, PermissionDenied) as exc:
         report_failure(request, exc)
@@ -294,47 +304,67 @@ def notices(request, pk):
         "proposed": selectors.submissions_in_scope(request.user, campaign, SubmissionStatus.PROPOSED)})
 
 
+def _notice_names(campaign) -> dict[str, str]:
+    names = {}
+    for kind in ("urban", "rural"):
+        names.update({s.code: s.name for s in campaign.standard_for_kind(kind).stars.all()})
+    return names
+
+
+def _ruling_stars(objection, names) -> list[tuple[str, str]]:
+    """The stars a ruling may remove: those proposed now, plus those this objection already removed."""
+    sub = objection.submission
+    codes = list(dict.fromkeys([*(sub.proposed_star_codes if sub else []), *objection.removed_star_codes]))
+    return [(c, names.get(c, c)) for c in codes]
+
+
 @login_required
 def notice_manage(request, pk):
     notice = get_object_or_404(PublicNotice.objects.for_user(request.user).select_related("campaign__unit"), pk=pk)
     if not policy.may(request.user, "campaign.manage", notice.campaign.unit):
         raise Http404
-    objections = notice.objections.select_related("submission__branch", "resolved_by")
-    forms = []
-    for o in objections:
-        form = ResolveForm(prefix=f"o{o.pk}")
-        if o.submission:
-            form.fields["removed_star_codes"].choices = [(c, c) for c in o.submission.proposed_star_codes]
-        forms.append((o, form))
-    names = {}
-    for kind in ("urban", "rural"):
-        names.update({s.code: s.name for s in notice.campaign.standard_for_kind(kind).stars.all()})
+    names = _notice_names(notice.campaign)
+    rows = []
+    for o in notice.objections.select_related("submission__branch", "resolved_by"):
+        form_class = ResolveForm if o.status == "open" else CorrectForm
+        rows.append((o, form_class(prefix=f"o{o.pk}", stars=_ruling_stars(o, names))))
     return render(request, "evaluation/notice_manage.html", {
-        "notice": notice, "names": names, "objections": forms, "open": services.notice_open(notice),
+        "notice": notice, "names": names, "objections": rows, "open": services.notice_open(notice),
+        "waiting": sum(1 for o, _f in rows if o.status == "open"),
         "submissions": notice.submissions.select_related("branch__parent")})
+
+
+def _objection(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("notice__campaign__unit", "submission"), pk=pk)
+    if not (PublicNotice.objects.for_user(request.user).filter(pk=objection.notice_id).exists()
+            and policy.may(request.user, "campaign.manage", objection.notice.campaign.unit)):
+        raise Http404
+    return objection
 
 
 @login_required
 @require_POST
 def objection_resolve(request, pk):
-    objection = get_object_or_404(Objection.objects.select_related("notice__campaign__unit", "submission"), pk=pk)
-    if not (PublicNotice.objects.for_user(request.user).filter(pk=objection.notice_id).exists()
-            and policy.may(request.user, "campaign.manage", objection.notice.campaign.unit)):
-        raise Http404
-    form = ResolveForm(request.POST, prefix=f"o{objection.pk}")
-    if objection.submission:
-        form.fields["removed_star_codes"].choices = [(c, c) for c in objection.submission.proposed_star_codes]
-    if form.is_valid():
-        try:
-            services.resolve_objection(request.user, objection, upheld=form.cleaned_data["upheld"],
-                                       outcome=form.cleaned_data["outcome"],
-                                       removed_star_codes=form.cleaned_data["removed_star_codes"])
+    objection = _objection(request, pk)
+    names = _notice_names(objection.notice.campaign)
+    correcting = objection.status != "open"
+    form = (CorrectForm if correcting else ResolveForm)(request.POST, prefix=f"o{objection.pk}",
+                                                        stars=_ruling_stars(objection, names))
+    try:
+        if not form.is_valid():
+            raise form_failure(form)
+        d = form.cleaned_data
+        ruling = {"ruling": d["ruling"], "outcome": d["outcome"], "removed_star_codes": d["removed_star_codes"],
+                  "rejection": d["rejection"]}
+        if correcting:
+            services.correct_resolution(request.user, objection, reason=d["reason"], **ruling)
+            messages.success(request, _("异议处理结果已更正。"))
+        else:
+            services.resolve_objection(request.user, objection, **ruling)
             messages.success(request, _("异议已处理。"))
-        except (ValidationError, PermissionDenied) as exc:
-            report_failure(request, exc)
-    else:
-        messages.error(request, _("请填写核查处理情况。"))
-    return redirect("evaluation:notice", pk=objection.notice_id)
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("evaluation:notice", args=[objection.notice_id]) + "#objections")
 
 
 @login_required
@@ -363,9 +393,7 @@ def public_notice(request, pk):
     subs = [SimpleNamespace(pk=pk, name=name, office=office, level=level, codes=codes) for pk, name, office, level, codes
             in notice.submissions.order_by("-proposed_level", "branch__path").values_list(
                 "pk", "branch__name", "branch__parent__name", "proposed_level", "proposed_star_codes")]
-    names = {}
-    for kind in ("urban", "rural"):
-        names.update({s.code: s.name for s in notice.campaign.standard_for_kind(kind).stars.all()})
+    names = _notice_names(notice.campaign)
     form = ObjectionForm(request.POST or None, submissions=subs)
     is_open = services.notice_open(notice)
     if request.method == "POST" and is_open and _throttle_ok(request) and form.is_valid():
@@ -477,3 +505,80 @@ def history(request, pk, branch):
     branch = _branch(request, campaign, branch)
     events = page_or_404(selectors.branch_history(request.user, branch), 100, query_of(request)["page"])
     return render(request, "evaluation/history.html", {"campaign": campaign, "branch": branch, "page": events})
+
+
+# --- 一票否决 -------------------------------------------------------------------------------------------
+
+@login_required
+def vetoes(request, pk):
+    """The campaign's veto register in the user's scope, exportable."""
+    campaign = _campaign(request, pk)
+    items = selectors.veto_events(request.user, campaign)
+    query = query_of(request)
+    if query["format"] in ("xlsx", "csv"):
+        rows = [[e.branch.parent.name if e.branch.parent else "", e.branch.name, e.veto_code, e.star_code,
+                 e.occurred_on, e.description, e.evidence, e.get_status_display(),
+                 e.recorded_by.username if e.recorded_by else "", e.approved_by.username if e.approved_by else "",
+                 e.revoke_reason] for e in items]
+        return export_response(query["format"], f"一票否决事件_{campaign.year}",
+                               ["办事处", "支部", "否决情形", "星", "发生日期", "情况说明", "佐证材料", "状态",
+                                "登记人", "确认人", "撤销理由"], rows)
+    texts = {}
+    for kind in ("urban", "rural"):
+        for star in campaign.standard_for_kind(kind).stars.all():
+            texts.update({v.code: (star.name, v.text) for v in star.vetoes.all()})
+    page = page_or_404(items, 100, query["page"])
+    return render(request, "evaluation/vetoes.html", {"campaign": campaign, "page": page, "texts": texts})
+
+
+@login_required
+@require_POST
+def veto_record(request, pk, branch):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    if not policy.may(request.user, "branch.review", branch):
+        raise Http404  # out of role: refused before the form is read
+    form = VetoForm(request.POST, standard=campaign.standard_for(branch))
+    try:
+        if not form.is_valid():
+            raise form_failure(form)
+        event = services.record_veto(request.user, campaign, branch, **form.cleaned_data)
+        messages.success(request, _("否决事件已生效，该星不能保留。") if event.status == "in_force"
+                         else _("否决事件已登记，待区级确认。"))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("evaluation:branch", args=[campaign.pk, branch.pk]) + "#vetoes")
+
+
+def _veto(request, pk) -> VetoEvent:
+    event = get_object_or_404(VetoEvent.objects.for_user(request.user).select_related("branch"), pk=pk)
+    if not policy.may(request.user, "branch.district_review", event.branch):
+        raise Http404
+    return event
+
+
+@login_required
+@require_POST
+def veto_approve(request, pk):
+    event = _veto(request, pk)
+    try:
+        services.approve_veto(request.user, event)
+        messages.success(request, _("否决事件已确认生效。"))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("evaluation:branch", args=[event.campaign_id, event.branch_id]) + "#vetoes")
+
+
+@login_required
+@require_POST
+def veto_revoke(request, pk):
+    event = _veto(request, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_failure(form)
+        services.revoke_veto(request.user, event, form.cleaned_data["reason"])
+        messages.success(request, _("否决事件已撤销。"))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("evaluation:branch", args=[event.campaign_id, event.branch_id]) + "#vetoes")

@@ -24,3 +24,12 @@ def star_level(level) -> str:
         return LEVEL_WORDS[int(level)]
     except (TypeError, ValueError, IndexError):
         return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ names|get_item:code }}: a dict lookup by a variable key ('' when absent)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
