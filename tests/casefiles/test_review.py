@@ -185,7 +185,7 @@ def test_pages_for_the_organiser_and_the_reviewer(review, login):
     services.draw_sample(review.organiser, review.campaign, 11)
     services.assign_reviewers(review.organiser, review.campaign)
     html = login(review.organiser).get(reverse("casefiles:campaign", args=[review.campaign.pk])).content.decode()
-    assert "随机种子 <b>11</b>" in html and "wuxing casefiles draw" in html
+    assert "随机种子 <b>11</b>" in html and "以同一种子重新抽取" in html and "wuxing casefiles" not in html
     sample = SampledFile.objects.first()
     reviewer = type(review.organiser).objects.get(pk=sample.reviewer_id)
     client = login(reviewer)

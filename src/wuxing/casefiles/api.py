@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from wuxing.casefiles import selectors, services
-from wuxing.casefiles.models import CaseFile, Rectification, ReviewCampaign, SampledFile
+from wuxing.casefiles.models import CaseFile, Rectification, ReviewCampaign, SampledFile, ScoreSheet
 from wuxing.core import policy
 from wuxing.core.api import StrictBooleanField, StrictCharField, StrictModelSerializer, not_found
 
@@ -44,13 +44,26 @@ class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 class ReviewCampaignSerializer(StrictModelSerializer):
     class Meta:
         model = ReviewCampaign
-        fields = ["id", "unit", "title", "rubric", "closed_from", "closed_to", "plan", "seed", "algorithm", "drawn_at",
-                  "status"]
+        fields = ["id", "unit", "title", "rubric", "closed_from", "closed_to", "plan", "sample_total", "sample_min",
+                  "allocation", "arbitration_points", "seed", "algorithm", "drawn_at", "status"]
 
 
 class DrawSerializer(serializers.Serializer):
     seed = serializers.IntegerField(min_value=0, max_value=10**15,
                                     error_messages={"required": "请提供整数随机种子。", "invalid": "请提供整数随机种子。"})
+
+
+class ArbitrateSerializer(serializers.Serializer):
+    sample = serializers.IntegerField(min_value=1)
+    sheet = serializers.IntegerField(min_value=1, help_text="the score sheet that stands")
+    reason = StrictCharField(max_length=2000, error_messages={"blank": "请写明仲裁理由。"})
+
+
+class RectifySerializer(serializers.Serializer):
+    deadline = serializers.DateField(help_text="today or later")
+    confirm_open = serializers.ListField(child=StrictCharField(max_length=120), required=False, default=list,
+                                         max_length=1000,
+                                         help_text="the names of the units left out while files are unsettled")
 
 
 class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -70,7 +83,11 @@ class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             "files": [{"order": s.order, "unit": s.file.unit.name, "file_no": s.file.file_no,
                        "score": str(sh.score) if sh else None, "band": sh.band if sh else None} for s, sh in r["files"]],
             "units": [{"unit": u, "mean": str(v[0]), "band": v[1], "rank": v[2]} for u, v in r["units"]],
-            "problems": dict(r["problems"])})
+            "problems": dict(r["problems"]), "finished": r["finished"],
+            "arbitration": [{"sample": s.pk, "file_no": s.file.file_no, "reasons": reasons,
+                             "sheets": [{"id": x.pk, "score": str(x.score), "band": x.band, "vetoed": x.vetoed}
+                                        for x in (first, second)]}
+                            for s, first, second, reasons in r["arbitration"]] if r["organiser"] else []})
 
     @extend_schema(request=DrawSerializer, responses=dict)
     @action(detail=True, methods=["post"])
@@ -83,6 +100,38 @@ class ReviewCampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         seed = body.validated_data["seed"]
         rows = services.draw_sample(request.user, c, seed)
         return Response({"seed": seed, "files": [r.file.file_no for r in rows]})
+
+    def _organised(self):
+        c = self.get_object()
+        if not selectors.is_organiser(self.request.user, c):
+            raise NotFound()
+        return c
+
+    @extend_schema(request=ArbitrateSerializer, responses=dict)
+    @action(detail=True, methods=["post"])
+    def arbitrate(self, request, pk=None):
+        """仲裁: which of a file's two diverging sheets stands, with the reason."""
+        c = self._organised()
+        body = ArbitrateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        sample = SampledFile.objects.filter(campaign=c, pk=v["sample"]).first()
+        sheet = ScoreSheet.objects.filter(sample=sample, pk=v["sheet"]).first() if sample else None
+        if sheet is None:
+            raise NotFound()
+        decision = services.arbitrate(request.user, sample, sheet, v["reason"])
+        return Response({"sample": sample.pk, "sheet": decision.sheet_id, "score": str(sheet.score), "band": sheet.band})
+
+    @extend_schema(request=RectifySerializer, responses=dict)
+    @action(detail=True, methods=["post"])
+    def rectify(self, request, pk=None):
+        """下发整改通知 (deadline today or later; units left out while files are unsettled must be confirmed)."""
+        c = self._organised()
+        body = RectifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        made = services.issue_rectifications(request.user, c, body.validated_data["deadline"],
+                                             confirm_open=body.validated_data["confirm_open"])
+        return Response({"rectifications": [{"id": x.pk, "unit": x.unit.name} for x in made]})
 
 
 class FindingSerializer(serializers.Serializer):
@@ -167,5 +216,6 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         body.is_valid(raise_exception=True)
         rect = services.respond(request.user, rect, body.validated_data["text"])
         return Response(RectificationSerializer(rect).data)
+
 
 

@@ -20,18 +20,24 @@ def _run(p, text, size=12, bold=False):
 
 def docx_bytes(campaign, r: dict) -> bytes:
     doc = Document()
+    if not r["finished"]:
+        # An unfinished review says so first, so no one reads a partial result as final.
+        _run(doc.add_paragraph(), f"（评查尚未完成：共抽取 {r['drawn']} 份，已评定 {r['reviewed']} 份"
+                                  + (f"，{len(r['arbitration'])} 份待仲裁" if r.get("arbitration") else "")
+                                  + "。以下为阶段性结果，不作为最终结论。）", 12, True)
     p = doc.add_paragraph()
     _run(p, f"关于{campaign.title}情况的通报", 18, True)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    units = len(r["units"])
     bands = {}
     for _s, sheet in r["files"]:
         if sheet is not None:
             bands[sheet.band] = bands.get(sheet.band, 0) + 1
     _run(doc.add_paragraph(), "一、基本情况", 14, True)
-    _run(doc.add_paragraph(), (f"本次评查采取随机抽取方式（随机种子 {campaign.seed}，可据此复核抽取结果），从 {units} 个单位抽取案卷 "
-                               f"{len(r['files'])} 份，已评查 {r['reviewed']} 份。其中"
-                               + "，".join(f"{band} {n} 份" for band, n in bands.items()) + "。"))
+    # The figures come from the sample itself: units that had files drawn, files drawn, files scored.
+    _run(doc.add_paragraph(), (f"本次评查采取随机抽取方式（随机种子 {campaign.seed}，可据此复核抽取结果），从 "
+                               f"{r['sampled_units']} 个单位抽取案卷 {r['drawn']} 份，已评定 {r['reviewed']} 份"
+                               + ("，其中" + "，".join(f"{band} {n} 份" for band, n in bands.items()) if bands else "")
+                               + "。"))
     _run(doc.add_paragraph(), "二、各单位评查结果", 14, True)
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"

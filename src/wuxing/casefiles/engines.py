@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 # --- 统一社会信用代码 (GB 32100-2015) ------------------------------------------------------------------
 
@@ -53,19 +55,72 @@ class UnitPlan:
         return min(frame_size, max(n, self.minimum))
 
 
+ALLOCATION = ("按总份数分配（最大余数法）：各单位应得份数 = 总份数 × 本单位案卷数 ÷ 全部案卷数，先取整数部分，"
+              "有案卷的单位不少于最少份数，余下份数逐份给距应得份数差距最大的单位（相同时案卷多者、编码小者优先），"
+              "任何单位不超过其案卷数。")
+
+
+class AllocationImpossible(ValueError):
+    pass
+
+
+def allocate(sizes: Mapping[str, int], total: int, minimum: int = 1) -> dict[str, int]:
+    """Unit → files to draw: `total` over the units in proportion to their frame sizes by the largest
+    remainder method, at least `minimum` for a unit that has files, never more than its files. Exact: the
+    counts sum to `total` (or to every file, when there are fewer)."""
+    units = sorted(sizes)
+    files = sum(sizes[u] for u in units)
+    total = min(total, files)
+    floor = {u: min(sizes[u], minimum) for u in units}
+    if sum(floor.values()) > total:
+        raise AllocationImpossible(f"总份数 {total} 不足以让每个有案卷的单位至少抽取 {minimum} 份"
+                                   f"（需要 {sum(floor.values())} 份）。")
+    quota = {u: Fraction(total * sizes[u], files) if files else Fraction(0) for u in units}
+    alloc = {u: max(floor[u], min(sizes[u], math.floor(quota[u]))) for u in units}
+    # Minimums can push the sum above the total: take back from those furthest above their quota.
+    while sum(alloc.values()) > total:
+        u = max((u for u in units if alloc[u] > floor[u]), key=lambda u: (alloc[u] - quota[u], u))
+        alloc[u] -= 1
+    # The seats left go one at a time to the unit furthest below its quota (the largest remainder when no
+    # minimum applied), ties to the larger frame, then the smaller code.
+    while sum(alloc.values()) < total:
+        u = min((u for u in units if alloc[u] < sizes[u]), key=lambda u: (alloc[u] - quota[u], -sizes[u], u))
+        alloc[u] += 1
+    return alloc
+
+
 def draw_key(seed: int, file_no: str) -> str:
     return hmac.new(str(seed).encode(), file_no.encode(), hashlib.sha256).hexdigest()
 
 
-def draw(frames: Mapping[str, Sequence[str]], plans: Mapping[str, UnitPlan], seed: int) -> dict[str, list[str]]:
+def draw(frames: Mapping[str, Sequence[str]], plans: Mapping[str, UnitPlan], seed: int,
+         allocation: Mapping[str, int] | None = None) -> dict[str, list[str]]:
     """unit → the drawn file numbers, in draw order. Depends only on the seed and the frame's members
-    (not their order), so anyone holding both can redraw the identical list."""
+    (not their order), so anyone holding both can redraw the identical list. With an `allocation` (unit →
+    count, from `allocate`), it gives each unit's count instead of the per-unit plans."""
     out = {}
     for unit in sorted(frames):
         files = sorted(set(frames[unit]))
-        n = plans.get(unit, UnitPlan(count=0, minimum=0)).size(len(files))
+        if allocation is not None:
+            n = min(len(files), allocation.get(unit, 0))
+        else:
+            n = plans.get(unit, UnitPlan(count=0, minimum=0)).size(len(files))
         out[unit] = sorted(files, key=lambda f: (draw_key(seed, f), f))[:n]
     return out
+
+
+def sheets_diverge(a_score: Decimal, a_band: str, a_vetoed: bool, b_score: Decimal, b_band: str, b_vetoed: bool,
+                   threshold: Decimal) -> list[str]:
+    """Why two reviewers' sheets of one file cannot both stand (empty when they agree closely enough): a gap
+    of more than `threshold` points, different bands, or a veto on one side only."""
+    reasons = []
+    if a_vetoed != b_vetoed:
+        reasons.append("一方一票否决、另一方未否决")
+    if abs(Decimal(a_score) - Decimal(b_score)) > Decimal(threshold):
+        reasons.append(f"分差 {abs(Decimal(a_score) - Decimal(b_score)):g} 分，超过 {Decimal(threshold):g} 分")
+    if a_band != b_band:
+        reasons.append(f"等次不同（{a_band} / {b_band}）")
+    return reasons
 
 
 # --- reviewer assignment ------------------------------------------------------------------------------

@@ -12,9 +12,16 @@ class CampaignForm(forms.Form):
     units = forms.ModelMultipleChoiceField(label=_("被评查单位"), queryset=None, widget=forms.CheckboxSelectMultiple)
     closed_from = forms.DateField(label=_("办结日期起"), widget=DATE)
     closed_to = forms.DateField(label=_("办结日期止"), widget=DATE)
-    count = forms.IntegerField(label=_("每个单位抽取份数"), min_value=0, required=False)
+    total = forms.IntegerField(label=_("抽取总份数（按各单位案卷数比例分配）"), min_value=1, required=False,
+                               help_text=_("例如 25 份分到 10 个单位：按最大余数法分配，每个有案卷的单位至少抽最少份数。"))
+    count = forms.IntegerField(label=_("或每个单位抽取份数"), min_value=0, required=False)
     percent = forms.DecimalField(label=_("或按比例（%）"), min_value=0, max_value=100, required=False)
+    per_unit = forms.CharField(label=_("或逐个单位填写份数"), required=False, max_length=5000, validators=[no_nul],
+                               widget=forms.Textarea(attrs={"rows": 3, "placeholder": "JKA01 3\nJKA02 2"}),
+                               help_text=_("每行一个单位：单位编码、空格、份数。"))
     minimum = forms.IntegerField(label=_("每个单位最少份数"), min_value=0, initial=1)
+    arbitration_points = forms.DecimalField(label=_("复核分差仲裁线（分）"), min_value=0, max_value=100, initial=10,
+                                            decimal_places=1, help_text=_("两份评查表分差超过此值、等次不同或仅一方否决时，交组织者仲裁。"))
 
     def __init__(self, *args, rubrics=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,9 +30,33 @@ class CampaignForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("count") is None and data.get("percent") is None:
-            raise forms.ValidationError(_("请填写抽取份数或比例。"))
+        given = [k for k in ("total", "count", "percent", "per_unit") if data.get(k) not in (None, "")]
+        if not given:
+            raise forms.ValidationError(_("请填写抽样方案：总份数、每单位份数、比例或逐个单位的份数，四选一。"))
+        if len(given) > 1:
+            raise forms.ValidationError(_("抽样方案只能选一种：总份数、每单位份数、比例或逐个单位的份数。"))
+        if data.get("per_unit"):
+            counts = {}
+            for n, line in enumerate(data["per_unit"].splitlines(), start=1):
+                if not line.strip():
+                    continue
+                parts = line.split()
+                if len(parts) != 2 or not parts[1].isdigit():
+                    raise forms.ValidationError(_("逐个单位的份数第 {n} 行应为“单位编码 份数”。").format(n=n))
+                counts[parts[0]] = int(parts[1])
+            data["counts"] = counts
         return data
+
+    def plan(self) -> dict:
+        """The per-unit plan for the service ({} when the plan is a total)."""
+        d = self.cleaned_data
+        if d.get("counts"):
+            return {code: {"count": n, "min": 0} for code, n in d["counts"].items()}
+        if d.get("count") is not None:
+            return {u.code: {"count": d["count"], "min": d["minimum"]} for u in d["units"]}
+        if d.get("percent") is not None:
+            return {u.code: {"percent": str(d["percent"]), "min": d["minimum"]} for u in d["units"]}
+        return {}
 
 
 class DrawForm(forms.Form):
@@ -93,6 +124,20 @@ class RectifyForm(forms.Form):
     deadline = forms.DateField(label=_("整改期限"), widget=DATE,
                                error_messages={"required": _("请填写有效的整改期限。"),
                                                "invalid": _("请填写有效的整改期限。")})
+    # The units left out while some of their files are not settled: each ticked to confirm.
+    confirm_open = forms.MultipleChoiceField(label=_("确认这些单位本次不下发整改通知"), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, open_units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm_open"].choices = [(u, u) for u in open_units]
+
+
+class ArbitrateForm(forms.Form):
+    sample = forms.IntegerField(widget=forms.HiddenInput)
+    sheet = forms.IntegerField(label=_("采用的评查表"), error_messages={"required": _("请选择采用哪一份评查表。")})
+    reason = forms.CharField(label=_("仲裁理由"), max_length=2000, validators=[no_nul],
+                             error_messages={"required": _("请写明仲裁理由。")})
 
 
 class SheetForm(forms.Form):

@@ -186,6 +186,12 @@ class ReviewCampaign(models.Model):
     closed_from = models.DateField(_("办结日期起"))
     closed_to = models.DateField(_("办结日期止"))
     plan = models.JSONField(_("抽样方案"), default=dict)  # {unit code: {"count": n} | {"percent": p, "min": m}}
+    # Or an exact total over all units, allocated in proportion to their frames (largest remainder, at least
+    # `sample_min` each); the allocation is computed at the draw and stored with the seed.
+    sample_total = models.PositiveIntegerField(_("抽取总份数"), null=True, blank=True)
+    sample_min = models.PositiveSmallIntegerField(_("每单位最少份数"), default=1)
+    allocation = models.JSONField(_("各单位份数"), default=dict, blank=True)  # {unit code: n}, stored at the draw
+    arbitration_points = models.DecimalField(_("复核分差仲裁线"), max_digits=5, decimal_places=1, default=10)
     seed = models.BigIntegerField(_("随机种子"), null=True, blank=True)
     algorithm = models.TextField(_("抽样算法"), blank=True)
     frame = models.JSONField(_("抽样框"), default=dict, blank=True)  # {unit code: [file numbers]}
@@ -279,6 +285,17 @@ class ScoreSheet(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sample", "reviewer"], name="casefiles_sheet_reviewer")]
+
+
+class Arbitration(models.Model):
+    """仲裁: two sheets of a file differ beyond the campaign's threshold (points, band, or a veto on one side);
+    the organiser decides which stands, with a reason. Until then the results show neither."""
+
+    sample = models.OneToOneField(SampledFile, on_delete=models.CASCADE, related_name="arbitration")
+    sheet = models.ForeignKey(ScoreSheet, verbose_name=_("采用的评查表"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("仲裁理由"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("仲裁时间"), auto_now_add=True)
 
 
 class Finding(models.Model):

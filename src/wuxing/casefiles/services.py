@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from wuxing.casefiles import engines
 from wuxing.casefiles import rubric as rubrics
 from wuxing.casefiles.checks import Checker, FileFacts
 from wuxing.casefiles.models import (
+    Arbitration,
     CalendarYear,
     CampaignStatus,
     CaseFile,
@@ -34,6 +36,7 @@ from wuxing.casefiles.models import (
 from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
+from wuxing.core.notify import notify
 from wuxing.core.roles import Level, Role
 from wuxing.core.workdays import YearEntry
 from wuxing.orgs.models import OrgUnit, RoleAssignment, User
@@ -196,20 +199,40 @@ def import_files(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename: s
 
 @transaction.atomic
 def create_campaign(actor, *, unit: OrgUnit, title: str, rubric, units: list[OrgUnit], closed_from: dt.date,
-                    closed_to: dt.date, plan: dict, categories: list[str] | None = None) -> ReviewCampaign:
+                    closed_to: dt.date, plan: dict | None = None, categories: list[str] | None = None,
+                    sample_total: int | None = None, sample_min: int = 1,
+                    arbitration_points: Decimal | None = None) -> ReviewCampaign:
+    """The sample plan is either per unit (`plan`: {code: {"count": n} | {"percent": p, "min": m}}) or an exact
+    `sample_total` allocated over the units at the draw (largest remainder, at least `sample_min` each)."""
     if not policy.may(actor, "casefile.organise", unit):
         _deny()
+    plan = dict(plan or {})
     if closed_from > closed_to:
         raise ValidationError({"closed_to": _("办结日期止不能早于起始日期。")})
     if not units or any(u.level != Level.AGENCY or not u.path.startswith(unit.path) for u in units):
         raise ValidationError({"units": _("请选择本区的被评查单位。")})
+    if sample_total is not None:
+        if sample_total < 1:
+            raise ValidationError({"sample_total": _("抽取总份数至少为 1。")})
+        if sample_total < sample_min * len(units):
+            raise ValidationError({"sample_total": _("总份数 {n} 少于 {u} 个单位各抽 {m} 份所需的 {need} 份。").format(
+                n=sample_total, u=len(units), m=sample_min, need=sample_min * len(units))})
+        plan = {}
+    elif not plan:
+        raise ValidationError({"plan": _("请填写抽样方案：各单位份数、比例或抽取总份数。")})
+    codes = {u.code for u in units}
     for code, p in plan.items():
+        if code not in codes:
+            raise ValidationError({"plan": _("抽样方案中的单位 {c} 不在被评查单位中。").format(c=code)})
         if not ({"count"} <= set(p) or {"percent"} <= set(p)):
             raise ValidationError({"plan": _("单位 {c} 的抽样方案应写明份数或比例。").format(c=code)})
+    extra = {} if arbitration_points is None else {"arbitration_points": arbitration_points}
     c = ReviewCampaign.objects.create(unit=unit, title=title.strip(), rubric=rubric, categories=list(categories or []),
-                                      closed_from=closed_from, closed_to=closed_to, plan=plan)
+                                      closed_from=closed_from, closed_to=closed_to, plan=plan,
+                                      sample_total=sample_total, sample_min=sample_min, **extra)
     c.units.set(units)
-    record(actor, "casefiles.campaign.create", c, {"title": c.title, "units": [u.code for u in units], "plan": plan},
+    record(actor, "casefiles.campaign.create", c, {"title": c.title, "units": [u.code for u in units], "plan": plan,
+                                                   "sample_total": sample_total, "sample_min": sample_min},
            unit_path=unit.path)
     return c
 
@@ -233,9 +256,20 @@ def plans_of(campaign: ReviewCampaign) -> dict[str, engines.UnitPlan]:
                                    minimum=int(p.get("min", 1))) for code, p in campaign.plan.items()}
 
 
+def allocation_of(campaign: ReviewCampaign, frame: dict[str, list[str]]) -> dict[str, int] | None:
+    """Per unit, the count a total plan gives for this frame (None for a per-unit plan)."""
+    if campaign.sample_total is None:
+        return None
+    try:
+        return engines.allocate({u: len(v) for u, v in frame.items()}, campaign.sample_total, campaign.sample_min)
+    except engines.AllocationImpossible as exc:
+        raise ValidationError(str(exc)) from None
+
+
 def compute_draw(campaign: ReviewCampaign, seed: int) -> dict[str, list[str]]:
     """What a draw with `seed` gives for this campaign's frame and plan (writes nothing)."""
-    return engines.draw(frame_of(campaign), plans_of(campaign), seed)
+    frame = frame_of(campaign)
+    return engines.draw(frame, plans_of(campaign), seed, allocation_of(campaign, frame))
 
 
 @transaction.atomic
@@ -247,7 +281,8 @@ def draw_sample(actor, campaign: ReviewCampaign, seed: int) -> list[SampledFile]
     if ScoreSheet.objects.filter(sample__campaign=campaign).exists():
         raise ValidationError(_("已开始评查，不能重新抽取。"))
     frame = frame_of(campaign)
-    drawn = engines.draw(frame, plans_of(campaign), seed)
+    allocation = allocation_of(campaign, frame)
+    drawn = engines.draw(frame, plans_of(campaign), seed, allocation)
     files = {(f.unit.code, f.file_no): f for f in CaseFile.objects.filter(unit__in=campaign.units.all()).select_related("unit")}
     campaign.sample.all().delete()
     rows = []
@@ -255,10 +290,13 @@ def draw_sample(actor, campaign: ReviewCampaign, seed: int) -> list[SampledFile]
         for file_no in drawn[unit_code]:
             rows.append(SampledFile(campaign=campaign, file=files[(unit_code, file_no)], order=len(rows) + 1))
     SampledFile.objects.bulk_create(rows)
-    campaign.seed, campaign.frame, campaign.algorithm = seed, frame, engines.ALGORITHM
+    campaign.seed, campaign.frame = seed, frame
+    campaign.algorithm = engines.ALGORITHM + (engines.ALLOCATION if allocation is not None else "")
+    campaign.allocation = allocation or {}
     campaign.drawn_at, campaign.status = timezone.now(), CampaignStatus.DRAWN
     campaign.save()
     record(actor, "casefiles.draw", campaign, {"seed": seed, "sample": {u: v for u, v in drawn.items()},
+                                               "allocation": allocation,
                                                "frame_sizes": {u: len(v) for u, v in frame.items()}},
            unit_path=campaign.unit.path)
     return rows
@@ -433,26 +471,49 @@ def submit_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
 
 # --- results, circular, rectification ----------------------------------------------------------------
 
-def final_sheet(sample: SampledFile, sheets: list[ScoreSheet]) -> ScoreSheet | None:
-    """The second review decides a disputed file; otherwise the first reviewer's submitted sheet."""
+def _pair(sample: SampledFile, sheets: list[ScoreSheet]) -> tuple[ScoreSheet | None, ScoreSheet | None]:
     submitted = {s.reviewer_id: s for s in sheets if s.status == SheetStatus.SUBMITTED}
-    if sample.disputed and sample.second_reviewer_id in submitted:
-        return submitted[sample.second_reviewer_id]
-    return submitted.get(sample.reviewer_id)
+    second = submitted.get(sample.second_reviewer_id) if sample.disputed else None
+    return submitted.get(sample.reviewer_id), second
+
+
+def divergence(sample: SampledFile, sheets: list[ScoreSheet]) -> list[str]:
+    """Why the two submitted sheets of a re-reviewed file cannot both stand (empty: they agree closely)."""
+    first, second = _pair(sample, sheets)
+    if first is None or second is None:
+        return []
+    return engines.sheets_diverge(first.score, first.band, first.vetoed, second.score, second.band, second.vetoed,
+                                  sample.campaign.arbitration_points)
+
+
+def final_sheet(sample: SampledFile, sheets: list[ScoreSheet]) -> ScoreSheet | None:
+    """The sheet the results use. Every reviewer's sheet is kept. A second review that agrees with the first
+    within the campaign's threshold stands; one that diverges (points, band, or a veto on one side only)
+    waits for arbitration — until then the results use neither."""
+    first, second = _pair(sample, sheets)
+    if first is not None and second is not None and divergence(sample, sheets):
+        arbitration = getattr(sample, "arbitration", None)
+        return arbitration.sheet if arbitration is not None else None
+    return second or first
 
 
 def results(campaign: ReviewCampaign):
-    samples = list(campaign.sample.select_related("file__unit", "file__matter", "reviewer", "second_reviewer"))
+    samples = list(campaign.sample.select_related("file__unit", "file__matter", "reviewer", "second_reviewer",
+                                                  "arbitration__sheet", "campaign"))
     sheets = defaultdict(list)
     for s in ScoreSheet.objects.filter(sample__campaign=campaign).prefetch_related("findings"):
         sheets[s.sample_id].append(s)
     rubric = campaign.rubric
     sections = {it.code: s.name for s in rubric.sections.prefetch_related("items") for it in s.items.all()}
     items = {it.code: it.text for s in rubric.sections.all() for it in s.items.all()}
-    per_file, by_unit, problems, item_counts = [], defaultdict(list), Counter(), Counter()
+    per_file, by_unit, problems, item_counts, pending = [], defaultdict(list), Counter(), Counter(), []
     for sample in samples:
         sheet = final_sheet(sample, sheets[sample.pk])
         per_file.append((sample, sheet))
+        reasons = divergence(sample, sheets[sample.pk])
+        if reasons and getattr(sample, "arbitration", None) is None:
+            first, second = _pair(sample, sheets[sample.pk])
+            pending.append((sample, first, second, reasons))
         if sheet is None:
             continue
         by_unit[sample.file.unit.name].append(Decimal(sheet.score))
@@ -464,9 +525,64 @@ def results(campaign: ReviewCampaign):
     excellent = [(s, sh) for s, sh in per_file if sh is not None and sh.band == rubric.bands[0][0]]
     common = [(code, items.get(code, code), sections.get(code, ""), n) for code, n in item_counts.most_common(10)]
     names = [s.name for s in rubric.sections.all()]
+    reviewed = sum(1 for _s, sh in per_file if sh is not None)
     return {"files": per_file, "units": sorted(units.items(), key=lambda kv: kv[1][2]), "problems": problems,
-            "drawn": len(per_file), "sections": names, "section_counts": [(name, problems.get(name, 0)) for name in names], "excellent": excellent, "common": common,
-            "reviewed": sum(1 for _s, sh in per_file if sh is not None)}
+            "drawn": len(per_file), "sections": names,
+            "section_counts": [(name, problems.get(name, 0)) for name in names], "excellent": excellent,
+            "common": common, "reviewed": reviewed, "arbitration": pending,
+            "sampled_units": len({s.file.unit_id for s in samples}), "finished": bool(per_file) and reviewed == len(per_file)}
+
+
+@transaction.atomic
+def arbitrate(actor, sample: SampledFile, sheet: ScoreSheet, reason: str) -> Arbitration:
+    """仲裁: the organiser decides which of two diverging sheets stands, with a reason. A rectification notice
+    already issued to the file's unit follows the decision, and the unit is told what changed."""
+    sample = SampledFile.objects.select_for_update(of=("self",)).select_related("campaign__unit", "file__unit").get(
+        pk=sample.pk)
+    campaign = sample.campaign
+    if not policy.may(actor, "casefile.organise", campaign.unit):
+        _deny()
+    sheets = list(sample.sheets.all())
+    if Arbitration.objects.filter(sample=sample).exists():
+        raise ValidationError(_("该案卷已仲裁。"))
+    reasons = divergence(sample, sheets)
+    if not reasons:
+        raise ValidationError(_("该案卷两份评查表结论一致，无需仲裁。"))
+    first, second = _pair(sample, sheets)
+    if sheet.pk not in (first.pk, second.pk):
+        raise ValidationError({"sheet": _("请选择该案卷的一份评查表。")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明仲裁理由。")})
+    decision = Arbitration.objects.create(sample=sample, sheet=sheet, reason=reason.strip(), decided_by=_user(actor))
+    record(actor, "casefiles.arbitrate", campaign, {
+        "file": sample.file.file_no, "sheet": sheet.pk, "score": str(sheet.score), "band": sheet.band,
+        "divergence": reasons, "reason": reason.strip()}, unit_path=sample.file.unit.path)
+    rect = Rectification.objects.select_for_update().filter(campaign=campaign, unit=sample.file.unit).first()
+    problems = _problems_by_unit(campaign).get(sample.file.unit, [])
+    if rect is not None or (problems and campaign.rectifications.exists()):
+        before = rect.problems if rect is not None else ""
+        after = "\n".join(problems)
+        if after != before:
+            if rect is None:
+                deadline = campaign.rectifications.order_by("-deadline").values_list("deadline", flat=True).first()
+                rect = Rectification.objects.create(campaign=campaign, unit=sample.file.unit, problems=after,
+                                                     deadline=deadline)
+            else:
+                rect.problems = after
+                rect.save(update_fields=["problems"])
+            record(actor, "casefiles.rectification.update", campaign, {"unit": sample.file.unit.code,
+                                                                       "before": before, "after": after},
+                   unit_path=sample.file.unit.path)
+            notify(_unit_people(sample.file.unit), _("整改通知已按仲裁结果更新：{f}").format(f=sample.file.file_no),
+                   _("案卷 {f} 经仲裁采用得分 {s}（{b}）。理由：{r}").format(
+                       f=sample.file.file_no, s=sheet.score, b=sheet.band, r=reason.strip()),
+                   reverse("casefiles:rectification", args=[rect.pk]))
+    return decision
+
+
+def _unit_people(unit: OrgUnit):
+    return list(User.objects.filter(pk__in=RoleAssignment.objects.filter(
+        unit=unit, role=Role.REVIEWED_UNIT).values("user_id"), is_active=True))
 
 
 @transaction.atomic
@@ -480,11 +596,8 @@ def set_causes(actor, campaign: ReviewCampaign, text: str) -> ReviewCampaign:
     return campaign
 
 
-@transaction.atomic
-def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date) -> list[Rectification]:
-    """One notice per unit whose files lost points, listing those problems, with a deadline."""
-    if not policy.may(actor, "casefile.organise", campaign.unit):
-        _deny()
+def _problems_by_unit(campaign: ReviewCampaign) -> dict[OrgUnit, list[str]]:
+    """Per unit, the problems its files' standing sheets found (the lines of its rectification notice)."""
     r = results(campaign)
     items = {it.code: it.text for s in campaign.rubric.sections.prefetch_related("items") for it in s.items.all()}
     per_unit = defaultdict(list)
@@ -495,6 +608,30 @@ def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date) -> 
             if not f.waived_reason:
                 per_unit[sample.file.unit].append(f"{sample.file.file_no}：{items.get(f.item_code, f.item_code)}"
                                                   + (f"（{f.note}）" if f.note and f.source == "manual" else ""))
+    return per_unit
+
+
+def open_units(campaign: ReviewCampaign) -> list[str]:
+    """Units with a drawn file whose result is not settled yet (a sheet not submitted, or in arbitration)."""
+    r = results(campaign)
+    return sorted({s.file.unit.name for s, sh in r["files"] if sh is None})
+
+
+@transaction.atomic
+def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date, *,
+                         confirm_open: list[str] | None = None) -> list[Rectification]:
+    """One notice per unit whose files lost points, listing those problems, with a deadline (today or
+    later). While some files are not settled, issuing needs a confirmation naming the units left out."""
+    if not policy.may(actor, "casefile.organise", campaign.unit):
+        _deny()
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("整改期限不能早于今天（{d}）。").format(
+            d=timezone.localdate().strftime("%Y-%m-%d"))})
+    left_out = open_units(campaign)
+    if left_out and sorted(confirm_open or []) != left_out:
+        raise ValidationError({"confirm_open": _("以下单位还有案卷未评完或待仲裁，本次不会下发其整改通知：{u}。"
+                                                 "确认仍要下发，请勾选确认。").format(u="、".join(left_out))})
+    per_unit = _problems_by_unit(campaign)
     made = []
     for unit, lines in per_unit.items():
         rect, _c = Rectification.objects.update_or_create(campaign=campaign, unit=unit, defaults={
@@ -502,7 +639,8 @@ def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date) -> 
         made.append(rect)
     campaign.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
-    record(actor, "casefiles.rectification.issue", campaign, {"units": [u.code for u in per_unit], "deadline": str(deadline)},
+    record(actor, "casefiles.rectification.issue", campaign, {"units": [u.code for u in per_unit],
+                                                              "deadline": str(deadline), "left_out": left_out},
            unit_path=campaign.unit.path)
     return made
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from wuxing.casefiles import circular, selectors, services
 from wuxing.casefiles.forms import (
+    ArbitrateForm,
     CalendarYearForm,
     CampaignForm,
     CausesForm,
@@ -33,6 +34,7 @@ from wuxing.casefiles.models import (
     ReviewCampaign,
     Rubric,
     SampledFile,
+    ScoreSheet,
 )
 from wuxing.core import policy
 from wuxing.core.exports import XLSX_TYPE, export_response
@@ -107,12 +109,11 @@ def campaign_create(request):
                         units=OrgUnit.objects.filter(level=Level.AGENCY, path__startswith=district.path).order_by("code"))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        unit_plan = ({"count": d["count"], "min": d["minimum"]} if d["count"] is not None
-                     else {"percent": str(d["percent"]), "min": d["minimum"]})
         try:
             c = services.create_campaign(request.user, unit=district, title=d["title"], rubric=d["rubric"],
                                          units=list(d["units"]), closed_from=d["closed_from"], closed_to=d["closed_to"],
-                                         plan={u.code: unit_plan for u in d["units"]})
+                                         plan=form.plan(), sample_total=d["total"], sample_min=d["minimum"],
+                                         arbitration_points=d["arbitration_points"])
             return redirect("casefiles:campaign", pk=c.pk)
         except ValidationError as exc:
             from wuxing.core.forms import apply_errors
@@ -123,7 +124,7 @@ def campaign_create(request):
 
 def _organiser_action(request, c: ReviewCampaign) -> None:
     """One organiser action from the campaign page, each through its own form."""
-    action = action_of(request, ["draw", "pool", "assign", "second", "causes", "rectify"])
+    action = action_of(request, ["draw", "pool", "assign", "second", "causes", "rectify", "arbitrate"])
     if action == "draw":
         form = DrawForm(request.POST)
         if form.is_valid():
@@ -146,10 +147,18 @@ def _organiser_action(request, c: ReviewCampaign) -> None:
         if form.is_valid():
             services.set_causes(request.user, c, form.cleaned_data["text"])
     elif action == "rectify":
-        form = RectifyForm(request.POST)
+        form = RectifyForm(request.POST, open_units=services.open_units(c))
         if form.is_valid():
-            services.issue_rectifications(request.user, c, form.cleaned_data["deadline"])
+            services.issue_rectifications(request.user, c, form.cleaned_data["deadline"],
+                                          confirm_open=form.cleaned_data["confirm_open"])
             messages.success(request, _("已下发整改通知。"))
+    elif action == "arbitrate":
+        form = ArbitrateForm(request.POST)
+        if form.is_valid():
+            sample = get_object_or_404(SampledFile.objects.filter(campaign=c), pk=form.cleaned_data["sample"])
+            sheet = get_object_or_404(ScoreSheet.objects.filter(sample=sample), pk=form.cleaned_data["sheet"])
+            services.arbitrate(request.user, sample, sheet, form.cleaned_data["reason"])
+            messages.success(request, _("已仲裁，结果按所选评查表计。"))
     if form is not None and not form.is_valid():
         raise form_failure(form)
 
@@ -187,7 +196,9 @@ def campaign(request, pk):
         "draw_form": DrawForm(initial={"seed": c.seed or timezone.localdate().strftime("%Y%m%d")}),
         "pool": c.pool.select_related("user", "home_unit") if organiser else [],
         "candidates": services.reviewer_candidates(c) if organiser else [],
-        "frame_sizes": {u: len(v) for u, v in c.frame.items()},
+        "frame_sizes": [(u, len(v), c.allocation.get(u)) for u, v in sorted(c.frame.items())],
+        "rectify_form": RectifyForm(open_units=sorted({s.file.unit.name for s, sh in r["files"] if sh is None})
+                                    if organiser else ()),
         "rectifications": selectors.visible_rectifications(request.user, c),
         "my_samples": [s for s, _sh in r["files"] if request.user.pk in (s.reviewer_id, s.second_reviewer_id)]})
 

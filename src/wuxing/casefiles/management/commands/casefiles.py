@@ -1,6 +1,7 @@
 from pathlib import Path
 from types import SimpleNamespace
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from wuxing.casefiles import engines, rubric
@@ -25,11 +26,17 @@ class Command(BaseCommand):
             raise CommandError("usage: casefiles draw CAMPAIGN_ID --seed N")
         campaign = ReviewCampaign.objects.filter(pk=options["items"][0]).first()
         if campaign is None:
-            raise CommandError(f"no review campaign {options['args'][0]}")
+            raise CommandError(f"no review campaign {options['items'][0]}")
         frame = frame_of(campaign)
-        drawn = compute_draw(campaign, options["seed"])
+        try:
+            drawn = compute_draw(campaign, options["seed"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"# {campaign.title}  seed={options['seed']}")
         self.stdout.write(f"# {engines.ALGORITHM}")
+        if campaign.sample_total is not None:
+            self.stdout.write(f"# {engines.ALLOCATION}")
+            self.stdout.write(f"# total={campaign.sample_total} min={campaign.sample_min}")
         for unit in sorted(drawn):
             self.stdout.write(f"# {unit}: {len(drawn[unit])} of {len(frame.get(unit, []))}")
             for file_no in drawn[unit]:
