@@ -242,6 +242,16 @@ def _veto_in_force(w):
     return reverse("evaluation:veto_revoke", args=[_veto(w, "in_force").pk])
 
 
+def _flag(w):
+    """A live conferred flag of the east office, so that each allowed persona really revokes it."""
+    from wuxing.contest.models import FlagAward
+
+    award = FlagAward.objects.filter(office=w.east).first() or FlagAward.objects.create(
+        campaign=_campaign(w), office=w.east, period="2026", inputs={"total": 0, "at_or_above": 0, "share": 0})
+    FlagAward.objects.filter(pk=award.pk).update(revoked_at=None, revoke_reason="")
+    return award
+
+
 def _contest_objs(w):
     import datetime as dt
     from decimal import Decimal
@@ -535,6 +545,13 @@ CASES = [
     Case("contest:branch", _c("contest:branch", _cid, lambda w: w.community.pk), EAST_COMMUNITY),
     Case("contest:rankings", _c("contest:rankings", _cid), IN_DISTRICT),
     Case("contest:flags", _c("contest:flags", _cid), IN_DISTRICT),
+    Case("contest:flag_confer", _c("contest:flag_confer", _cid), DISTRICT_ADMINS, method="post", reach_only=True),
+    Case("contest:flag_revoke", lambda w: reverse("contest:flag_revoke", args=[_flag(w).pk]), DISTRICT_ADMINS,
+         method="post", ok_status=302, data=lambda w: {"reason": "复查不符合条件"}),
+    Case("api:flag-list", _c("api:flag-list"), SIGNED_IN, api=True),
+    Case("api:flag-detail", lambda w: reverse("api:flag-detail", args=[_flag(w).pk]), IN_DISTRICT, api=True),
+    Case("api:flag-revoke", lambda w: reverse("api:flag-revoke", args=[_flag(w).pk]), DISTRICT_ADMINS, method="post",
+         api=True, data=lambda w: {"reason": "复查不符合条件"}),
     Case("contest:pairings", _c("contest:pairings", _cid), IN_DISTRICT),
     Case("contest:pairing_create", _c("contest:pairing_create", _cid), ADMINS),
     # A pairing is seen by its mentor's and its mentees' people (the east community and village).

@@ -129,7 +129,8 @@ def test_office_dashboard_numbers_match_an_independent_computation(demo):
     levels = independent_levels(campaign)
     branches = sql("SELECT id, name FROM orgs_orgunit WHERE parent_id = %s ORDER BY path", [office.pk])
     counts = Counter(levels[b][0] for b, _n in branches)
-    assert d["levels"].rows == [[f"{lv}星", counts.get(lv, 0)] for lv in range(6)]
+    words = ["无星级", "一星级", "二星级", "三星级", "四星级", "五星级"]
+    assert d["levels"].rows == [[words[lv], counts.get(lv, 0)] for lv in range(6)]
     targets = dict(sql("SELECT branch_id, level FROM creation_target WHERE campaign_id = %s", [campaign.pk]))
     named = {b for (b,) in sql("SELECT branch_id FROM evaluation_award")}
     assert d["targets"].rows == [[n, targets.get(b, 0), levels[b][0], "是" if b in named else "否"] for b, n in branches]

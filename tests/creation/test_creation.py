@@ -254,7 +254,7 @@ def test_branch_workspace_flow_through_pages(world, campaign, login):
         "due_date": "2026-12-31", "tags": ["网格化基层治理"]})
     assert r.status_code == 302, r.content.decode()[:2000]
     html = client.get(reverse("creation:branch", args=[campaign.pk, world.community.pk])).content.decode()
-    assert "争创 3 星" in html and "网格全覆盖" in html and "已列任务" in html
+    assert "争创三星级" in html and "网格全覆盖" in html and "已列任务" in html
     client.post(reverse("creation:target_action", args=[campaign.pk, world.community.pk, "submit"]))
     assert Target.objects.get().status == TargetStatus.SUBMITTED
     office = login(world.office_admin)

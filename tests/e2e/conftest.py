@@ -104,7 +104,7 @@ def plan_three_stars(page):
         page.check(f"input[name=star_codes][value={code}]")
     page.fill("#id_weaknesses", "网格员力量不足")
     page.click("main button.primary")
-    expect(page.locator("#target")).to_contain_text("争创 3 星")
+    expect(page.locator("#target")).to_contain_text("争创三星级")
     page.click("text=新增任务")
     page.fill("#id_title", "网格党支部全覆盖")
     page.select_option("#id_star_code", "zbgy")

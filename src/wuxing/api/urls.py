@@ -9,6 +9,7 @@ from wuxing.casefiles.api import CaseFileViewSet, RectificationViewSet, ReviewCa
 from wuxing.contest.api import (
     ContestViewSet,
     DashboardView,
+    FlagAwardViewSet,
     HighlightViewSet,
     PairingViewSet,
     RankingView,
@@ -44,6 +45,7 @@ router.register("pairings", PairingViewSet, basename="pairing")
 router.register("highlights", HighlightViewSet, basename="highlight")
 router.register("sanctions", SanctionViewSet, basename="sanction")
 router.register("contests", ContestViewSet, basename="contest")
+router.register("flags", FlagAwardViewSet, basename="flag")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("case-files", CaseFileViewSet, basename="case-file")
 router.register("review-campaigns", ReviewCampaignViewSet, basename="review-campaign")

@@ -65,6 +65,8 @@ class Campaign(models.Model):
     flag_min_share = models.DecimalField(_("夺旗：达线支部比例"), max_digits=4, decimal_places=3, default=Decimal("0.800"))
     flag_allow_zero = models.BooleanField(_("夺旗：允许零星支部"), default=False)
     pairing_mentor_level = models.PositiveSmallIntegerField(_("结对：帮带支部星级线"), default=4)
+    flag_period = models.CharField(_("夺旗：授旗周期"), max_length=8, default="year",
+                                   choices=[("year", _("按年度")), ("quarter", _("按季度"))])
     weekly_from = models.DateField(_("周动态起始日期"), null=True, blank=True,
                                    help_text=_("留空表示从年度的 1 月 1 日起。"))
     weekly_due_weekday = models.PositiveSmallIntegerField(
@@ -100,6 +102,12 @@ class Campaign(models.Model):
         from wuxing.core.weeks import due_at
 
         return due_at(iso_year, iso_week, self.weekly_due_weekday, self.weekly_due_time)
+
+    def flag_periods(self) -> list[tuple[str, str]]:
+        """The periods a flag is conferred for: the year, or its four quarters."""
+        if self.flag_period == "quarter":
+            return [(f"{self.year}-Q{q}", f"{self.year}年第{'一二三四'[q - 1]}季度") for q in range(1, 5)]
+        return [(str(self.year), f"{self.year}年度")]
 
     def standard_for(self, branch):
         """The standard that rates `branch`: urban for communities, rural for villages."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,8 +14,9 @@ from rest_framework.views import APIView
 from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.selectors import campaigns_for
 from wuxing.contest import selectors, services
-from wuxing.contest.models import Contest, Highlight, Pairing, Sanction
-from wuxing.core.api import StrictModelSerializer, code_list
+from wuxing.contest.models import Contest, FlagAward, FlagKind, Highlight, Pairing, Sanction
+from wuxing.core import policy
+from wuxing.core.api import StrictCharField, StrictModelSerializer, code_list, not_found
 from wuxing.core.roles import Level
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
@@ -167,3 +169,62 @@ class ContestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return Contest.objects.for_user(self.request.user).order_by("-held_on", "-pk")
+
+
+class FlagAwardSerializer(StrictModelSerializer):
+    class Meta:
+        model = FlagAward
+        fields = ["id", "campaign", "office", "kind", "period", "inputs", "note", "conferred_at", "revoked_at",
+                  "revoke_reason"]
+
+
+class ConferSerializer(serializers.Serializer):
+    campaign = CampaignField()
+    office = serializers.IntegerField(min_value=1)
+    period = StrictCharField(max_length=8, help_text="the year (2026) or a quarter (2026-Q3), per the campaign")
+    kind = serializers.ChoiceField(choices=FlagKind.choices, default=FlagKind.FLAG)
+    note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=2000, error_messages={"blank": "撤销时请写明理由。"})
+
+
+class FlagAwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """授旗 and 三级争创 nominations (?campaign, ?period). POST confers one for an office and period (the
+    inputs frozen as they are now); revoke/ takes it back with a reason."""
+
+    serializer_class = FlagAwardSerializer
+
+    def get_queryset(self):
+        qs = FlagAward.objects.for_user(self.request.user).order_by("-conferred_at")
+        params = self.request.query_params
+        if params.get("campaign", "").isdigit():
+            qs = qs.filter(campaign_id=params["campaign"])
+        if params.get("period"):
+            qs = qs.filter(period=params["period"])
+        return qs
+
+    @extend_schema(request=ConferSerializer, responses={201: FlagAwardSerializer})
+    def create(self, request):
+        body = ConferSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        if not policy.may(request.user, "campaign.manage", v["campaign"].unit):
+            raise not_found()
+        office = OrgUnit.objects.filter(level=Level.OFFICE, pk=v["office"]).first()
+        if office is None:
+            raise not_found()
+        award = services.confer_flag(request.user, v["campaign"], office, v["period"], v["kind"], v["note"])
+        return Response(FlagAwardSerializer(award).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RevokeSerializer, responses=FlagAwardSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        award = self.get_object()
+        if not policy.may(request.user, "campaign.manage", award.campaign.unit):
+            raise not_found()
+        body = RevokeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.revoke_flag(request.user, award, body.validated_data["reason"])
+        return Response(FlagAwardSerializer(FlagAward.objects.get(pk=award.pk)).data)

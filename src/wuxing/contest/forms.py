@@ -140,3 +140,22 @@ class RankingQuery(ListQuery):
 
 SanctionQuery = choice_query(kind=SanctionKind.choices)
 
+
+
+class FlagQuery(ListQuery):
+    """The flags page opens on one period of the campaign (`period`, default the latest begun)."""
+
+    period = forms.CharField(required=False, max_length=8)
+
+
+class ConferForm(forms.Form):
+    office = forms.IntegerField(widget=forms.HiddenInput)
+    period = forms.CharField(max_length=8, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=[("flag", _("授旗")), ("nomination", _("推荐参加上级争创"))],
+                             widget=forms.HiddenInput)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False, validators=[no_nul])
+
+
+class FlagRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("撤销理由"), max_length=2000, validators=[no_nul],
+                             error_messages={"required": _("撤销时请写明理由。")})

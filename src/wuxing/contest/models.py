@@ -210,3 +210,45 @@ class Score(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "judge", "criterion"], name="contest_score_once")]
+
+
+class FlagKind(models.TextChoices):
+    FLAG = "flag", _("授旗（摘星夺旗）")
+    NOMINATION = "nomination", _("推荐参加上级争创（三级争创）")
+
+
+class FlagAwardQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view"):
+        """Conferred flags are honours of the campaign: whoever sees the campaign sees them."""
+        from wuxing.campaigns.models import Campaign
+
+        return self.filter(campaign__in=Campaign.objects.for_user(user, "view" if action == "view" else "manage"))
+
+
+class FlagAward(models.Model):
+    """授旗 (or the nomination upward that follows it): the district admin confers the computed 摘星夺旗 result
+    of an office for a period. The inputs are frozen — each branch's level and the shares at that moment — so
+    the record stays as conferred when levels change later; a revocation needs a reason."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="flag_awards")
+    office = models.ForeignKey("orgs.OrgUnit", verbose_name=_("办事处"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=12, choices=FlagKind.choices, default=FlagKind.FLAG)
+    period = models.CharField(_("周期"), max_length=8)
+    inputs = models.JSONField(_("授旗时的依据"))  # {"branches": [[id, name, level]], "total", "at_or_above", …}
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    conferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    conferred_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoke_reason = models.TextField(_("撤销理由"), blank=True)
+
+    objects = FlagAwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign_id", "period", "office__path", "kind"]
+        verbose_name = _("授旗")
+        verbose_name_plural = _("授旗")
+        constraints = [models.UniqueConstraint(
+            fields=["campaign", "office", "period", "kind"], condition=models.Q(revoked_at__isnull=True),
+            name="contest_flag_award_live")]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wuxing.campaigns.models import Campaign
 from wuxing.core import policy
 from wuxing.core import weeks as deadlines
+from wuxing.core.levels import star_level
 from wuxing.core.roles import Level
 from wuxing.creation.models import PlanTask, TaskStatus
 from wuxing.creation.selectors import star_columns
@@ -71,10 +72,10 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
     data = []
 
     data.append(Dataset("levels", _("各{unit}星级分布").format(unit=group_label),
-                        [group_label] + [f"{lv}星" for lv in LEVELS] + [_("合计")],
+                        [group_label] + [star_level(lv) for lv in LEVELS] + [_("合计")],
                         [[n] + t.levels + [t.n_branches] for n, t in zip(names, rows)],
                         {"type": "stacked", "categories": names,
-                         "series": [_series(f"{lv}星", [t.levels[lv] for t in rows]) for lv in LEVELS]}))
+                         "series": [_series(star_level(lv), [t.levels[lv] for t in rows]) for lv in LEVELS]}))
 
     data.append(_stars_dataset(columns, whole))
 
@@ -106,9 +107,9 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
             past = rollups.unit_totals(c, [root] if sees_root else groups)
             levels = (past[root.pk] if sees_root else sum(past.values(), rollups.Totals())).levels
         years.append([str(c.year)] + levels)
-    data.append(Dataset("years", _("历年星级分布"), [_("年度")] + [f"{lv}星" for lv in LEVELS], years,
+    data.append(Dataset("years", _("历年星级分布"), [_("年度")] + [star_level(lv) for lv in LEVELS], years,
                         {"type": "stacked", "categories": [y[0] for y in years],
-                         "series": [_series(f"{lv}星", [y[1 + lv] for y in years]) for lv in LEVELS]}))
+                         "series": [_series(star_level(lv), [y[1 + lv] for y in years]) for lv in LEVELS]}))
     offices = [g for g in groups if g.level == Level.OFFICE]
     summary = {"branches": whole.n_branches, "named": whole.named, "avg_level": whole.avg_level,
                "flags": {o.pk: rollups.flag(campaign, totals[o.pk]) for o in offices}, "offices": offices,
@@ -130,8 +131,8 @@ def office_dashboard(user, campaign: Campaign, office: OrgUnit) -> tuple[list[Da
     columns = star_columns(campaign)
     counts = Counter(m.level for m in rows)
     data = [
-        Dataset("levels", _("星级分布"), [_("星级"), _("支部数")], [[f"{lv}星", counts.get(lv, 0)] for lv in LEVELS],
-                {"type": "bar", "categories": [f"{lv}星" for lv in LEVELS],
+        Dataset("levels", _("星级分布"), [_("星级"), _("支部数")], [[star_level(lv), counts.get(lv, 0)] for lv in LEVELS],
+                {"type": "bar", "categories": [star_level(lv) for lv in LEVELS],
                  "series": [_series(_("支部数"), [counts.get(lv, 0) for lv in LEVELS])]}),
     ]
     data.append(_stars_dataset(columns, t))

@@ -7,12 +7,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.contest.models import (
     Contest,
     Criterion,
     Entry,
+    FlagAward,
+    FlagKind,
     Highlight,
     HighlightPhoto,
     Judge,
@@ -25,7 +28,8 @@ from wuxing.contest.models import (
 from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
-from wuxing.core.roles import BRANCH_LEVELS, Role
+from wuxing.core.levels import star_level
+from wuxing.core.roles import BRANCH_LEVELS, Level, Role
 from wuxing.evaluation.selectors import current_levels
 from wuxing.orgs.models import OrgUnit
 
@@ -52,12 +56,12 @@ def _check_pairing_rule(campaign, mentor: OrgUnit, mentees: list[OrgUnit]) -> No
     levels = current_levels(campaign, [mentor, *mentees])
     need, has = campaign.pairing_mentor_level, levels[mentor.pk].level
     if has < need:
-        raise ValidationError({"mentor": _("帮带支部须达到{need}星级，{name}现为{has}星级。").format(
-            need=need, name=mentor.name, has=has)})
+        raise ValidationError({"mentor": _("帮带支部须达到{need}，{name}现为{has}。").format(
+            need=star_level(need), name=mentor.name, has=star_level(has))})
     too_strong = [m.name for m in mentees if levels[m.pk].level >= has]
     if too_strong:
-        raise ValidationError({"mentees": _("结对支部的星级须低于帮带支部（{has}星级）：{names}。").format(
-            has=has, names="、".join(too_strong))})
+        raise ValidationError({"mentees": _("结对支部的星级须低于帮带支部（{has}）：{names}。").format(
+            has=star_level(has), names="、".join(too_strong))})
 
 
 @transaction.atomic
@@ -211,3 +215,84 @@ def contest_results(contest: Contest):
     entries = {e.pk: e for e in contest.entries.select_related("branch")}
     results = rank({e: list(totals[e].values()) for e in entries}, contest.drop_extremes)
     return [(r, entries[r.key]) for r in results]
+
+
+# --- 摘星夺旗 conferred, 三级争创 nominated ----------------------------------------------------------------
+
+def _period_start(campaign, period: str) -> dt.date | None:
+    periods = dict(campaign.flag_periods())
+    if period not in periods:
+        return None
+    if "-Q" in period:
+        return dt.date(campaign.year, 3 * int(period[-1]) - 2, 1)
+    return dt.date(campaign.year, 1, 1)
+
+
+def flag_inputs(campaign, office: OrgUnit) -> tuple[object, dict]:
+    """The flag rule over the office's active branches now, and the inputs to freeze with a conferral."""
+    from wuxing.rollups import rules
+    from wuxing.rollups.metrics import metrics_for
+
+    branches = list(OrgUnit.objects.filter(parent=office, level__in=BRANCH_LEVELS, is_active=True).order_by("path"))
+    metrics = metrics_for(campaign, branches)
+    result = rules.flag([m.level for m in metrics], campaign.flag_min_level, float(campaign.flag_min_share),
+                        campaign.flag_allow_zero)
+    return result, {
+        "branches": [[m.branch.pk, m.branch.name, m.level] for m in metrics], "total": result.total,
+        "at_or_above": result.at_or_above, "zeros": result.zeros, "share": round(result.share, 4),
+        "min_level": result.min_level, "min_share": result.min_share, "allow_zero": result.allow_zero,
+        "won": result.won, "reasons": result.reasons}
+
+
+@transaction.atomic
+def confer_flag(actor, campaign, office: OrgUnit, period: str, kind: str = FlagKind.FLAG, note: str = "") -> FlagAward:
+    """授旗 by the district admin: the office's computed result for the period, frozen as it is now. The
+    nomination upward (三级争创) follows a flag conferred for the same period and is recorded the same way."""
+    _need(policy.may(actor, "campaign.manage", campaign.unit))
+    if office.level != Level.OFFICE or not office.path.startswith(campaign.unit.path):
+        raise ValidationError({"office": _("请选择本次创建范围内的办事处（乡镇、街道）。")})
+    start = _period_start(campaign, period)
+    if start is None:
+        raise ValidationError({"period": _("本年度的授旗周期中没有“{p}”。").format(p=period)})
+    if start > timezone.localdate():
+        raise ValidationError({"period": _("该周期尚未开始，不能授旗。")})
+    if kind not in FlagKind.values:
+        raise ValidationError({"kind": _("请选择授旗或推荐。")})
+    live = FlagAward.objects.select_for_update().filter(campaign=campaign, office=office, period=period,
+                                                        revoked_at__isnull=True)
+    if live.filter(kind=kind).exists():
+        raise ValidationError(_("{o}{p}已{k}，如需重新授予请先撤销。").format(
+            o=office.name, p=dict(campaign.flag_periods())[period], k=FlagKind(kind).label))
+    if kind == FlagKind.NOMINATION and not live.filter(kind=FlagKind.FLAG).exists():
+        raise ValidationError(_("先授旗，才能推荐参加上级争创。"))
+    result, inputs = flag_inputs(campaign, office)
+    if kind == FlagKind.FLAG and not result.won:
+        raise ValidationError(_("{o}未达到夺旗条件：{r}").format(o=office.name, r="；".join(result.reasons)))
+    award = FlagAward.objects.create(campaign=campaign, office=office, kind=kind, period=period, inputs=inputs,
+                                     note=note.strip()[:300], conferred_by=_user(actor))
+    record(actor, f"contest.flag.{'confer' if kind == FlagKind.FLAG else 'nominate'}", award,
+           {"office": office.code, "period": period, "inputs": inputs}, unit_path=office.path)
+    return award
+
+
+@transaction.atomic
+def revoke_flag(actor, award: FlagAward, reason: str) -> FlagAward:
+    """撤销 a conferred flag (and the nomination that rested on it), with a reason."""
+    award = FlagAward.objects.select_for_update(of=("self",)).select_related("campaign__unit", "office").get(pk=award.pk)
+    _need(policy.may(actor, "campaign.manage", award.campaign.unit))
+    if award.revoked_at is not None:
+        raise ValidationError(_("已撤销。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("撤销时请写明理由。")})
+    now = timezone.now()
+    taken = [award]
+    if award.kind == FlagKind.FLAG:
+        taken += list(FlagAward.objects.select_for_update().filter(
+            campaign=award.campaign, office=award.office, period=award.period, kind=FlagKind.NOMINATION,
+            revoked_at__isnull=True))
+    for a in taken:
+        a.revoked_at, a.revoked_by, a.revoke_reason = now, _user(actor), reason.strip()
+        a.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        record(actor, "contest.flag.revoke", a, {"office": a.office.code, "period": a.period, "kind": a.kind,
+                                                 "reason": reason.strip()}, unit_path=a.office.path)
+    return award

@@ -8,15 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaigns_for
 from wuxing.contest import selectors, services
 from wuxing.contest.forms import (
     ActivityForm,
+    ConferForm,
     ContestForm,
     DashboardQuery,
+    FlagQuery,
+    FlagRevokeForm,
     HighlightForm,
     PairingForm,
     PhotoForm,
@@ -25,11 +30,20 @@ from wuxing.contest.forms import (
     SanctionQuery,
     ScoreGridForm,
 )
-from wuxing.contest.models import Contest, Highlight, HighlightPhoto, Judge, Pairing, Sanction, SanctionKind
+from wuxing.contest.models import (
+    Contest,
+    FlagAward,
+    Highlight,
+    HighlightPhoto,
+    Judge,
+    Pairing,
+    Sanction,
+    SanctionKind,
+)
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import action_of, apply_errors, query_of
+from wuxing.core.forms import action_of, apply_errors, form_failure, query_of, report_failure
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
@@ -145,11 +159,60 @@ def rankings(request, pk):
 @login_required
 def flags(request, pk):
     campaign = _campaign(request, pk)
+    periods = campaign.flag_periods()
+    begun = [p for p, _label in periods if services._period_start(campaign, p) <= timezone.localdate()]
+    period = query_of(request, FlagQuery)["period"]
+    if period not in dict(periods):
+        period = begun[-1] if begun else periods[0][0]
     offices = selectors.offices_in(request.user, campaign)
     grouped = metrics.by_office(metrics.branch_metrics(request.user, campaign))
     results = selectors.office_flags(campaign, offices, grouped)
-    return render(request, "contest/flags.html", {"campaign": campaign, "rows": [
-        (o, results[o.pk], sorted(grouped.get(o.pk, []), key=lambda m: (-m.level, m.branch.path))) for o in offices]})
+    conferred = {}
+    for a in FlagAward.objects.for_user(request.user).filter(campaign=campaign, period=period).select_related(
+            "conferred_by", "revoked_by").order_by("conferred_at"):
+        conferred.setdefault(a.office_id, []).append(a)
+    return render(request, "contest/flags.html", {
+        "campaign": campaign, "periods": periods, "period": period, "period_begun": period in begun,
+        "may_confer": policy.may(request.user, "campaign.manage", campaign.unit),
+        "rows": [(o, results[o.pk], sorted(grouped.get(o.pk, []), key=lambda m: (-m.level, m.branch.path)),
+                  conferred.get(o.pk, [])) for o in offices]})
+
+
+@login_required
+@require_POST
+def flag_confer(request, pk):
+    campaign = _campaign(request, pk)
+    if not policy.may(request.user, "campaign.manage", campaign.unit):
+        raise Http404
+    form = ConferForm(request.POST)
+    period = ""
+    try:
+        if not form.is_valid():
+            raise form_failure(form)
+        d = form.cleaned_data
+        period = d["period"]
+        office = get_object_or_404(OrgUnit.objects.filter(level=Level.OFFICE), pk=d["office"])
+        services.confer_flag(request.user, campaign, office, period, d["kind"], d["note"])
+        messages.success(request, _("已授旗。") if d["kind"] == "flag" else _("已推荐参加上级争创。"))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("contest:flags", args=[campaign.pk]) + (f"?period={period}" if period else ""))
+
+
+@login_required
+@require_POST
+def flag_revoke(request, pk):
+    award = get_object_or_404(FlagAward.objects.for_user(request.user, "manage").select_related("campaign__unit"),
+                              pk=pk)
+    form = FlagRevokeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_failure(form)
+        services.revoke_flag(request.user, award, form.cleaned_data["reason"])
+        messages.success(request, _("已撤销。"))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("contest:flags", args=[award.campaign_id]) + f"?period={award.period}")
 
 
 # --- pairing ---------------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ class CampaignSerializer(StrictModelSerializer):
         model = Campaign
         fields = ["id", "unit", "year", "name", "urban_standard", "rural_standard", "plan_due", "assessment_opens",
                   "assessment_closes", "office_review_due", "district_review_due", "notice_working_days",
-                  "flag_min_level", "flag_min_share", "flag_allow_zero", "pairing_mentor_level", "key_work_tags",
+                  "flag_min_level", "flag_min_share", "flag_allow_zero", "flag_period", "pairing_mentor_level",
+                  "key_work_tags",
                   "is_active"]
 
 

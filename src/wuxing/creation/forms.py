@@ -28,6 +28,8 @@ class CampaignForm(forms.Form):
     flag_min_share = forms.DecimalField(label=_("夺旗：达线支部比例"), min_value=0, max_value=1, decimal_places=3,
                                         initial="0.8", help_text=_("0.8 表示 80%。"))
     flag_allow_zero = forms.BooleanField(label=_("夺旗：允许存在零星支部"), required=False)
+    flag_period = forms.ChoiceField(label=_("夺旗：授旗周期"), choices=[("year", _("按年度")), ("quarter", _("按季度"))],
+                                    initial="year")
     pairing_mentor_level = forms.IntegerField(label=_("结对：帮带支部星级线"), min_value=1, max_value=5, initial=4,
                                               help_text=_("五星带四星：帮带支部至少达到该星级，结对支部星级低于帮带支部。"))
     weekly_from = forms.DateField(label=_("周动态起始日期"), widget=DATE, required=False,

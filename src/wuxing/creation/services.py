@@ -33,9 +33,8 @@ def may_edit_plan(actor, branch: OrgUnit) -> bool:
 
 CAMPAIGN_FIELDS = ["year", "name", "urban_standard", "rural_standard", "plan_due", "assessment_opens",
                    "assessment_closes", "office_review_due", "district_review_due", "notice_working_days",
-                   "flag_min_level", "flag_min_share", "flag_allow_zero", "pairing_mentor_level", "key_work_tags",
-                   "is_active", "weekly_from",
-                   "weekly_due_weekday", "weekly_due_time"]
+                   "flag_min_level", "flag_min_share", "flag_allow_zero", "flag_period", "pairing_mentor_level",
+                   "key_work_tags", "is_active", "weekly_from", "weekly_due_weekday", "weekly_due_time"]
 
 
 def _check_campaign(campaign: Campaign) -> None:

@@ -21,9 +21,9 @@ from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import form_failure, query_of, report_failure
+from wuxing.core.levels import star_level
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
-from wuxing.core.templatetags.wuxing import star_level
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     ClaimForm,

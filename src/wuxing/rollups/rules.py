@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from wuxing.core.levels import star_level
+
 
 @dataclass(frozen=True)
 class FlagResult:
@@ -21,7 +23,7 @@ class FlagResult:
     @property
     def reasons(self) -> list[str]:
         """Why the flag was or was not won, in plain Chinese, with the numbers."""
-        out = [f"{self.at_or_above}/{self.total} 个支部达到 {self.min_level} 星及以上，占 {self.share:.0%}"
+        out = [f"{self.at_or_above}/{self.total} 个支部达到{star_level(self.min_level)}及以上，占 {self.share:.0%}"
                f"（要求不低于 {self.min_share:.0%}）：{'达到' if self.total and self.share >= self.min_share else '未达到'}"]
         if not self.allow_zero:
             out.append(f"零星支部 {self.zeros} 个（要求没有零星支部）：{'达到' if self.zeros == 0 else '未达到'}")

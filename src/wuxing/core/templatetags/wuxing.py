@@ -2,6 +2,8 @@
 
 from django import template
 
+from wuxing.core.levels import star_level
+
 register = template.Library()
 
 
@@ -14,16 +16,7 @@ def star_names(codes, names) -> str:
     return "、".join(names.get(code, code) for code in codes)
 
 
-LEVEL_WORDS = ["无星级", "一星级", "二星级", "三星级", "四星级", "五星级"]
-
-
-@register.filter
-def star_level(level) -> str:
-    """3 → '三星级': how documents and pages speak a level (never '3 星级')."""
-    try:
-        return LEVEL_WORDS[int(level)]
-    except (TypeError, ValueError, IndexError):
-        return ""
+register.filter("star_level", star_level)
 
 
 @register.filter
@@ -32,4 +25,13 @@ def get_item(mapping, key):
     try:
         return mapping.get(key, "")
     except AttributeError:
+        return ""
+
+
+@register.filter
+def percent(value) -> str:
+    """0.8 or Decimal('0.800') → '80%' (a share reads as a percentage, never as 0.800)."""
+    try:
+        return f"{float(value) * 100:.4g}%"
+    except (TypeError, ValueError):
         return ""

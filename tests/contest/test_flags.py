@@ -1,0 +1,112 @@
+"""Issue 17 item 5: flags are conferred — a record with its inputs frozen, audited, revocable with a reason;
+the nomination upward (三级争创) recorded the same way; the rule read in percent."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.conftest import met_results
+from wuxing.contest import services
+from wuxing.contest.models import FlagAward
+from wuxing.core import audit
+from wuxing.core.models import AuditEvent
+from wuxing.evaluation import services as evaluation
+
+pytestmark = pytest.mark.django_db
+SH = dt.timezone(dt.timedelta(hours=8))
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def at(*args):
+    return time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
+
+
+@pytest.fixture
+def east_wins(world, campaign):
+    """Both east branches meet every star by their self-assessment: 东城办事处 wins the flag."""
+    for user, branch in ((world.branch_user, world.community), (world.village_user, world.village)):
+        evaluation.save_self_results(user, campaign, branch, met_results(campaign, branch))
+    return world.east
+
+
+def test_a_conferred_flag_keeps_its_inputs_when_levels_change_and_a_revocation_needs_a_reason(
+        world, campaign, east_wins, login):
+    url = "/api/v1/flags/"
+    with at(2026, 11, 30, 9):
+        r = api(world.district_admin).post(url, {"campaign": campaign.pk, "office": world.east.pk, "period": "2026"},
+                                           format="json")
+    assert r.status_code == 201, r.content
+    flag = r.json()
+    assert flag["inputs"]["won"] and flag["inputs"]["at_or_above"] == 2 and flag["inputs"]["total"] == 2
+    assert sorted(level for _id, _name, level in flag["inputs"]["branches"]) == [5, 5]
+
+    # The village's level falls afterwards: the live result changes, the conferred record does not.
+    evaluation.save_self_results(world.village_user, campaign, world.village,
+                                 {code: False for code in met_results(campaign, world.village)})
+    result, _inputs = services.flag_inputs(campaign, world.east)
+    assert not result.won
+    stored = FlagAward.objects.get()
+    assert stored.inputs["at_or_above"] == 2 and stored.revoked_at is None
+    with at(2026, 12, 1, 9):
+        page = login(world.district_admin).get(reverse("contest:flags", args=[campaign.pk])).content.decode()
+    assert "已授旗 2026-11-30" in page and "不低于 80%" in page and "0.800" not in page and "三星级" in page
+
+    # Revocation needs a reason (page and API); with one, it is recorded and chained.
+    revoke = f"/api/v1/flags/{stored.pk}/revoke/"
+    r = api(world.district_admin).post(revoke, {"reason": ""}, format="json")
+    assert r.status_code == 400 and "撤销时请写明理由" in r.content.decode()
+    login(world.district_admin).post(reverse("contest:flag_revoke", args=[stored.pk]), {"reason": ""})
+    stored.refresh_from_db()
+    assert stored.revoked_at is None
+    r = api(world.district_admin).post(revoke, {"reason": "复查发现李家村台账造假"}, format="json")
+    assert r.status_code == 200 and r.json()["revoke_reason"] == "复查发现李家村台账造假"
+    actions = list(AuditEvent.objects.filter(action__startswith="contest.flag").values_list("action", flat=True))
+    assert actions == ["contest.flag.confer", "contest.flag.revoke"]
+    assert audit.verify().ok
+
+
+def test_a_flag_not_won_cannot_be_conferred_and_a_nomination_follows_a_flag(world, campaign, east_wins, login):
+    with at(2026, 11, 30, 9):
+        r = api(world.district_admin).post("/api/v1/flags/", {"campaign": campaign.pk, "office": world.west.pk,
+                                                              "period": "2026"}, format="json")
+        assert r.status_code == 400 and "未达到夺旗条件" in r.content.decode() and "0/2" in r.content.decode()
+        r = api(world.district_admin).post("/api/v1/flags/", {"campaign": campaign.pk, "office": world.east.pk,
+                                                              "period": "2026", "kind": "nomination"}, format="json")
+        assert r.status_code == 400 and "先授旗" in r.content.decode()
+        page = login(world.district_admin)
+        page.post(reverse("contest:flag_confer", args=[campaign.pk]), {"office": world.east.pk, "period": "2026",
+                                                                       "kind": "flag"})
+        page.post(reverse("contest:flag_confer", args=[campaign.pk]), {"office": world.east.pk, "period": "2026",
+                                                                       "kind": "nomination", "note": "推荐参加市级争创"})
+        r = api(world.district_admin).post("/api/v1/flags/", {"campaign": campaign.pk, "office": world.east.pk,
+                                                              "period": "2026"}, format="json")
+        assert r.status_code == 400 and "已授旗" in r.content.decode()
+    assert sorted(FlagAward.objects.values_list("kind", flat=True)) == ["flag", "nomination"]
+    # Revoking the flag takes the nomination that rested on it.
+    services.revoke_flag(world.district_admin, FlagAward.objects.get(kind="flag"), "撤销")
+    assert not FlagAward.objects.filter(revoked_at__isnull=True).exists()
+
+
+def test_only_the_district_admin_confers_and_only_periods_begun(world, campaign, east_wins):
+    campaign.flag_period = "quarter"
+    campaign.save()
+    with at(2026, 8, 3, 9):
+        for user in (world.office_admin, world.branch_user, world.star_reviewer):
+            r = api(user).post("/api/v1/flags/", {"campaign": campaign.pk, "office": world.east.pk,
+                                                  "period": "2026-Q3"}, format="json")
+            assert r.status_code == 404
+        r = api(world.district_admin).post("/api/v1/flags/", {"campaign": campaign.pk, "office": world.east.pk,
+                                                              "period": "2026-Q4"}, format="json")
+        assert r.status_code == 400 and "尚未开始" in r.content.decode()
+        r = api(world.district_admin).post("/api/v1/flags/", {"campaign": campaign.pk, "office": world.east.pk,
+                                                              "period": "2026"}, format="json")
+        assert r.status_code == 400 and "授旗周期" in r.content.decode()
+    assert not FlagAward.objects.exists()
