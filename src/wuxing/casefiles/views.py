@@ -163,6 +163,14 @@ def _organiser_action(request, c: ReviewCampaign) -> None:
         raise form_failure(form)
 
 
+def _allocation_rows(c: ReviewCampaign) -> list[tuple[str, int, int | None]]:
+    """Per unit of the stored frame: its closed files and the files drawn from it (the stored allocation of a
+    total plan, or what the unit's own plan gives)."""
+    plans = services.plans_of(c)
+    return [(u, len(v), c.allocation[u] if u in c.allocation else plans[u].size(len(v)) if u in plans else None)
+            for u, v in sorted(c.frame.items())]
+
+
 @login_required
 def campaign(request, pk):
     c = get_object_or_404(ReviewCampaign.objects.for_user(request.user).select_related("unit", "rubric"), pk=pk)
@@ -196,7 +204,7 @@ def campaign(request, pk):
         "draw_form": DrawForm(initial={"seed": c.seed or timezone.localdate().strftime("%Y%m%d")}),
         "pool": c.pool.select_related("user", "home_unit") if organiser else [],
         "candidates": services.reviewer_candidates(c) if organiser else [],
-        "frame_sizes": [(u, len(v), c.allocation.get(u)) for u, v in sorted(c.frame.items())],
+        "frame_sizes": _allocation_rows(c),
         "rectify_form": RectifyForm(open_units=sorted({s.file.unit.name for s, sh in r["files"] if sh is None})
                                     if organiser else ()),
         "rectifications": selectors.visible_rectifications(request.user, c),

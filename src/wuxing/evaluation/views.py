@@ -102,6 +102,7 @@ def branch_page(request, pk, branch):
         "steps": [c for c in SubmissionStatus.choices if c[0] != SubmissionStatus.RETURNED],
         "versions": dict(Assessment.objects.filter(campaign=campaign, branch=branch).values_list("stage", "version")),
         "veto_events": selectors.veto_events(request.user, campaign, branch),
+        "veto_texts": {v.code: v.text for s in standard.stars.all() for v in s.vetoes.all()},
         "veto_form": VetoForm(standard=standard, initial={"occurred_on": timezone.localdate()})
         if policy.may(request.user, "branch.review", branch) else None,
         "may_confirm_veto": policy.may(request.user, "branch.district_review", branch),

@@ -35,3 +35,9 @@ def percent(value) -> str:
         return f"{float(value) * 100:.4g}%"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def live_kinds(awards) -> set:
+    """The kinds of the conferred flags in `awards` that are not revoked ({'flag', 'nomination'})."""
+    return {a.kind for a in awards if a.revoked_at is None}
