@@ -210,3 +210,20 @@ def test_rectifications_refuse_a_past_deadline_and_name_the_units_left_out(revie
     event = AuditEvent.objects.get(action="casefiles.rectification.issue")
     assert event.data["left_out"] == ["区建设局"]
     assert not Rectification.objects.filter(unit=review.a2).exists()
+
+
+def test_counts_typed_per_unit_on_the_page_are_drawn_as_typed(review, ten_units, login):
+    client = login(review.organiser)
+    base = {"title": "逐个单位", "rubric": review.campaign.rubric_id, "units": [ten_units[0].pk, ten_units[1].pk],
+            "closed_from": "2026-01-01", "closed_to": "2026-12-31", "minimum": "1", "arbitration_points": "10"}
+    r = client.post(reverse("casefiles:campaign_create"), {**base, "per_unit": "TX0 2\nTX9 1"})
+    assert "TX9 不在被评查单位中" in r.content.decode()
+    r = client.post(reverse("casefiles:campaign_create"), {**base, "per_unit": "TX0 2\nTX1 3", "total": "5"})
+    assert "只能选一种" in r.content.decode()
+    assert not ReviewCampaign.objects.filter(title="逐个单位").exists()
+    r = client.post(reverse("casefiles:campaign_create"), {**base, "per_unit": "TX0 2\nTX1 3"})
+    assert r.status_code == 302
+    c = ReviewCampaign.objects.get(title="逐个单位")
+    services.draw_sample(review.organiser, c, 9)
+    drawn = sorted(SampledFile.objects.filter(campaign=c).values_list("file__unit__code", flat=True))
+    assert drawn == ["TX0", "TX0", "TX1", "TX1", "TX1"]
