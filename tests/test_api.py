@@ -71,7 +71,8 @@ def test_me_lists_roles_with_units(world, api):
     assert body["mobile"] == "139****5678"
 
 
-def test_schema_and_docs_are_served_locally(client):
+def test_schema_and_docs_are_served_locally(world, client):
+    client.force_login(world.branch_user)  # for signed-in users only (API_DOCS_PUBLIC off)
     schema = client.get(reverse("schema"))
     assert schema.status_code == 200 and b"/api/v1/units/" in schema.content
     docs = client.get(reverse("swagger-ui"))

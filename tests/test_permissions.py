@@ -632,6 +632,7 @@ CASES = [
     Case("api:unit-detail#west", lambda w: reverse("api:unit-detail", args=[w.west_village.pk]), WEST_VILLAGE | TREE,
          api=True),
     Case("api:me", lambda w: reverse("api:me"), SIGNED_IN, api=True),
+    Case("api:me-password", _c("api:me-password"), SIGNED_IN, method="post", api=True, reach_only=True),
 ]
 
 # URLs that are the same for everyone, tested elsewhere (login, logout, token, schema, docs, health).

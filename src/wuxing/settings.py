@@ -149,14 +149,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies in front of the app to believe for the client address (X-Forwarded-For); 0 =
+# the socket address. Behind the shipped nginx (which overwrites the header): 1.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
-# Lock the account, not the address: a whole 办事处 often shares one NAT address, and locking it
-# would shut out every colleague. Per-address throttling belongs to the reverse proxy.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock the account from the address the failures come from: a stranger who guesses at a name locks it for
+# themselves, not for its owner elsewhere; a whole 办事处 behind one NAT address is not shut out by one
+# colleague's typos on another account. Spraying many names from one address is met by the proxy's
+# limit_req zones (deploy/nginx.conf) and the token throttle, both keyed on the real client address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "wuxing.core.net.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -192,7 +198,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "wuxing.core.credentials.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -203,6 +209,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "wuxing.api.schema.WuxingAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
+    # The client address for throttles: only TRUSTED_PROXY_COUNT proxies are believed (wuxing.core.net).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wuxing API",
@@ -213,6 +221,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its Swagger UI: for signed-in users unless API_DOCS_PUBLIC=true.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny" if env_bool("API_DOCS_PUBLIC", False)
+                          else "rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- caches and logging ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from wuxing.evaluation.api import (
     SubmissionViewSet,
     VetoEventViewSet,
 )
-from wuxing.orgs.api import MeView, TokenView, UnitViewSet
+from wuxing.orgs.api import MeView, PasswordView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
 from wuxing.weekly.api import ComplianceView, ReportViewSet
 
@@ -55,6 +55,7 @@ router.register("rectifications", RectificationViewSet, basename="rectification"
 v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
+    path("me/password/", PasswordView.as_view(), name="me-password"),
     path("gaps/", GapView.as_view(), name="gaps"),
     path("weekly-compliance/", ComplianceView.as_view(), name="weekly-compliance"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),

@@ -40,7 +40,7 @@ def record(
             object_repr=str(obj)[:200] if obj is not None else "",
             unit_path=unit_path or getattr(obj, "scope_path", "") or "",
             data=data or {},
-            ip=ip,
+            ip=ip or None,  # the column stores a blank address as NULL; the hash must see the same
             algorithm=hashing.preferred_algorithm(),
             prev_hash=head.last_hash,
         )

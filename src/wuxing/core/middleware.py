@@ -64,9 +64,10 @@ class ExportAuditMiddleware:
         user = getattr(request, "user", None)
         if disposition and response.status_code == 200 and user is not None and user.is_authenticated:
             from wuxing.core.audit import record
+            from wuxing.core.net import client_ip
 
             record(user, "export", None, {"path": request.path, "query": request.GET.urlencode()[:500],
-                                          "disposition": disposition[:300]}, ip=request.META.get("REMOTE_ADDR"))
+                                          "disposition": disposition[:300]}, ip=client_ip(request))
         return response
 
 

@@ -58,12 +58,14 @@ class WuxingPasswordChangeView(auth_views.PasswordChangeView):
         from django.contrib.auth import get_user_model
 
         from wuxing.core.audit import record
+        from wuxing.core.credentials import revoke_tokens
 
         response = super().form_valid(form)
         user = form.user
         if getattr(user, "must_change_password", False):
             get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
-        record(user, "auth.password_change", user)
+        revoked = revoke_tokens(user)  # this session is kept (update_session_auth_hash); the others end
+        record(user, "auth.password_change", user, {"tokens_revoked": revoked, "via": "site"})
         return response
 
 

@@ -22,6 +22,7 @@ from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import form_failure, query_of, report_failure
 from wuxing.core.levels import star_level
+from wuxing.core.net import client_ip
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.evaluation import selectors, services
@@ -401,7 +402,7 @@ def public_notice(request, pk):
         try:
             services.raise_objection(notice, name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
                                      content=form.cleaned_data["content"], submission_id=form.cleaned_data["submission"],
-                                     ip=request.META.get("REMOTE_ADDR"))
+                                     ip=client_ip(request))
             return render(request, "evaluation/public_thanks.html", {"notice": notice})
         except ValidationError as exc:
             from wuxing.core.forms import apply_errors
@@ -421,7 +422,7 @@ def _throttle_ok(request, peek: bool = False, limit: int = 10) -> bool:
     """At most `limit` objections per address per hour (cache-backed; Redis when configured)."""
     from django.core.cache import cache
 
-    key = f"objection:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"objection:{client_ip(request) or ''}"
     count = cache.get(key, 0)
     if peek:
         return count < limit

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -13,7 +15,7 @@ from rest_framework.views import APIView
 
 from wuxing.core.api import StrictCharField, StrictModelSerializer
 from wuxing.core.audit import record
-from wuxing.orgs import selectors
+from wuxing.orgs import selectors, services
 from wuxing.orgs.models import OrgUnit
 
 
@@ -54,7 +56,9 @@ class TokenView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _ = Token.objects.get_or_create(user=user)
+        if user.must_change_password:
+            raise PermissionDenied(_("请先登录网站修改管理员设置的初始密码，再申请接口令牌。"))
+        token, _created = Token.objects.get_or_create(user=user)
         record(user, "auth.token.issue", user)
         return Response({"token": token.key})
 
@@ -62,6 +66,23 @@ class TokenView(ObtainAuthToken):
     def delete(self, request, *args, **kwargs):
         Token.objects.filter(user=request.user).delete()
         record(request.user, "auth.token.revoke", request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old = StrictCharField(max_length=128, trim_whitespace=False, error_messages={"blank": "请填写原密码。"})
+    new = StrictCharField(max_length=128, trim_whitespace=False, error_messages={"blank": "请填写新密码。"})
+
+
+class PasswordView(APIView):
+    """POST {"old", "new"}: change one's own password (the site's validators); every API token of the caller,
+    this one included, is revoked — sign in again for a new token."""
+
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    def post(self, request):
+        body = PasswordChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.change_own_password(request.user, body.validated_data["old"], body.validated_data["new"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from wuxing.core import events, policy
 from wuxing.core.audit import record
+from wuxing.core.credentials import revoke_tokens
 from wuxing.core.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
 from wuxing.core.scoping import forget_scope
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User, path_segment
@@ -147,6 +148,8 @@ def update_user(actor, user: User, *, real_name: str, mobile: str, is_active: bo
     user.real_name, user.mobile, user.is_active = real_name.strip(), mobile.strip(), is_active
     user.full_clean(exclude=["password"])
     user.save()
+    if before["is_active"] and not is_active:
+        revoke_tokens(user)  # a deactivated account keeps no API access (its sessions stop authenticating)
     record(actor, "orgs.user.update", user,
            {"before": before, "after": {"real_name": user.real_name, "mobile": user.masked_mobile,
                                         "is_active": user.is_active}})
@@ -161,7 +164,21 @@ def reset_password(actor, user: User, password: str) -> None:
     user.set_password(password)
     user.must_change_password = True  # a password someone else knows: the owner replaces it at next login
     user.save(update_fields=["password", "must_change_password"])
-    record(actor, "orgs.user.reset_password", user)
+    revoked = revoke_tokens(user)  # sessions end with the old password hash
+    record(actor, "orgs.user.reset_password", user, {"tokens_revoked": revoked})
+
+
+@transaction.atomic
+def change_own_password(user: User, old: str, new: str) -> None:
+    """One's own password, with the site's validators; every API token of the user is revoked."""
+    if not user.check_password(old):
+        raise ValidationError({"old": _("原密码不正确。")})
+    validate_password(new, user)
+    user.set_password(new)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    revoked = revoke_tokens(user)
+    record(user, "auth.password_change", user, {"tokens_revoked": revoked, "via": "api"})
 
 
 @transaction.atomic
