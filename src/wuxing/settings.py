@@ -194,6 +194,14 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=102
 # Statutory time limits: count from the day after the start day (False) or from the start day (True).
 WORKDAY_COUNT_START = env_bool("WORKDAY_COUNT_START", False)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# What an uploaded workbook may unpack to, checked from the zip directory before it is opened: in all, and
+# per member compression ratio (a real sheet compresses 5-20 times; a bomb hundreds of times).
+IMPORT_MAX_UNZIPPED = env_int("IMPORT_MAX_UNZIPPED", 100 * 1024 * 1024, minimum=1024 * 1024)
+IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100, minimum=10)
+# Data rows one import may carry (a district's tree or people fit many times over; split larger files).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=100)
+# Errors listed in full; beyond them one line says how many more there are.
+IMPORT_ERRORS_SHOWN = 200
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

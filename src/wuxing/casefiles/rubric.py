@@ -16,7 +16,14 @@ from wuxing.casefiles import engines
 from wuxing.casefiles.checks import CHECKS
 from wuxing.casefiles.models import Rubric, RubricItem, RubricSection
 from wuxing.core.audit import record
-from wuxing.standards.schema import SchemaError, _Checker, _to_python
+from wuxing.standards.schema import (
+    MAX_BYTES,
+    PlainYAMLError,
+    SchemaError,
+    _Checker,
+    _to_python,
+    compose_plain,
+)
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 RULES = (engines.FIXED, engines.PER_OCCURRENCE, engines.PER_ELEMENT)
@@ -42,9 +49,18 @@ def _num(c: _Checker, data: dict, path: tuple, key: str, required: bool = True) 
 def parse(raw: bytes | str):
     """(document dict, errors). Checks: every section's non-veto items add up to its budget, the
     sections add up to the total, rules and checks are known, bands descend."""
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            return None, [SchemaError(1, "", "文件过大（上限 1 MB）")]
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [SchemaError(1, "", "文件不是 UTF-8 编码")]
+    text = raw
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_plain(text)
+    except PlainYAMLError as exc:
+        return None, [SchemaError(exc.line, "", exc.message)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [SchemaError(mark.line + 1 if mark else 1, "", f"YAML 语法错误：{getattr(exc, 'problem', exc)}")]
@@ -118,7 +134,14 @@ def load(actor, raw: bytes):
     doc, errors = parse(raw)
     if errors:
         return None, errors, False
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            return None, [SchemaError(1, "", "文件过大（上限 1 MB）")]
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [SchemaError(1, "", "文件不是 UTF-8 编码")]
+    text = raw
     digest = hashlib.sha256(text.encode()).hexdigest()
     with transaction.atomic():
         existing = Rubric.objects.select_for_update().filter(code=doc["code"], version=doc["version"]).first()

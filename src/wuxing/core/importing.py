@@ -55,6 +55,16 @@ class ImportReport:
     def add(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
 
+    @property
+    def shown_errors(self) -> list[RowError]:
+        """The errors a page or the command lists: the first IMPORT_ERRORS_SHOWN."""
+        return self.errors[:settings.IMPORT_ERRORS_SHOWN]
+
+    @property
+    def hidden_errors(self) -> int:
+        """How many more errors there are than are listed ("另有 N 处错误未列出")."""
+        return max(0, len(self.errors) - settings.IMPORT_ERRORS_SHOWN)
+
 
 @dataclass
 class SheetRow:
@@ -76,13 +86,79 @@ def read_sheet(fileobj: IO[bytes], columns: Sequence[Column], report: ImportRepo
     if size is not None and size > settings.IMPORT_MAX_BYTES:
         report.add(0, "", _("文件过大（上限 {mb} MB）。").format(mb=settings.IMPORT_MAX_BYTES // (1024 * 1024)))
         return []
+    problem = _unpack_problem(fileobj)
+    if problem:
+        report.add(0, "", problem)
+        return []
+    try:
+        return _read_rows(fileobj, columns, report)
+    except ImportFileError as exc:
+        report.add(0, "", str(exc))
+        return []
+    except Exception:  # noqa: BLE001 - a malformed part deep in the file (truncated XML, entities, ...)
+        report.add(0, "", _("文件已损坏或格式不正确，无法读取：请用 Excel 另存为 .xlsx 后重新上传（可先下载模板）。"))
+        return []
+
+
+def _unpack_problem(fileobj: IO[bytes]) -> str:
+    """Why the workbook must not be opened, judged from its zip directory alone ('' when it may)."""
+    try:
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return _("无法读取文件：请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+    finally:
+        fileobj.seek(0)
+    total = sum(m.file_size for m in members)
+    if total > settings.IMPORT_MAX_UNZIPPED:
+        return _("文件解压后过大（{mb} MB，上限 {limit} MB），请拆分后分批导入。").format(
+            mb=total // (1024 * 1024), limit=settings.IMPORT_MAX_UNZIPPED // (1024 * 1024))
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > settings.IMPORT_MAX_RATIO * max(m.compress_size, 1):
+            return _("文件压缩比异常（{name} 压缩了 {ratio} 倍），不予读取。请用 Excel 另存后重新上传。").format(
+                name=m.filename, ratio=m.file_size // max(m.compress_size, 1))
+    try:
+        rows = _most_rows(fileobj, [m for m in members if m.filename.startswith("xl/worksheets/")
+                                    and m.filename.endswith(".xml")])
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return _("文件已损坏或格式不正确，无法读取：请用 Excel 另存为 .xlsx 后重新上传（可先下载模板）。")
+    finally:
+        fileobj.seek(0)
+    if rows > settings.IMPORT_MAX_ROWS + 1:
+        return _("数据超过 {cap} 行，请拆分后分批导入。").format(cap=settings.IMPORT_MAX_ROWS)
+    return ""
+
+
+def _most_rows(fileobj: IO[bytes], sheets: list[zipfile.ZipInfo]) -> int:
+    """The most <row> elements in any worksheet, counted on the decompressed stream (already bounded by
+    the size checks) without parsing: a sheet's <dimension> may be missing or wrong."""
+    most = 0
+    with zipfile.ZipFile(fileobj) as archive:
+        for info in sheets:
+            count, tail = 0, b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    buf = tail + chunk
+                    count += buf.count(b"<row ") + buf.count(b"<row>")
+                    tail = buf[-4:]  # shorter than a match: a tag split across chunks is counted once
+            most = max(most, count)
+    return most
+
+
+def _read_rows(fileobj: IO[bytes], columns: Sequence[Column], report: ImportReport) -> list[SheetRow]:
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         report.add(0, "", _("无法读取文件：请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
         return []
+    cap = settings.IMPORT_MAX_ROWS
+    too_many = _("数据超过 {cap} 行，请拆分后分批导入。").format(cap=cap)
     try:
         ws = wb.worksheets[0]
+        declared = ws.max_row  # the sheet's own <dimension>: known before a row is read
+        if declared is not None and declared > cap + 1:
+            raise ImportFileError(too_many)
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or all(v is None or str(v).strip() == "" for v in header):
@@ -102,6 +178,8 @@ def read_sheet(fileobj: IO[bytes], columns: Sequence[Column], report: ImportRepo
             return []
         out: list[SheetRow] = []
         for number, raw in enumerate(rows, start=2):
+            if number > cap + 1:  # a sheet whose dimension under-states its rows
+                raise ImportFileError(too_many)
             if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
                 continue
             values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in positions.items()}

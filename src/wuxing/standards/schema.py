@@ -65,6 +65,29 @@ class StandardDoc:
         )
 
 
+MAX_EVENTS = 50_000  # a standard or rubric has a few thousand; far more is not a standard
+
+
+class PlainYAMLError(yaml.YAMLError):
+    """A document refused before it is composed: it uses aliases or is unreasonably large."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def compose_plain(text: str) -> yaml.Node | None:
+    """Compose a YAML document that uses no aliases. Expanding `*alias` references is unbounded (a few
+    hundred bytes of nested aliases take minutes), and a standard never needs them: they are refused from
+    the event stream, before any node is built, as is a document of more than MAX_EVENTS events."""
+    for n, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader), start=1):
+        if isinstance(event, yaml.AliasEvent):
+            raise PlainYAMLError(event.start_mark.line + 1, "不支持 YAML 别名（*引用），请直接写出内容")
+        if n > MAX_EVENTS:
+            raise PlainYAMLError(event.start_mark.line + 1, "内容过多，不像是一份评价标准")
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def _to_python(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
     """Convert a composed node tree to Python values, remembering each value's 1-based line."""
     lines[path] = node.start_mark.line + 1
@@ -176,7 +199,9 @@ def parse(text: str | bytes) -> tuple[StandardDoc | None, list[SchemaError]]:
         except UnicodeDecodeError:
             return None, [SchemaError(1, "", "文件不是 UTF-8 编码")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_plain(text)
+    except PlainYAMLError as exc:
+        return None, [SchemaError(exc.line, "", exc.message)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [SchemaError(mark.line + 1 if mark else 1, "", f"YAML 语法错误：{getattr(exc, 'problem', exc)}")]

@@ -24,8 +24,10 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         with path.open("rb") as fh:
             report = importer(actor, fh, dry_run=not options["commit"], filename=path.name)
-        for error in report.errors:
+        for error in report.shown_errors:
             self.stderr.write(f"{path}:{error}")
+        if report.hidden_errors:
+            self.stderr.write(f"{path}: 另有 {report.hidden_errors} 处错误未列出")
         if report.errors:
             raise CommandError(f"{len(report.errors)} errors; nothing was imported")
         verb = "would import" if report.dry_run else "imported"
