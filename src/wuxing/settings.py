@@ -149,6 +149,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The audit chain's key (HMAC), kept outside the database: AUDIT_KEY, or the first line of AUDIT_KEY_FILE;
+# without either it is derived from SECRET_KEY (docs/operations.md: keep one of them off the database host's
+# backups, and keep it — events sealed under a lost key can no longer be verified).
+def _audit_key() -> bytes:
+    import hashlib
+    import hmac
+
+    path = env_str("AUDIT_KEY_FILE", "")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.readline().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"AUDIT_KEY_FILE cannot be read: {exc}") from None
+        if len(text) < 32:
+            raise ImproperlyConfigured("AUDIT_KEY_FILE must hold a key of at least 32 characters")
+        return text.encode()
+    text = env_str("AUDIT_KEY", "")
+    if text:
+        if len(text) < 32:
+            raise ImproperlyConfigured("AUDIT_KEY must be at least 32 characters")
+        return text.encode()
+    return hmac.new(SECRET_KEY.encode(), b"wuxing-audit-chain", hashlib.sha256).hexdigest().encode()
+
+
+AUDIT_KEY = _audit_key()
+
 # How many reverse proxies in front of the app to believe for the client address (X-Forwarded-For); 0 =
 # the socket address. Behind the shipped nginx (which overwrites the header): 1.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

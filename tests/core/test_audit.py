@@ -38,9 +38,12 @@ class TestAuditChain:
             record(None, "test.n", None, {"i": i})
         event = AuditEvent.objects.get(seq=2)
         event.data = {"i": 42}
-        forged = hashing.seal(event.algorithm, event.prev_hash, event.sealed_fields())
+        # Without the key outside the database the forger cannot seal the row itself, and the next link
+        # breaks too: both are reported.
+        forged = hashing.seal(event.algorithm, event.prev_hash, event.sealed_fields(), b"a guessed key")
         AuditEvent.objects.filter(pk=event.pk).update(data=event.data, hash=forged)
-        assert verify().broken_seq == 3
+        result = verify()
+        assert result.broken_seq == 2 and {2, 3} <= {p.seq for p in result.problems}
 
     def test_deleting_the_last_event_is_detected(self):
         for i in range(3):
@@ -62,4 +65,6 @@ class TestAuditChain:
     def test_sm3_is_used_when_available(self):
         import hashlib
 
-        assert hashing.preferred_algorithm() == ("sm3" if "sm3" in hashlib.algorithms_available else "sha256")
+        base = "sm3" if "sm3" in hashlib.algorithms_available else "sha256"
+        assert hashing.preferred_algorithm() == f"hmac-{base}"  # keyed (AUDIT_KEY)
+        assert record(None, "test.n").algorithm == f"hmac-{base}"

@@ -282,6 +282,7 @@ class ScoreSheet(models.Model):
     vetoed = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    audit_seq = models.PositiveBigIntegerField(null=True, blank=True)  # the audit event of its submission
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sample", "reviewer"], name="casefiles_sheet_reviewer")]

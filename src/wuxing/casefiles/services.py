@@ -464,8 +464,11 @@ def submit_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
     sheet.score, sheet.band, sheet.vetoed = result.score, result.band, result.vetoed
     sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, timezone.now()
     sheet.save()
-    record(actor, "casefiles.sheet.submit", sheet.sample.campaign,
-           {"file": sheet.sample.file.file_no, "score": str(result.score), "band": result.band}, unit_path=sheet.sample.file.unit.path)
+    event = record(actor, "casefiles.sheet.submit", sheet.sample.campaign,
+                   {"file": sheet.sample.file.file_no, "sheet": sheet.pk, "score": str(result.score),
+                    "band": result.band}, unit_path=sheet.sample.file.unit.path)
+    sheet.audit_seq = event.seq
+    sheet.save(update_fields=["audit_seq"])
     return sheet
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timezone as dt_timezone
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -44,10 +46,17 @@ def record(
             algorithm=hashing.preferred_algorithm(),
             prev_hash=head.last_hash,
         )
-        event.hash = hashing.seal(event.algorithm, event.prev_hash, event.sealed_fields())
+        event.hash = hashing.seal(event.algorithm, event.prev_hash, event.sealed_fields(), settings.AUDIT_KEY)
         event.save(force_insert=True)
         AuditHead.objects.filter(pk=head.pk).update(seq=event.seq, last_hash=event.hash)
     return event
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int | None
+    reason: str
+    event_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,24 +66,74 @@ class VerifyResult:
     broken_seq: int | None = None
     broken_id: int | None = None
     reason: str = ""
+    problems: tuple[Problem, ...] = field(default=())
 
 
-def verify() -> VerifyResult:
-    """Walk the chain in order; report the first event whose link or content does not check out."""
+# Checks that current rows agree with the chain, registered by the apps that own the rows (AppConfig.ready):
+# each yields (event seq or None, reason) for every row that does not match the event that made it.
+ROW_CHECKS: list[Callable[[], Iterable[tuple[int | None, str]]]] = []
+
+
+def register_row_check(check: Callable[[], Iterable[tuple[int | None, str]]]) -> None:
+    if check not in ROW_CHECKS:
+        ROW_CHECKS.append(check)
+
+
+def event_data(seq: int) -> tuple[str, str, dict] | None:
+    """(action, object id, data) of the event with sequence `seq`, for the row checks."""
+    row = AuditEvent.objects.filter(seq=seq).values_list("action", "object_id", "data").first()
+    return row
+
+
+def verify(checkpoint: tuple[int, str] | None = None, rows: bool = True) -> VerifyResult:
+    """Walk the whole chain and report every event whose link, algorithm or content does not check out
+    (the walk continues past a break, trusting the stored hash, so each break is named); an unkeyed event
+    after a keyed one is a downgrade; a checkpoint (sequence, hash) handed to a witness must still be in the
+    chain; and, with `rows`, the rows the apps registered must agree with the events that made them."""
+    problems: list[Problem] = []
     prev = hashing.GENESIS
     expected_seq = 1
     checked = 0
+    keyed_seen = False
+    found_checkpoint = checkpoint is None
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        def bad(reason: str) -> None:
+            problems.append(Problem(event.seq, reason, event.pk))
+
         if event.seq != expected_seq:
-            return VerifyResult(False, checked, event.seq, event.pk, f"sequence gap: expected {expected_seq}")
+            bad(f"sequence gap: expected {expected_seq}")
         if event.prev_hash != prev:
-            return VerifyResult(False, checked, event.seq, event.pk, "previous-hash link does not match")
-        if hashing.seal(event.algorithm, event.prev_hash, event.sealed_fields()) != event.hash:
-            return VerifyResult(False, checked, event.seq, event.pk, "content does not match its hash")
+            bad("previous-hash link does not match")
+        if event.algorithm in hashing.KEYED:
+            keyed_seen = True
+        elif keyed_seen:
+            bad(f"unkeyed algorithm {event.algorithm!r} after keyed events (re-sealed without the key?)")
+        try:
+            if hashing.seal(event.algorithm, event.prev_hash, event.sealed_fields(), settings.AUDIT_KEY) != event.hash:
+                bad("content does not match its hash")
+        except hashing.UnknownAlgorithm:
+            bad(f"unknown algorithm {str(event.algorithm)[:20]!r}")
+        if checkpoint is not None and event.seq == checkpoint[0]:
+            found_checkpoint = True
+            if event.hash != checkpoint[1]:
+                bad("differs from the checkpoint handed out (the chain was re-sealed after it)")
         prev = event.hash
-        expected_seq += 1
+        expected_seq = event.seq + 1
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != checked or head.last_hash != prev):
-        return VerifyResult(False, checked, head.seq, None, "events after the last one were deleted")
-    return VerifyResult(True, checked)
+    if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
+        problems.append(Problem(head.seq, "events after the last one were deleted"))
+    if not found_checkpoint:
+        problems.append(Problem(checkpoint[0], "the checkpoint's event is missing from the chain"))
+    if rows:
+        for check in ROW_CHECKS:
+            problems.extend(Problem(seq, reason) for seq, reason in check())
+    first = problems[0] if problems else None
+    return VerifyResult(not problems, checked, first.seq if first else None, first.event_id if first else None,
+                        first.reason if first else "", tuple(problems))
+
+
+def checkpoint() -> tuple[int, str]:
+    """The head of the chain (sequence, hash), to hand to a witness outside the system."""
+    head = AuditHead.objects.filter(pk=1).first()
+    return (head.seq, head.last_hash) if head is not None else (0, hashing.GENESIS)

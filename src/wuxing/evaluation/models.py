@@ -91,6 +91,7 @@ class StarDecision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("审核时间"), auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    audit_seq = models.PositiveBigIntegerField(null=True, blank=True)  # the audit event that made this decision
 
     class Meta:
         verbose_name = _("星级审核")
@@ -185,6 +186,7 @@ class Award(models.Model):
     effective_level = models.PositiveSmallIntegerField(_("现有星级"))
     awarded_at = models.DateTimeField(_("命名时间"), auto_now_add=True)
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    audit_seq = models.PositiveBigIntegerField(null=True, blank=True)  # the audit event that named it
 
     objects = BranchScopedQuerySet.as_manager()
 

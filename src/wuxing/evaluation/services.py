@@ -362,8 +362,10 @@ def district_decide(actor, sub: Submission, star_code: str, passed: bool, note: 
     else:
         decision = StarDecision.objects.create(submission=sub, star_code=star_code, passed=passed, note=note.strip(),
                                                decided_by=_user(actor))
-    record(actor, "evaluation.district.decide", sub, {"star": star_code, "passed": passed, "note": note.strip()},
-           unit_path=sub.branch.path)
+    event = record(actor, "evaluation.district.decide", sub, {"star": star_code, "passed": passed,
+                                                              "note": note.strip()}, unit_path=sub.branch.path)
+    decision.audit_seq = event.seq
+    decision.save(update_fields=["audit_seq"])
     return decision
 
 
@@ -595,8 +597,10 @@ def close_notice(actor, notice: PublicNotice, today: dt.date | None = None) -> l
         sub.version += 1
         sub.save(update_fields=["status", "version", "updated_at"])
         events.branch_changed(sub.campaign_id, sub.branch_id, campaign=sub.campaign, unit=sub.branch)
-        record(actor, "evaluation.award", award, {"stars": award.star_codes, "level": award.level},
-               unit_path=sub.branch.path)
+        event = record(actor, "evaluation.award", award, {"stars": award.star_codes, "level": award.level},
+                       unit_path=sub.branch.path)
+        award.audit_seq = event.seq
+        award.save(update_fields=["audit_seq"])
         awards.append(award)
     notice.closed_at = timezone.now()
     notice.save(update_fields=["closed_at"])
