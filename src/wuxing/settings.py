@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "captcha",
     "wuxing.core",
     "wuxing.orgs",
     "wuxing.standards",
@@ -279,3 +280,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# The public objection form's captcha (django-simple-captcha): drawn by the app itself, no outside service.
+# Tests type "PASSED".
+CAPTCHA_TEST_MODE = TESTING
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_FONT_SIZE = 28

@@ -27,6 +27,7 @@ urlpatterns = [
     path("activities/", include("wuxing.activities.urls")),
     path("casefiles/", include("wuxing.casefiles.urls")),
     path("public/notices/", include((evaluation_urls.public_urlpatterns, "public"))),
+    path("public/captcha/", include("captcha.urls")),  # the objection form's captcha images, drawn locally
     path("api/", include("wuxing.api.urls")),
     path("admin/", admin.site.urls),
 ]

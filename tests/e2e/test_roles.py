@@ -290,6 +290,8 @@ def test_the_public_reads_the_notice_and_objects(device):
     shot(device, "public-notice")
     device.fill("#id_name", "李女士")
     device.fill("#id_contact", "13900002222")
+    expect(device.locator("#objection img.captcha")).to_be_visible()  # drawn by the app itself
+    device.fill("#id_captcha_1", "PASSED")  # the captcha's test mode under pytest
     device.fill("#id_content", "反映该社区网格员入户走访不到位。")
     device.click("#objection button.primary")
     expect(device.locator("h1")).to_contain_text("异议已收到")

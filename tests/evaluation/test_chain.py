@@ -110,6 +110,7 @@ def test_the_whole_chain_from_claim_to_award_and_star_removal(world, campaign, r
         html = public.get(public_url).content.decode()
         assert "东城社区" in html and "三星级" in html and "3 ★" not in html
         r = public.post(public_url, {"submission": sub.pk, "name": "王群众", "contact": "13811112222",
+                                     "captcha_0": "test", "captcha_1": "PASSED",
                                      "content": "该社区平安法治工作存在问题"})
         assert "异议已收到" in r.content.decode()
         objection = Objection.objects.get()

@@ -1,4 +1,8 @@
+import re
+
+from captcha.fields import CaptchaField
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.forms import ListQuery, LongSelect, choice_query
@@ -34,10 +38,22 @@ class ObjectionForm(forms.Form):
     submission = forms.TypedChoiceField(label=_("针对的支部"), coerce=int, required=False, empty_value=None,
                                         widget=LongSelect)
     name = forms.CharField(label=_("姓名"), max_length=50, validators=[no_nul])
-    contact = forms.CharField(label=_("联系方式"), max_length=50, validators=[no_nul],
+    contact = forms.CharField(label=_("联系方式（手机号码或电子邮箱）"), max_length=50, validators=[no_nul],
                               help_text=_("仅用于核实和反馈，不会公开。"))
     content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
                               validators=[no_nul])
+    captcha = CaptchaField(label=_("验证码"), error_messages={"invalid": _("验证码不正确，请重新输入。"),
+                                                             "required": _("请输入验证码。")})
+
+    def clean_contact(self):
+        value = self.cleaned_data["contact"].strip()
+        if re.fullmatch(r"1[3-9]\d{9}", value.replace(" ", "").replace("-", "")):
+            return value
+        try:
+            validate_email(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("请填写 11 位手机号码或有效的电子邮箱，以便核实和反馈。")) from None
+        return value
 
     def __init__(self, *args, submissions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -398,18 +398,21 @@ def public_notice(request, pk):
     names = _notice_names(notice.campaign)
     form = ObjectionForm(request.POST or None, submissions=subs)
     is_open = services.notice_open(notice)
-    if request.method == "POST" and is_open and _throttle_ok(request) and form.is_valid():
-        try:
-            services.raise_objection(notice, name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
-                                     content=form.cleaned_data["content"], submission_id=form.cleaned_data["submission"],
-                                     ip=client_ip(request))
-            return render(request, "evaluation/public_thanks.html", {"notice": notice})
-        except ValidationError as exc:
-            from wuxing.core.forms import apply_errors
+    if request.method == "POST" and is_open:
+        # A valid objection (captcha solved, contact a phone or e-mail) counts against the sender's hourly
+        # budget, keyed on the real client address; an invalid one does not.
+        if not _throttle_ok(request, peek=True):
+            form.add_error(None, _("提交过于频繁，请稍后再试。"))
+        elif form.is_valid() and _throttle_ok(request):
+            try:
+                services.raise_objection(notice, name=form.cleaned_data["name"], contact=form.cleaned_data["contact"],
+                                         content=form.cleaned_data["content"],
+                                         submission_id=form.cleaned_data["submission"], ip=client_ip(request))
+                return render(request, "evaluation/public_thanks.html", {"notice": notice})
+            except ValidationError as exc:
+                from wuxing.core.forms import apply_errors
 
-            apply_errors(form, exc)
-    elif request.method == "POST" and is_open and not _throttle_ok(request, peek=True):
-        form.add_error(None, _("提交过于频繁，请稍后再试。"))
+                apply_errors(form, exc)
     # Hundreds of rows for a county: joined in Python (format_html_join escapes every cell).
     rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
         (i, s.name, s.office or "", star_level(s.level), "、".join(names.get(c, c) for c in s.codes))
