@@ -283,7 +283,7 @@ LOGGING = {
 
 # The public objection form's captcha (django-simple-captcha): drawn by the app itself, no outside service.
 # Tests type "PASSED".
-CAPTCHA_TEST_MODE = TESTING
+CAPTCHA_TEST_MODE = "pytest" in sys.modules  # never from an environment variable
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_FONT_SIZE = 28
