@@ -112,6 +112,9 @@ def test_claiming_or_passing_a_vetoed_star_is_refused_page_and_api(world, campai
     picture = login(world.branch_user).get(reverse("evaluation:branch", args=[c.pk, b.pk])).content.decode()
     assert "生效的一票否决事件" in picture and "发生越级上访" in picture  # the star's veto conditions are listed
     assert "达标线" in picture  # and each points indicator's pass mark
+    # The register is on the page once, in its body (not spilled into the <title>).
+    title = picture.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert picture.count('id="vetoes"') == 1 and "一票否决" not in title
     # The claim: refused on the page and in the API, nothing saved.
     page = login(world.branch_user)
     page.post(reverse("evaluation:claim", args=[c.pk, b.pk]), {"claimed": ["zbgy", "pafz"], "confirm": "on"})
