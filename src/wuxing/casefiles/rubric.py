@@ -7,7 +7,6 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,14 +15,7 @@ from wuxing.casefiles import engines
 from wuxing.casefiles.checks import CHECKS
 from wuxing.casefiles.models import Rubric, RubricItem, RubricSection
 from wuxing.core.audit import record
-from wuxing.standards.schema import (
-    MAX_BYTES,
-    PlainYAMLError,
-    SchemaError,
-    _Checker,
-    _to_python,
-    compose_plain,
-)
+from wuxing.standards.schema import SchemaError, _Checker, read_document
 
 LIBRARY = Path(__file__).resolve().parent / "library"
 RULES = (engines.FIXED, engines.PER_OCCURRENCE, engines.PER_ELEMENT)
@@ -49,25 +41,9 @@ def _num(c: _Checker, data: dict, path: tuple, key: str, required: bool = True) 
 def parse(raw: bytes | str):
     """(document dict, errors). Checks: every section's non-veto items add up to its budget, the
     sections add up to the total, rules and checks are known, bands descend."""
-    if isinstance(raw, bytes):
-        if len(raw) > MAX_BYTES:
-            return None, [SchemaError(1, "", "文件过大（上限 1 MB）")]
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return None, [SchemaError(1, "", "文件不是 UTF-8 编码")]
-    text = raw
-    try:
-        node = compose_plain(text)
-    except PlainYAMLError as exc:
-        return None, [SchemaError(exc.line, "", exc.message)]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [SchemaError(mark.line + 1 if mark else 1, "", f"YAML 语法错误：{getattr(exc, 'problem', exc)}")]
-    if node is None:
-        return None, [SchemaError(1, "", "文件为空")]
-    lines: dict = {}
-    data = _to_python(node, (), lines)
+    data, lines, errors = read_document(raw)
+    if errors:
+        return None, errors
     c = _Checker(lines)
     if c.mapping(data, ()) is None:
         return None, c.errors
@@ -134,14 +110,7 @@ def load(actor, raw: bytes):
     doc, errors = parse(raw)
     if errors:
         return None, errors, False
-    if isinstance(raw, bytes):
-        if len(raw) > MAX_BYTES:
-            return None, [SchemaError(1, "", "文件过大（上限 1 MB）")]
-        try:
-            raw = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return None, [SchemaError(1, "", "文件不是 UTF-8 编码")]
-    text = raw
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw  # parse() has read it already
     digest = hashlib.sha256(text.encode()).hexdigest()
     with transaction.atomic():
         existing = Rubric.objects.select_for_update().filter(code=doc["code"], version=doc["version"]).first()

@@ -102,6 +102,32 @@ def _to_python(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
+def read_document(raw: str | bytes) -> tuple[Any, dict[tuple, int], list[SchemaError]]:
+    """An uploaded YAML document (a standard or a rubric) as Python values with each value's line, or the
+    reasons it cannot be read: over MAX_BYTES, not UTF-8, not YAML, aliases or too many events, empty."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            return None, {}, [SchemaError(1, "", "文件过大（上限 1 MB）")]
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, {}, [SchemaError(1, "", "文件不是 UTF-8 编码")]
+    try:
+        node = compose_plain(raw)
+    except PlainYAMLError as exc:
+        return None, {}, [SchemaError(exc.line, "", exc.message)]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return None, {}, [SchemaError(mark.line + 1 if mark else 1, "", f"YAML 语法错误：{getattr(exc, 'problem', exc)}")]
+    if node is None:
+        return None, {}, [SchemaError(1, "", "文件为空")]
+    lines: dict[tuple, int] = {}
+    try:
+        return _to_python(node, (), lines), lines, []
+    except yaml.YAMLError as exc:
+        return None, {}, [SchemaError(1, "", f"YAML 内容无法解析：{exc}")]
+
+
 def _path_text(path: tuple) -> str:
     text = ""
     for part in path:
@@ -191,27 +217,9 @@ VETO_KEYS = {"code", "text", "star", "category"}
 
 def parse(text: str | bytes) -> tuple[StandardDoc | None, list[SchemaError]]:
     """Parse and validate; returns the document only when there are no errors."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
-            return None, [SchemaError(1, "", "文件过大（上限 1 MB）")]
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return None, [SchemaError(1, "", "文件不是 UTF-8 编码")]
-    try:
-        node = compose_plain(text)
-    except PlainYAMLError as exc:
-        return None, [SchemaError(exc.line, "", exc.message)]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [SchemaError(mark.line + 1 if mark else 1, "", f"YAML 语法错误：{getattr(exc, 'problem', exc)}")]
-    if node is None:
-        return None, [SchemaError(1, "", "文件为空")]
-    lines: dict[tuple, int] = {}
-    try:
-        data = _to_python(node, (), lines)
-    except yaml.YAMLError as exc:
-        return None, [SchemaError(1, "", f"YAML 内容无法解析：{exc}")]
+    data, lines, errors = read_document(text)
+    if errors:
+        return None, errors
     c = _Checker(lines)
     if c.mapping(data, ()) is None:
         return None, c.errors
