@@ -31,7 +31,7 @@ def results_for(user, campaign: ReviewCampaign) -> dict:
     own_units = {s.file.unit.name for s, _sh in files if any(s.file.unit.path.startswith(p) for p in own)}
     return {**r, "organiser": False, "files": files, "units": [(u, v) for u, v in r["units"] if u in own_units],
             "problems": Counter(), "section_counts": [], "common": [], "excellent": [(s, sh) for s, sh in r["excellent"] if s.pk in allowed],
-            "reviewed": sum(1 for _s, sh in files if sh is not None)}
+            "reviewed": sum(1 for _s, sh in files if sh is not None), "open_units": [], "arbitration": []}
 
 
 def visible_rectifications(user, campaign: ReviewCampaign):

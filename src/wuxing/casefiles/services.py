@@ -533,7 +533,9 @@ def results(campaign: ReviewCampaign):
             "drawn": len(per_file), "sections": names,
             "section_counts": [(name, problems.get(name, 0)) for name in names], "excellent": excellent,
             "common": common, "reviewed": reviewed, "arbitration": pending,
-            "sampled_units": len({s.file.unit_id for s in samples}), "finished": bool(per_file) and reviewed == len(per_file)}
+            "sampled_units": len({s.file.unit_id for s in samples}), "finished": bool(per_file) and reviewed == len(per_file),
+            # units with a drawn file whose result is not settled (a sheet not submitted, or in arbitration)
+            "open_units": sorted({s.file.unit.name for s, sh in per_file if sh is None})}
 
 
 @transaction.atomic
@@ -561,7 +563,7 @@ def arbitrate(actor, sample: SampledFile, sheet: ScoreSheet, reason: str) -> Arb
         "file": sample.file.file_no, "sheet": sheet.pk, "score": str(sheet.score), "band": sheet.band,
         "divergence": reasons, "reason": reason.strip()}, unit_path=sample.file.unit.path)
     rect = Rectification.objects.select_for_update().filter(campaign=campaign, unit=sample.file.unit).first()
-    problems = _problems_by_unit(campaign).get(sample.file.unit, [])
+    problems = _problems_by_unit(campaign, results(campaign)).get(sample.file.unit, [])
     if rect is not None or (problems and campaign.rectifications.exists()):
         before = rect.problems if rect is not None else ""
         after = "\n".join(problems)
@@ -599,9 +601,9 @@ def set_causes(actor, campaign: ReviewCampaign, text: str) -> ReviewCampaign:
     return campaign
 
 
-def _problems_by_unit(campaign: ReviewCampaign) -> dict[OrgUnit, list[str]]:
-    """Per unit, the problems its files' standing sheets found (the lines of its rectification notice)."""
-    r = results(campaign)
+def _problems_by_unit(campaign: ReviewCampaign, r: dict) -> dict[OrgUnit, list[str]]:
+    """Per unit, the problems its files' standing sheets found (the lines of its rectification notice), from
+    the campaign's `results`."""
     items = {it.code: it.text for s in campaign.rubric.sections.prefetch_related("items") for it in s.items.all()}
     per_unit = defaultdict(list)
     for sample, sheet in r["files"]:
@@ -614,12 +616,6 @@ def _problems_by_unit(campaign: ReviewCampaign) -> dict[OrgUnit, list[str]]:
     return per_unit
 
 
-def open_units(campaign: ReviewCampaign) -> list[str]:
-    """Units with a drawn file whose result is not settled yet (a sheet not submitted, or in arbitration)."""
-    r = results(campaign)
-    return sorted({s.file.unit.name for s, sh in r["files"] if sh is None})
-
-
 @transaction.atomic
 def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date, *,
                          confirm_open: list[str] | None = None) -> list[Rectification]:
@@ -630,11 +626,12 @@ def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date, *,
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("整改期限不能早于今天（{d}）。").format(
             d=timezone.localdate().strftime("%Y-%m-%d"))})
-    left_out = open_units(campaign)
+    r = results(campaign)
+    left_out = r["open_units"]
     if left_out and sorted(confirm_open or []) != left_out:
         raise ValidationError({"confirm_open": _("以下单位还有案卷未评完或待仲裁，本次不会下发其整改通知：{u}。"
                                                  "确认仍要下发，请勾选确认。").format(u="、".join(left_out))})
-    per_unit = _problems_by_unit(campaign)
+    per_unit = _problems_by_unit(campaign, r)
     made = []
     for unit, lines in per_unit.items():
         rect, _c = Rectification.objects.update_or_create(campaign=campaign, unit=unit, defaults={

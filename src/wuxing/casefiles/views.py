@@ -147,7 +147,7 @@ def _organiser_action(request, c: ReviewCampaign) -> None:
         if form.is_valid():
             services.set_causes(request.user, c, form.cleaned_data["text"])
     elif action == "rectify":
-        form = RectifyForm(request.POST, open_units=services.open_units(c))
+        form = RectifyForm(request.POST, open_units=services.results(c)["open_units"])
         if form.is_valid():
             services.issue_rectifications(request.user, c, form.cleaned_data["deadline"],
                                           confirm_open=form.cleaned_data["confirm_open"])
@@ -205,8 +205,7 @@ def campaign(request, pk):
         "pool": c.pool.select_related("user", "home_unit") if organiser else [],
         "candidates": services.reviewer_candidates(c) if organiser else [],
         "frame_sizes": _allocation_rows(c),
-        "rectify_form": RectifyForm(open_units=sorted({s.file.unit.name for s, sh in r["files"] if sh is None})
-                                    if organiser else ()),
+        "rectify_form": RectifyForm(open_units=r["open_units"] if organiser else ()),
         "rectifications": selectors.visible_rectifications(request.user, c),
         "my_samples": [s for s, _sh in r["files"] if request.user.pk in (s.reviewer_id, s.second_reviewer_id)]})
 

@@ -212,7 +212,7 @@ class FlagAwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         v = body.validated_data
         if not policy.may(request.user, "campaign.manage", v["campaign"].unit):
             raise not_found()
-        office = OrgUnit.objects.filter(level=Level.OFFICE, pk=v["office"]).first()
+        office = OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE, pk=v["office"]).first()
         if office is None:
             raise not_found()
         award = services.confer_flag(request.user, v["campaign"], office, v["period"], v["kind"], v["note"])

@@ -219,13 +219,30 @@ def contest_results(contest: Contest):
 
 # --- 摘星夺旗 conferred, 三级争创 nominated ----------------------------------------------------------------
 
-def _period_start(campaign, period: str) -> dt.date | None:
+def period_start(campaign, period: str) -> dt.date | None:
     periods = dict(campaign.flag_periods())
     if period not in periods:
         return None
     if "-Q" in period:
         return dt.date(campaign.year, 3 * int(period[-1]) - 2, 1)
     return dt.date(campaign.year, 1, 1)
+
+
+def periods_begun(campaign, today: dt.date | None = None) -> list[str]:
+    """The campaign's flag periods that have begun (a flag is conferred only for one of them)."""
+    today = today or timezone.localdate()
+    return [p for p, _label in campaign.flag_periods() if period_start(campaign, p) <= today]
+
+
+def next_flag_step(awards: list[FlagAward], won: bool) -> str | None:
+    """What the district admin may do next for an office and period, given its conferred records: confer the
+    flag (when won), then nominate it upward, then nothing. confer_flag refuses everything else."""
+    live = {a.kind for a in awards if a.revoked_at is None}
+    if FlagKind.NOMINATION in live:
+        return None
+    if FlagKind.FLAG in live:
+        return FlagKind.NOMINATION
+    return FlagKind.FLAG if won else None
 
 
 def flag_inputs(campaign, office: OrgUnit) -> tuple[object, dict]:
@@ -251,7 +268,7 @@ def confer_flag(actor, campaign, office: OrgUnit, period: str, kind: str = FlagK
     _need(policy.may(actor, "campaign.manage", campaign.unit))
     if office.level != Level.OFFICE or not office.path.startswith(campaign.unit.path):
         raise ValidationError({"office": _("请选择本次创建范围内的办事处（乡镇、街道）。")})
-    start = _period_start(campaign, period)
+    start = period_start(campaign, period)
     if start is None:
         raise ValidationError({"period": _("本年度的授旗周期中没有“{p}”。").format(p=period)})
     if start > timezone.localdate():

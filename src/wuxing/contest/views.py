@@ -160,7 +160,7 @@ def rankings(request, pk):
 def flags(request, pk):
     campaign = _campaign(request, pk)
     periods = campaign.flag_periods()
-    begun = [p for p, _label in periods if services._period_start(campaign, p) <= timezone.localdate()]
+    begun = services.periods_begun(campaign)
     period = query_of(request, FlagQuery)["period"]
     if period not in dict(periods):
         period = begun[-1] if begun else periods[0][0]
@@ -175,7 +175,8 @@ def flags(request, pk):
         "campaign": campaign, "periods": periods, "period": period, "period_begun": period in begun,
         "may_confer": policy.may(request.user, "campaign.manage", campaign.unit),
         "rows": [(o, results[o.pk], sorted(grouped.get(o.pk, []), key=lambda m: (-m.level, m.branch.path)),
-                  conferred.get(o.pk, [])) for o in offices]})
+                  conferred.get(o.pk, []), services.next_flag_step(conferred.get(o.pk, []), results[o.pk].won))
+                 for o in offices]})
 
 
 @login_required
@@ -191,7 +192,7 @@ def flag_confer(request, pk):
             raise form_failure(form)
         d = form.cleaned_data
         period = d["period"]
-        office = get_object_or_404(OrgUnit.objects.filter(level=Level.OFFICE), pk=d["office"])
+        office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=d["office"])
         services.confer_flag(request.user, campaign, office, period, d["kind"], d["note"])
         messages.success(request, _("已授旗。") if d["kind"] == "flag" else _("已推荐参加上级争创。"))
     except (ValidationError, PermissionDenied) as exc:

@@ -79,12 +79,6 @@ def register_row_check(check: Callable[[], Iterable[tuple[int | None, str]]]) ->
         ROW_CHECKS.append(check)
 
 
-def event_data(seq: int) -> tuple[str, str, dict] | None:
-    """(action, object id, data) of the event with sequence `seq`, for the row checks."""
-    row = AuditEvent.objects.filter(seq=seq).values_list("action", "object_id", "data").first()
-    return row
-
-
 def verify(checkpoint: tuple[int, str] | None = None, rows: bool = True) -> VerifyResult:
     """Walk the whole chain and report every event whose link, algorithm or content does not check out
     (the walk continues past a break, trusting the stored hash, so each break is named); an unkeyed event

@@ -36,8 +36,3 @@ def percent(value) -> str:
     except (TypeError, ValueError):
         return ""
 
-
-@register.filter
-def live_kinds(awards) -> set:
-    """The kinds of the conferred flags in `awards` that are not revoked ({'flag', 'nomination'})."""
-    return {a.kind for a in awards if a.revoked_at is None}
