@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -88,6 +89,38 @@ def met_results(campaign, branch, stars=None) -> dict:
     return {i.code: (i.max_points if i.kind == "points" else True)
             for s in campaign.standard_for(branch).stars.all() if stars is None or s.code in stars
             for i in s.indicators.all()}
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(*moment):
+    """time_machine pinned to a wall-clock moment in Shanghai: at(2026, 10, 12, 9)."""
+    import time_machine
+
+    return time_machine.travel(dt.datetime(*moment, tzinfo=SHANGHAI), tick=False)
+
+
+def api_as(user):
+    """A DRF client authenticated as `user`."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def proposed(world, campaign, branch=None, stars=("zbgy", "pafz")):
+    """A branch (default the east community) through claim, 初审 and 区级审核 to 审核完成待公示 with `stars`."""
+    from wuxing.evaluation import services
+
+    branch = branch or world.community
+    owner = world.branch_user if branch == world.community else world.village_user
+    services.save_self_results(owner, campaign, branch, met_results(campaign, branch))
+    sub = office_agrees(world.office_admin, services.submit_claim(owner, campaign, branch, list(stars), confirmed=True))
+    for code in stars:
+        services.district_decide(world.district_admin, sub, code, True)
+    return services.district_finalize(world.district_admin, sub)
 
 
 def judge_all(office, sub) -> None:

@@ -7,16 +7,15 @@ import io
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
 from hypothesis import given
 from hypothesis import strategies as st
-from rest_framework.test import APIClient
 
-from tests.conftest import SYSTEM
+from tests.conftest import SYSTEM, at
+from tests.conftest import api_as as api
 from wuxing.casefiles import engines, services
 from wuxing.casefiles.models import CaseFile, Matter, Rectification, ReviewCampaign, SampledFile, ScoreSheet
 from wuxing.core.models import AuditEvent, Notification
@@ -24,13 +23,7 @@ from wuxing.core.roles import Level
 from wuxing.orgs import services as org
 
 pytestmark = pytest.mark.django_db
-SH = dt.timezone(dt.timedelta(hours=8))
 
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def user(pk):
@@ -58,7 +51,7 @@ def test_two_sheets_0_and_98_go_to_arbitration_and_the_rectification_follows_the
     sample = reviewed(review, veto_file=review.a1)
     first = ScoreSheet.objects.get(sample=sample)
     assert first.vetoed and first.score == Decimal("0.0")
-    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=SH), tick=False):
+    with at(2026, 11, 30, 9):
         services.issue_rectifications(review.organiser, review.campaign, dt.date(2026, 12, 31))
     rect = Rectification.objects.get(campaign=review.campaign, unit=review.a1)
     assert "适用法律错误" in rect.problems
@@ -195,7 +188,7 @@ def test_rectifications_refuse_a_past_deadline_and_name_the_units_left_out(revie
     for s in SampledFile.objects.filter(file__unit=review.a1):  # the other agency's files stay open
         services.submit_sheet(user(s.reviewer_id), services.open_sheet(user(s.reviewer_id), s))
     url = reverse("api:review-campaign-rectify", args=[review.campaign.pk])
-    with time_machine.travel(dt.datetime(2026, 12, 1, 8, tzinfo=SH), tick=False):
+    with at(2026, 12, 1, 8):
         r = api(review.organiser).post(url, {"deadline": "2026-11-30", "confirm_open": ["区建设局"]}, format="json")
         assert r.status_code == 400 and "整改期限不能早于今天（2026-12-01）" in r.content.decode()
         r = api(review.organiser).post(url, {"deadline": "2026-12-31"}, format="json")

@@ -1,14 +1,12 @@
 """Issue 17 item 5: flags are conferred — a record with its inputs frozen, audited, revocable with a reason;
 the nomination upward (三级争创) recorded the same way; the rule read in percent."""
 
-import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from tests.conftest import met_results
+from tests.conftest import api_as as api
+from tests.conftest import at, met_results
 from wuxing.contest import services
 from wuxing.contest.models import FlagAward
 from wuxing.core import audit
@@ -16,17 +14,8 @@ from wuxing.core.models import AuditEvent
 from wuxing.evaluation import services as evaluation
 
 pytestmark = pytest.mark.django_db
-SH = dt.timezone(dt.timedelta(hours=8))
 
 
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
 
 
 @pytest.fixture

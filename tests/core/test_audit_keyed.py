@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.conftest import met_results, office_agrees
+from tests.conftest import proposed
 from wuxing.core import hashing
 from wuxing.core.audit import checkpoint, record, verify
 from wuxing.core.models import AuditEvent, AuditHead
@@ -60,13 +60,8 @@ def test_a_direct_edit_of_the_award_table_is_detected(world, campaign, capsys):
     from wuxing.evaluation import services
     from wuxing.evaluation.models import Award
 
-    c, b = campaign, world.community
-    services.save_self_results(world.branch_user, c, b, met_results(c, b))
-    sub = office_agrees(world.office_admin, services.submit_claim(world.branch_user, c, b, ["zbgy", "pafz"],
-                                                                  confirmed=True))
-    for star in ("zbgy", "pafz"):
-        services.district_decide(world.district_admin, sub, star, True)
-    services.district_finalize(world.district_admin, sub)
+    c = campaign
+    proposed(world, c)
     notice = services.publish_notice(world.district_admin, c, "", dt.date(2026, 10, 13), today=dt.date(2026, 10, 13))
     award = services.close_notice(world.district_admin, notice, today=dt.date(2026, 10, 20))[0]
     assert award.audit_seq and verify().ok

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from tests.conftest import SYSTEM, met_results, office_agrees
+from tests.conftest import SYSTEM, met_results, proposed
+from tests.conftest import api_as as api
 from wuxing.core.models import AuditEvent
 from wuxing.creation import services
 from wuxing.evaluation import services as evaluation
@@ -31,11 +31,6 @@ def stricter(campaign):
     assert not result.errors, result.errors
     return Standard.objects.get(applies_to="urban", version=2)
 
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_used_standard_cannot_be_swapped_in_the_settings(world, campaign, stricter, login):
@@ -111,13 +106,8 @@ def test_re_rating_previews_every_change_and_applies_only_what_was_confirmed(wor
 
 
 def test_re_rating_never_touches_batches_in_notice_or_named(world, campaign, stricter):
-    c, b = campaign, world.community
-    evaluation.save_self_results(world.branch_user, c, b, met_results(c, b))
-    sub = office_agrees(world.office_admin, evaluation.submit_claim(world.branch_user, c, b, ["zbgy", "pafz"],
-                                                                   confirmed=True))
-    for code in ("zbgy", "pafz"):
-        evaluation.district_decide(world.district_admin, sub, code, True)
-    evaluation.district_finalize(world.district_admin, sub)
+    c = campaign
+    sub = proposed(world, c)
     evaluation.publish_notice(world.district_admin, c, "", timezone.localdate())
     preview = services.rerate_preview(world.district_admin, c, "urban", stricter)
     assert preview.changes == [] and preview.kept == 1

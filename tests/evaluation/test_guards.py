@@ -2,8 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
+from tests.conftest import api_as as api
 from tests.conftest import judge_all, met_results
 from wuxing.core.models import AuditEvent
 from wuxing.creation.models import Target
@@ -12,11 +12,6 @@ from wuxing.evaluation.models import StarDecision, Submission, SubmissionStatus
 
 pytestmark = pytest.mark.django_db
 
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_claim_shows_its_summary_and_needs_the_confirmation(world, campaign, login):

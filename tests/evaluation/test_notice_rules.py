@@ -4,39 +4,24 @@ pages and the API alike."""
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from tests.conftest import met_results, office_agrees
+from tests.conftest import api_as as api
+from tests.conftest import at
+from tests.conftest import proposed as proposed_branch
 from wuxing.core.models import AuditEvent
 from wuxing.evaluation import services
 from wuxing.evaluation.models import Award, Objection, PublicNotice, Submission, SubmissionStatus
 
 pytestmark = pytest.mark.django_db
-SH = dt.timezone(dt.timedelta(hours=8))
 
 
-def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
 def proposed(world, campaign):
     """The east community proposed for 支部过硬星 and 平安法治星."""
-    c, b = campaign, world.community
-    services.save_self_results(world.branch_user, c, b, met_results(c, b))
-    sub = office_agrees(world.office_admin, services.submit_claim(world.branch_user, c, b, ["zbgy", "pafz"],
-                                                                 confirmed=True))
-    for code in ("zbgy", "pafz"):
-        services.district_decide(world.district_admin, sub, code, True)
-    return services.district_finalize(world.district_admin, sub)
+    return proposed_branch(world, campaign)
 
 
 def publish(world, campaign, proposed, start="2026-10-13"):

@@ -4,40 +4,24 @@ claim, the district decision, the award, the rankings, the dashboard and the API
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from tests.conftest import met_results, office_agrees
+from tests.conftest import api_as as api
+from tests.conftest import at, met_results, office_agrees, proposed
 from wuxing.core.models import AuditEvent, Notification
 from wuxing.evaluation import services
-from wuxing.evaluation.models import Award, StarRemoval, Submission, SubmissionStatus, VetoEvent, VetoStatus
+from wuxing.evaluation.models import StarRemoval, Submission, SubmissionStatus, VetoEvent, VetoStatus
 
 pytestmark = pytest.mark.django_db
-SH = dt.timezone(dt.timedelta(hours=8))
 STARS = ["zbgy", "pafz", "wmxf"]
 
 
-def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
-
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def named(world, campaign, branch, stars=STARS):
     """A branch named with `stars` through the whole chain (services), the notice closed in October."""
-    owner = world.branch_user if branch == world.community else world.village_user
-    services.save_self_results(owner, campaign, branch, met_results(campaign, branch))
-    sub = services.submit_claim(owner, campaign, branch, stars, confirmed=True)
-    sub = office_agrees(world.office_admin, sub)
-    for code in stars:
-        services.district_decide(world.district_admin, sub, code, True)
-    services.district_finalize(world.district_admin, sub)
+    proposed(world, campaign, branch, stars)
     with at(2026, 10, 13, 9):
         notice = services.publish_notice(world.district_admin, campaign, "", dt.date(2026, 10, 13))
     with at(2026, 10, 20, 9):
@@ -188,4 +172,4 @@ def test_recording_a_veto_needs_an_admin_role_over_the_branch(world, campaign):
         "campaign": campaign.pk, "branch": world.community.pk, "veto_code": "U-V-PAFZ-1", "occurred_on": "2026-01-01",
         "description": "x", "evidence": "y"}, format="json")
     assert r.status_code == 404
-    assert not Award.objects.exists() and not VetoEvent.objects.exists()
+    assert not VetoEvent.objects.exists() and not AuditEvent.objects.filter(action__startswith="evaluation.veto").exists()

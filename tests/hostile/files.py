@@ -5,45 +5,62 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from openpyxl import Workbook
 
 UNIT_HEADER = ["单位编码", "单位名称", "层级", "上级编码", "城乡类型", "区划代码"]
 
 
-def xlsx_bomb(megabytes: int = 200) -> io.BytesIO:
-    """A small workbook whose one shared string, used by a cell, unpacks to `megabytes` MB (≈ 205 KB)."""
+def _small_workbook() -> bytes:
     wb = Workbook()
-    ws = wb.active
-    ws.append(UNIT_HEADER)
-    ws.append(["X1", "x", "community", "T1", "urban", ""])
+    wb.active.append(UNIT_HEADER)
+    wb.active.append(["X1", "x", "community", "T1", "urban", ""])
     plain = io.BytesIO()
     wb.save(plain)
-    plain.seek(0)
+    return plain.getvalue()
+
+
+def _rewritten(name: str, edit: Callable[[str, bytes], bytes], extra: Callable | None = None,
+               source: bytes | None = None) -> io.BytesIO:
+    """A copy of a workbook (default: a header and one row) with each part passed through `edit`, and
+    `extra(archive)` writing more parts."""
     out = io.BytesIO()
-    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+    with zipfile.ZipFile(io.BytesIO(source or _small_workbook())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
         for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            elif item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdSS" Type="http://schemas.'
-                                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-                                    b'Target="sharedStrings.xml"/></Relationships>')
-            elif item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<c r="B2" t="inlineStr"><is><t>x</t></is></c>', b'<c r="B2" t="s"><v>0</v></c>')
-            dst.writestr(item, data)
-        with dst.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
-            member.write(b'<?xml version="1.0" encoding="UTF-8"?><sst ' + ns + b' count="1" uniqueCount="1"><si><t>')
+            dst.writestr(item, edit(item.filename, src.read(item.filename)))
+        if extra is not None:
+            extra(dst)
+    out.seek(0)
+    out.name = name
+    return out
+
+
+def xlsx_bomb(megabytes: int = 200) -> io.BytesIO:
+    """A small workbook whose one shared string, used by a cell, unpacks to `megabytes` MB (≈ 205 KB)."""
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats'
+                                b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                b'</Relationships>')
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b'<c r="B2" t="inlineStr"><is><t>x</t></is></c>', b'<c r="B2" t="s"><v>0</v></c>')
+        return data
+
+    def shared_strings(archive: zipfile.ZipFile) -> None:
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            member.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                         b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
             chunk = b"A" * (1024 * 1024)
             for _ in range(megabytes):
                 member.write(chunk)
             member.write(b"</t></si></sst>")
-    out.seek(0)
-    out.name = "bomb.xlsx"
-    return out
+
+    return _rewritten("bomb.xlsx", edit, shared_strings)
 
 
 def many_bad_rows(n: int = 100_000) -> io.BytesIO:
@@ -57,16 +74,7 @@ def many_bad_rows(n: int = 100_000) -> io.BytesIO:
                    f'{cell(f"D{i + 2}", "T1")}{cell(f"E{i + 2}", "urban")}</row>' for i in range(n))
     sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
              f'<row r="1">{head}</row>{body}</sheetData></worksheet>').encode()
-    plain = io.BytesIO()
-    Workbook().save(plain)
-    plain.seek(0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            dst.writestr(item, sheet if item.filename == "xl/worksheets/sheet1.xml" else src.read(item.filename))
-    out.seek(0)
-    out.name = "rows.xlsx"
-    return out
+    return _rewritten("rows.xlsx", lambda name, data: sheet if name == "xl/worksheets/sheet1.xml" else data)
 
 
 def yaml_aliases(levels: int = 6) -> bytes:
@@ -79,41 +87,17 @@ def yaml_aliases(levels: int = 6) -> bytes:
 
 def truncated_sheet() -> io.BytesIO:
     """A workbook whose sheet XML stops halfway through."""
-    wb = Workbook()
-    wb.active.append(UNIT_HEADER)
-    wb.active.append(["X1", "x", "community", "T1", "urban", ""])
-    plain = io.BytesIO()
-    wb.save(plain)
-    plain.seek(0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2]
-            dst.writestr(item, data)
-    out.seek(0)
-    out.name = "broken.xlsx"
-    return out
+    return _rewritten("broken.xlsx", lambda name, data: data[: len(data) // 2]
+                      if name == "xl/worksheets/sheet1.xml" else data)
 
 
 def external_entity() -> io.BytesIO:
     """A workbook whose sheet declares an external entity and uses it in a cell."""
-    wb = Workbook()
-    wb.active.append(UNIT_HEADER)
-    wb.active.append(["X1", "x", "community", "T1", "urban", ""])
-    plain = io.BytesIO()
-    wb.save(plain)
-    plain.seek(0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                assert b"<t>x</t>" in data
-                data = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                        + data.replace(b"<t>x</t>", b"<t>&x;</t>"))
-            dst.writestr(item, data)
-    out.seek(0)
-    out.name = "entity.xlsx"
-    return out
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        assert b"<t>x</t>" in data
+        return (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                + data.replace(b"<t>x</t>", b"<t>&x;</t>"))
+
+    return _rewritten("entity.xlsx", edit)
