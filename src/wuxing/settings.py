@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "captcha",
     "wuxing.core",
     "wuxing.orgs",
+    "wuxing.messaging",
     "wuxing.standards",
     "wuxing.campaigns",
     "wuxing.creation",
@@ -287,3 +288,28 @@ CAPTCHA_TEST_MODE = "pytest" in sys.modules  # never from an environment variabl
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_FONT_SIZE = 28
+
+# --- telling people outside the app (messaging) ------------------------------------------------------
+# E-mail through Django's SMTP backend; the server and its account come from the environment.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wuxing@localhost")
+# Links in messages point here (the address people open the site at).
+NOTIFY_SITE_URL = env_str("NOTIFY_SITE_URL", "http://127.0.0.1:8000")
+# The server posts to group-robot webhooks: only to these hosts (the local stand-in only where relaxed).
+NOTIFY_WEBHOOK_HOSTS = env_list("NOTIFY_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com"] + (["127.0.0.1"] if _RELAXED else []))
+NOTIFY_TIMEOUT = env_int("NOTIFY_TIMEOUT", 10, minimum=1)  # seconds per webhook or SMS request
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8, minimum=1)  # then the row is marked failed for good
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 17, minimum=0)  # the daily digest leaves at this local hour
+NOTIFY_SMS_BACKEND = env_str("NOTIFY_SMS_BACKEND", "wuxing.messaging.backends.HttpSmsGateway")
+NOTIFY_SMS_URL = env_str("NOTIFY_SMS_URL", "")
+NOTIFY_SMS_TOKEN = env_str("NOTIFY_SMS_TOKEN", "")
+NOTIFY_SMS_SIGN = env_str("NOTIFY_SMS_SIGN", "五星支部创建")
+# The demo's group robot points at the local stand-in `wuxing demo` starts on this port.
+NOTIFY_DEMO_SINK_PORT = env_int("NOTIFY_DEMO_SINK_PORT", 8025, minimum=1)
