@@ -57,7 +57,8 @@ def robot(world, sink, unit=None, **kw):
 def test_a_notice_reaches_the_office_robot_group_over_http(world, sink):
     robot(world, sink)
     told = services.tell([world.branch_user], "第48周动态被退回", "请补充图片", "/weekly/", unit=world.community)
-    assert told == 1 and Notification.objects.filter(user=world.branch_user).count() == 1
+    assert told.people == {world.branch_user.pk} and told.channels == {"in-app": 1, "wecom": 1}
+    assert Notification.objects.filter(user=world.branch_user).count() == 1
     result = drain()
     assert (result.sent, result.deliveries) == (1, 1)
     [text] = sink.texts("east-key")

@@ -166,7 +166,7 @@ def test_remind_twice_sends_nothing_the_second_time(world, campaign, capsys):
     office = week20.filter(user=world.office_admin)
     assert office.count() == 1 and "1 个支部未报送" in office.get().title and office.get().body == "李家村"
     out = capsys.readouterr().out
-    assert "reminded: 0 branches, 0 offices, 0 notifications" in out
+    assert "reminded: 0 branches (0 without accounts, reported to their office), 0 offices; reached 0 people" in out
 
 
 def test_office_rates_match_an_independent_count(world, campaign):

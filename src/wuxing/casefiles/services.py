@@ -12,11 +12,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.casefiles import engines
+from wuxing.casefiles import engines, telling
 from wuxing.casefiles import rubric as rubrics
 from wuxing.casefiles.checks import Checker, FileFacts
 from wuxing.casefiles.models import (
@@ -36,7 +35,6 @@ from wuxing.casefiles.models import (
 from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
-from wuxing.core.notify import notify
 from wuxing.core.roles import Level, Role
 from wuxing.core.workdays import YearEntry
 from wuxing.orgs.models import OrgUnit, RoleAssignment, User
@@ -362,6 +360,7 @@ def assign_reviewers(actor, campaign: ReviewCampaign) -> int:
     campaign.save(update_fields=["status"])
     record(actor, "casefiles.assign", campaign, {str(s.file.file_no): s.reviewer_id for s in samples},
            unit_path=campaign.unit.path)
+    telling.assigned(actor, campaign, samples)
     return len(samples)
 
 
@@ -380,6 +379,7 @@ def request_second_review(actor, sample: SampledFile) -> SampledFile:
     sample.save(update_fields=["disputed", "second_reviewer"])
     record(actor, "casefiles.second_review", campaign, {"file": sample.file.file_no, "reviewer": chosen.user_id},
            unit_path=campaign.unit.path)
+    telling.second_review(actor, sample)
     return sample
 
 
@@ -469,6 +469,10 @@ def submit_sheet(actor, sheet: ScoreSheet) -> ScoreSheet:
                     "band": result.band}, unit_path=sheet.sample.file.unit.path)
     sheet.audit_seq = event.seq
     sheet.save(update_fields=["audit_seq"])
+    sample = sheet.sample
+    reasons = divergence(sample, list(sample.sheets.all())) if sample.disputed else []
+    if reasons:
+        telling.diverged(actor, sample, reasons)
     return sheet
 
 
@@ -578,16 +582,8 @@ def arbitrate(actor, sample: SampledFile, sheet: ScoreSheet, reason: str) -> Arb
             record(actor, "casefiles.rectification.update", campaign, {"unit": sample.file.unit.code,
                                                                        "before": before, "after": after},
                    unit_path=sample.file.unit.path)
-            notify(_unit_people(sample.file.unit), _("整改通知已按仲裁结果更新：{f}").format(f=sample.file.file_no),
-                   _("案卷 {f} 经仲裁采用得分 {s}（{b}）。理由：{r}").format(
-                       f=sample.file.file_no, s=sheet.score, b=sheet.band, r=reason.strip()),
-                   reverse("casefiles:rectification", args=[rect.pk]))
+            telling.updated_by_arbitration(actor, rect, sample, sheet, reason.strip())
     return decision
-
-
-def _unit_people(unit: OrgUnit):
-    return list(User.objects.filter(pk__in=RoleAssignment.objects.filter(
-        unit=unit, role=Role.REVIEWED_UNIT).values("user_id"), is_active=True))
 
 
 @transaction.atomic
@@ -642,6 +638,7 @@ def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date, *,
     record(actor, "casefiles.rectification.issue", campaign, {"units": [u.code for u in per_unit],
                                                               "deadline": str(deadline), "left_out": left_out},
            unit_path=campaign.unit.path)
+    telling.issued(actor, campaign, made)
     return made
 
 
@@ -656,6 +653,7 @@ def respond(actor, rect: Rectification, text: str) -> Rectification:
     rect.response, rect.responded_at = text.strip(), timezone.now()
     rect.save(update_fields=["response", "responded_at"])
     record(actor, "casefiles.rectification.respond", rect, {"unit": rect.unit.code}, unit_path=rect.unit.path)
+    telling.answered(actor, rect)
     return rect
 
 
@@ -671,6 +669,7 @@ def follow_up(actor, rect: Rectification, text: str) -> Rectification:
     rect.followup, rect.closed_at = text.strip(), timezone.now()
     rect.save(update_fields=["followup", "closed_at"])
     record(actor, "casefiles.rectification.close", rect, {"unit": rect.unit.code}, unit_path=rect.unit.path)
+    telling.closed(actor, rect)
     return rect
 
 

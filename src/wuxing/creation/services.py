@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from wuxing.core import events, policy
 from wuxing.core.audit import record
 from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
 from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
+from wuxing.messaging import people
+from wuxing.messaging.services import tell
 from wuxing.orgs.models import OrgUnit
 
 
@@ -277,7 +280,24 @@ def _transition(actor, target: Target, flag: str, to: str, note: str = "") -> Ta
     events.branch_changed(target.campaign_id, target.branch_id)
     record(actor, f"creation.target.{flag.removeprefix('may_')}", target,
            {"from": old, "to": to, "note": note.strip(), "level": target.level}, unit_path=target.branch.path)
+    _tell_target(actor, target, to, note.strip())
     return target
+
+
+def _tell_target(actor, target: Target, to: str, note: str) -> None:
+    """Submitted: the office admins must confirm it (the assigned leaders follow). Confirmed or returned:
+    the branch's people."""
+    branch = target.branch
+    url = reverse("creation:branch", args=[target.campaign_id, branch.pk])
+    if to == TargetStatus.SUBMITTED:
+        tell(people.union(people.office_admins(branch), people.leaders(branch), without=actor),
+             _("{branch}提交了争创目标，请确认").format(branch=branch.name), note, url, unit=branch)
+    elif to == TargetStatus.CONFIRMED:
+        tell(people.union(people.branch_people(branch), without=actor),
+             _("{branch}的争创目标已确认").format(branch=branch.name), note, url, unit=branch)
+    elif to == TargetStatus.RETURNED:
+        tell(people.union(people.branch_people(branch), without=actor),
+             _("{branch}的争创目标被退回，请修改后重新提交").format(branch=branch.name), note, url, unit=branch)
 
 
 @transaction.atomic

@@ -13,16 +13,15 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.core import events, policy
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
-from wuxing.core.notify import notify
 from wuxing.core.roles import BRANCH_LEVELS, Role
 from wuxing.core.workdays import add_working_days
+from wuxing.evaluation import telling
 from wuxing.evaluation.models import (
     REMOVING,
     Assessment,
@@ -256,6 +255,7 @@ def submit_claim(actor, campaign, branch: OrgUnit, claimed: list[str], *, confir
     Assessment.objects.filter(campaign=campaign, branch=branch, stage=Stage.SELF).update(
         status=AssessmentStatus.SUBMITTED, submitted_at=sub.submitted_at)
     _event(actor, "evaluation.claim.submit", sub, old, claimed=sub.claimed_star_codes)
+    telling.claim_submitted(actor, sub)
     return sub
 
 
@@ -308,6 +308,7 @@ def office_return(actor, sub: Submission, note: str) -> Submission:
     sub = _send_back(actor, sub, "may_office_return", S.RETURNED, note, "evaluation.office.return")
     Assessment.objects.filter(campaign=sub.campaign, branch=sub.branch, stage=Stage.SELF).update(
         status=AssessmentStatus.RETURNED)
+    telling.office_returned(actor, sub)
     return sub
 
 
@@ -333,6 +334,7 @@ def office_pass(actor, sub: Submission, note: str = "") -> Submission:
     Assessment.objects.filter(campaign=sub.campaign, branch=sub.branch, stage=Stage.OFFICE).update(
         status=AssessmentStatus.APPROVED, submitted_at=timezone.now())
     _event(actor, "evaluation.office.pass", sub, old, note.strip(), stars=sub.office_star_codes)
+    telling.office_passed(actor, sub)
     return sub
 
 
@@ -366,13 +368,16 @@ def district_decide(actor, sub: Submission, star_code: str, passed: bool, note: 
                                                               "note": note.strip()}, unit_path=sub.branch.path)
     decision.audit_seq = event.seq
     decision.save(update_fields=["audit_seq"])
+    telling.star_decided(actor, sub, star_code, passed, note.strip())
     return decision
 
 
 @transaction.atomic
 def district_return(actor, sub: Submission, note: str) -> Submission:
     """Send back to the office (e.g. to check an indicator again)."""
-    return _send_back(actor, sub, "may_district_return", S.OFFICE, note, "evaluation.district.return")
+    sub = _send_back(actor, sub, "may_district_return", S.OFFICE, note, "evaluation.district.return")
+    telling.district_returned(actor, sub)
+    return sub
 
 
 def _level(sub: Submission, codes: list[str]) -> tuple[list[str], int]:
@@ -432,6 +437,7 @@ def publish_notice(actor, campaign, title: str, starts_on: dt.date | None = None
         _event(actor, "evaluation.notice.enter", sub, S.PROPOSED, notice=notice.pk)
     record(actor, "evaluation.notice.publish", notice, {"submissions": [s.pk for s in subs], "starts_on": str(starts_on),
                                                         "ends_on": str(end.day)}, unit_path=campaign.unit.path)
+    telling.notice_published(actor, notice, subs)
     return notice
 
 
@@ -466,6 +472,7 @@ def raise_objection(notice: PublicNotice, *, name: str, contact: str, content: s
     record(None, "evaluation.objection.raise", objection, {"notice": notice.pk, "submission": submission_id,
                                                            "content_sha256": hashlib.sha256(content.encode()).hexdigest()},
            unit_path=sub.branch.path if sub else notice.campaign.unit.path, ip=ip, actor_name="公众")
+    telling.objection_filed(objection)
     return objection
 
 
@@ -531,6 +538,7 @@ def resolve_objection(actor, objection: Objection, *, ruling: str, outcome: str,
         "ruling": ruling, "rejection": objection.rejection, "removed": removed, "outcome": outcome.strip(),
         "proposed_level": sub.proposed_level if sub else None},
         unit_path=sub.branch.path if sub else objection.notice.campaign.unit.path)
+    telling.objection_resolved(actor, objection)
     return objection
 
 
@@ -605,6 +613,7 @@ def close_notice(actor, notice: PublicNotice, today: dt.date | None = None) -> l
     notice.closed_at = timezone.now()
     notice.save(update_fields=["closed_at"])
     record(actor, "evaluation.notice.close", notice, {"awards": len(awards)}, unit_path=notice.campaign.unit.path)
+    telling.named(actor, awards)
     return awards
 
 
@@ -642,6 +651,7 @@ def remove_star(actor, award: Award, *, star_code: str, category: str, descripti
                                                     "occurred_on": str(occurred_on), "from_level": before,
                                                     "to_level": award.effective_level,
                                                     "description": description.strip()}, unit_path=award.branch.path)
+    telling.star_removed(actor, award, star_code, description.strip())
     return removal
 
 
@@ -671,16 +681,6 @@ def reinstate_star(actor, removal: StarRemoval, reason: str) -> StarRemoval:
 
 
 # --- 一票否决 -------------------------------------------------------------------------------------------
-
-def _office_and_branch_people(branch: OrgUnit):
-    """Who is told of a veto: the branch's own people and its office's administrators."""
-    from wuxing.orgs.models import RoleAssignment, User
-
-    grants = RoleAssignment.objects.filter(unit=branch, role__in=(Role.SECRETARY, Role.REPORTER))
-    if branch.parent_id:
-        grants = grants | RoleAssignment.objects.filter(unit_id=branch.parent_id, role=Role.OFFICE_ADMIN)
-    return list(User.objects.filter(pk__in=grants.values("user_id"), is_active=True))
-
 
 def _veto_condition(campaign, branch: OrgUnit, veto_code: str):
     for star in campaign.standard_for(branch).stars.all():
@@ -718,6 +718,8 @@ def record_veto(actor, campaign, branch: OrgUnit, *, veto_code: str, occurred_on
            unit_path=branch.path)
     if policy.may(actor, "branch.district_review", branch):
         _put_in_force(actor, event)
+    else:
+        telling.veto_recorded(actor, event)
     return event
 
 
@@ -761,9 +763,7 @@ def _put_in_force(actor, event: VetoEvent) -> None:
     record(actor, "evaluation.veto.approve", event, {"veto": event.veto_code, "star": star, **effects},
            unit_path=branch.path)
     events.branch_changed(campaign.pk, branch.pk, campaign=campaign, unit=branch)
-    star_name = next((s.name for s in campaign.standard_for(branch).stars.all() if s.code == star), star)
-    notify(_office_and_branch_people(branch), _("{branch}：{star}因一票否决事件不能保留").format(
-        branch=branch.name, star=star_name), event.description, reverse("evaluation:branch", args=[campaign.pk, branch.pk]))
+    telling.veto_in_force(actor, event)
 
 
 @transaction.atomic

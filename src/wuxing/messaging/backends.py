@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -40,6 +41,8 @@ def post_json(url: str, payload: dict, headers: dict | None = None) -> dict:
 
 def send_wecom(webhook: str, text: str) -> None:
     """POST a text message to a WeCom group robot; it answers HTTP 200 with errcode 0 when it took it."""
+    if urlsplit(webhook).hostname not in settings.NOTIFY_WEBHOOK_HOSTS:
+        raise ChannelError("webhook host not allowed (NOTIFY_WEBHOOK_HOSTS)")  # the setting changed since
     answer = post_json(webhook, {"msgtype": "text", "text": {"content": fit(text, WECOM_TEXT_LIMIT)}})
     if answer.get("errcode") != 0:
         raise ChannelError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}"[:300])

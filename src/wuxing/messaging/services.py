@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -29,11 +31,27 @@ def digest_time(now: dt.datetime) -> dt.datetime:
     return at if local < at else at + dt.timedelta(days=1)
 
 
+@dataclass
+class Told:
+    """Who a message reached: people in the app, and how many copies were queued for each channel."""
+
+    people: set[int] = field(default_factory=set)
+    channels: Counter = field(default_factory=Counter)
+
+    def __iadd__(self, other: Told) -> Told:
+        self.people |= other.people
+        self.channels.update(other.channels)
+        return self
+
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{kind} {self.channels[kind]}" for kind in ("in-app", *ChannelKind.values))
+        return f"reached {len(self.people)} people ({kinds})"
+
+
 def tell(users: Iterable, title: str, body: str = "", url: str = "", *, unit: OrgUnit | None = None,
-         now: dt.datetime | None = None) -> int:
+         now: dt.datetime | None = None) -> Told:
     """Tell `users` (in the app, and by e-mail or SMS where they chose it) and the group channels of `unit`
-    and its ancestors. Runs inside the caller's transaction: a step that fails leaves no message behind.
-    Returns how many people were told in the app."""
+    and its ancestors. Runs inside the caller's transaction: a step that fails leaves no message behind."""
     users = [u for u in users if getattr(u, "is_active", False)]
     now = now or timezone.now()
     told = notify(users, title, body, url)
@@ -55,7 +73,10 @@ def tell(users: Iterable, title: str, body: str = "", url: str = "", *, unit: Or
     for channel in channels_for(unit):
         queue(channel.kind, channel.address, digest=channel.digest, channel=channel)
     Delivery.objects.bulk_create(rows)
-    return told
+    result = Told(people={u.pk for u in users})
+    result.channels["in-app"] = told
+    result.channels.update(row.kind for row in rows)
+    return result
 
 
 def channels_for(unit: OrgUnit | None) -> list[Channel]:

@@ -10,6 +10,7 @@ from wuxing.activities.demo import load as load_activities
 from wuxing.casefiles.demo import load as load_casefiles
 from wuxing.creation.demo import load as load_creation
 from wuxing.evaluation.demo import load as load_evaluation
+from wuxing.messaging.demo import load as load_channels
 from wuxing.orgs.demo import DISTRICT_CODE, load_org
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups.services import batched, rebuild
@@ -25,6 +26,7 @@ def load_demo() -> bool:
     system = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
     load_shipped_standards(system)  # reviewers name the stars they own
     district = load_org(system)
+    load_channels(system)
     with batched():  # thousands of demo rows: each branch's rollups once, at the end
         campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
                                  Standard.objects.get(code="henan-rural-sample", version=1))

@@ -107,7 +107,7 @@ class Attachment(models.Model):
 class ReminderLog(models.Model):
     """One row per reminder sent; the unique key is what makes `weekly remind` never send twice."""
 
-    kind = models.CharField(max_length=16)  # "branch" or "office"
+    kind = models.CharField(max_length=16)  # "branch", "office" (missing) or "office_soon" (without accounts)
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     iso_year = models.PositiveSmallIntegerField()
     iso_week = models.PositiveSmallIntegerField()

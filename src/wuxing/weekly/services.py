@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,11 +16,12 @@ from wuxing.core import events, policy
 from wuxing.core import weeks as deadlines
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
-from wuxing.core.notify import notify
-from wuxing.core.roles import BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation.models import PlanTask, TaskProgress, TaskStatus
 from wuxing.creation.services import status_for
-from wuxing.orgs.models import OrgUnit, RoleAssignment
+from wuxing.messaging import people
+from wuxing.messaging.services import Told, tell
+from wuxing.orgs.models import OrgUnit
 from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyReport, WorkItem
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -177,14 +178,22 @@ def return_report(actor, report: WeeklyReport, note: str) -> WeeklyReport:
     if not note.strip():
         raise ValidationError({"note": _("退回时必须填写意见。")})
     report = _transition(actor, report, "may_return", ReportStatus.RETURNED, note)
-    notify(_branch_people(report.branch), _("{week}周动态被退回").format(week=_week_label(report)), note,
-           reverse("weekly:report", args=[report.campaign_id, report.branch_id, report.iso_year, report.iso_week]))
+    tell(people.union(people.branch_people(report.branch), without=actor),
+         _("{week}周动态被退回，请修改后重新报送").format(week=_week_label(report)), note, _report_url(report),
+         unit=report.branch)
     return report
 
 
 @transaction.atomic
 def accept_report(actor, report: WeeklyReport, note: str = "") -> WeeklyReport:
-    return _transition(actor, report, "may_accept", ReportStatus.ACCEPTED, note)
+    report = _transition(actor, report, "may_accept", ReportStatus.ACCEPTED, note)
+    tell(people.union(people.branch_people(report.branch), without=actor),
+         _("{week}周动态已采用").format(week=_week_label(report)), note, _report_url(report), unit=report.branch)
+    return report
+
+
+def _report_url(report: WeeklyReport) -> str:
+    return reverse("weekly:report", args=[report.campaign_id, report.branch_id, report.iso_year, report.iso_week])
 
 
 @transaction.atomic
@@ -204,23 +213,22 @@ def _week_label(report_or_week) -> str:
     return _("{y}年第{w}").format(y=y, w=w)
 
 
-def _branch_people(branch: OrgUnit):
-    from wuxing.orgs.models import User
-
-    ids = RoleAssignment.objects.filter(unit=branch, role__in=BRANCH_ROLES).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
-
-
 @dataclass
 class RemindResult:
     branches: int = 0
+    without_accounts: int = 0  # branches nobody can be told in; their office (and leaders) hear of them
     offices: int = 0
-    messages: int = 0
+    told: Told = field(default_factory=Told)
+
+    def __str__(self) -> str:
+        return (f"reminded: {self.branches} branches ({self.without_accounts} without accounts, reported to "
+                f"their office), {self.offices} offices; {self.told}")
 
 
 def remind(now: dt.datetime | None = None, soon_hours: int = 24) -> RemindResult:
     """Remind branches whose report of the week now due is due within `soon_hours` or already missing,
-    and their offices of the missing ones. Never twice for the same week and branch (or office)."""
+    and their offices of the missing ones. A branch without an account is reported to its office's admins
+    and its assigned leaders instead. Never twice for the same week and branch (or office)."""
     now = now or timezone.now()
     result = RemindResult()
     today = timezone.localtime(now).date()
@@ -242,7 +250,10 @@ def _remind_week(campaign: Campaign, y: int, w: int, due: dt.datetime, now: dt.d
                                                 submitted_at__isnull=False).values_list("branch_id", flat=True))
     branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, is_active=True,
                                       path__startswith=campaign.unit.path).select_related("parent")
+    late = now > due
+    week = _week_label((y, w))
     missing_by_office: dict[int, list[OrgUnit]] = {}
+    nobody_by_office: dict[int, list[OrgUnit]] = {}
     for branch in branches:
         if branch.pk in submitted:
             continue
@@ -251,24 +262,36 @@ def _remind_week(campaign: Campaign, y: int, w: int, due: dt.datetime, now: dt.d
             continue
         result.branches += 1
         url = reverse("weekly:report", args=[campaign.pk, branch.pk, y, w])
-        if now <= due:
-            title = _("请于 {due} 前报送{week}周工作动态").format(
-                due=timezone.localtime(due).strftime("%m月%d日 %H:%M"), week=_week_label((y, w)))
+        if late:
+            title = _("{week}周工作动态未按时报送，请尽快补报").format(week=week)
         else:
-            title = _("{week}周工作动态未按时报送，请尽快补报").format(week=_week_label((y, w)))
-        result.messages += notify(_branch_people(branch), title, "", url)
-    if now <= due:
-        return
-    for missing in missing_by_office.values():
+            title = _("请于 {due} 前报送{week}周工作动态").format(
+                due=timezone.localtime(due).strftime("%m月%d日 %H:%M"), week=week)
+        reached = people.branch_people(branch)
+        if reached:
+            result.told += tell(reached, title, "", url, unit=branch, now=now)
+            continue
+        # Nobody signs in for this branch: whoever can act for it hears, so the reminder reaches a person.
+        result.without_accounts += 1
+        nobody_by_office.setdefault(branch.parent_id, []).append(branch)
+        result.told += tell(people.leaders(branch), _("{branch}没有账号，收不到提醒：").format(branch=branch.name) + title,
+                            _("请督促该支部报送，或请办事处管理员为其开通账号。"), url, unit=branch, now=now)
+    for office_id, missing in missing_by_office.items():
         office = missing[0].parent
-        if office is None or not _claim("office", office, y, w):
+        nobody = nobody_by_office.get(office_id, [])
+        if office is None or not (late or nobody) or not _claim("office" if late else "office_soon", office, y, w):
             continue
         result.offices += 1
-        admins = RoleAssignment.objects.filter(unit=office, role=Role.OFFICE_ADMIN).select_related("user")
-        result.messages += notify(
-            [a.user for a in admins if a.user.is_active],
-            _("{week}周：{n} 个支部未报送周工作动态").format(week=_week_label((y, w)), n=len(missing)),
-            "、".join(b.name for b in missing), reverse("weekly:rollup", args=[campaign.pk, office.pk, y, w]))
+        listed = "、".join(b.name + ("（无账号）" if b in nobody else "") for b in (missing if late else nobody))
+        if late:
+            title = _("{week}周：{n} 个支部未报送周工作动态").format(week=week, n=len(missing))
+        else:
+            title = _("{week}周：{n} 个支部没有账号，收不到报送提醒").format(week=week, n=len(nobody))
+        body = listed + ("\n" + _("没有账号的支部请尽快开通账号（用户管理 → 新建用户）。") if nobody else "")
+        # An office nobody administers yet: the district's admins hear instead, so the reminder reaches a person.
+        admins = people.office_admins(office) or people.district_admins(office)
+        result.told += tell(admins, title, body,
+                            reverse("weekly:rollup", args=[campaign.pk, office.pk, y, w]), unit=office, now=now)
 
 
 def _claim(kind: str, unit: OrgUnit, y: int, w: int) -> bool:

@@ -1,3 +1,5 @@
+import threading
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -5,7 +7,8 @@ from wuxing.orgs.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo district 经开区, print the demo logins and serve http://127.0.0.1:8000."
+    help = ("Migrate, load the demo district 经开区, print the demo logins, start the local group-robot stand-in, "
+            "send this week's reminders and serve http://127.0.0.1:8000 (sending notices as they come).")
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -22,6 +25,49 @@ class Command(BaseCommand):
         for username, description in DEMO_USERS:
             self.stdout.write(f"  {username:<16} {description}")
         self.stdout.write("")
-        if not options["no_serve"]:
-            self.stdout.write(f"打开 http://{options['addrport']}/ 登录。按 Ctrl+C 停止。")
+        if options["no_serve"]:
+            return
+        sink = self.start_sink(settings.NOTIFY_DEMO_SINK_PORT)
+        self.remind_and_send()
+        stop = threading.Event()
+        threading.Thread(target=self.keep_sending, args=(stop,), daemon=True).start()
+        self.stdout.write(f"打开 http://{options['addrport']}/ 登录。按 Ctrl+C 停止。")
+        try:
             call_command("serve", options["addrport"])
+        finally:
+            stop.set()
+            if sink is not None:
+                sink.stop()
+
+    def start_sink(self, port: int):
+        """The demo's group robot posts here; what arrives is printed."""
+        from wuxing.messaging.sink import Sink
+
+        try:
+            sink = Sink(port=port, on_message=self.show).start()
+        except OSError:
+            self.stdout.write(f"端口 {port} 已被占用：群机器人消息发往已在运行的接收端。")
+            return None
+        self.stdout.write(f"企业微信群机器人（本地模拟）：{sink.url}/cgi-bin/webhook/send")
+        return sink
+
+    def remind_and_send(self) -> None:
+        from wuxing.messaging.sending import drain
+        from wuxing.weekly.services import remind
+
+        self.stdout.write(str(remind()))
+        self.stdout.write(str(drain()))
+
+    def keep_sending(self, stop: threading.Event) -> None:
+        from django.db import close_old_connections
+
+        from wuxing.messaging.sending import drain
+
+        while not stop.wait(5):
+            try:
+                drain()
+            finally:
+                close_old_connections()
+
+    def show(self, channel: str, key: str, text: str) -> None:
+        self.stdout.write(f"—— {channel}收到：\n{text}\n")

@@ -16,6 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         def once():
             r = remind(soon_hours=options["soon_hours"])
-            self.stdout.write(f"reminded: {r.branches} branches, {r.offices} offices, {r.messages} notifications")
+            self.stdout.write(str(r))
 
         run_maybe_looping(once, options["loop"])
