@@ -633,7 +633,33 @@ CASES = [
          api=True),
     Case("api:me", lambda w: reverse("api:me"), SIGNED_IN, api=True),
     Case("api:me-password", _c("api:me-password"), SIGNED_IN, method="post", api=True, reach_only=True),
+    Case("api:me-todo", _c("api:me-todo"), SIGNED_IN, api=True),
+    # Issue 19: the plans of every branch one sees; 批注; opening one's own notice; channels and choices.
+    Case("creation:plan_export_all", _c("creation:plan_export_all", _cid), IN_DISTRICT),
+    Case("creation:comment", _c("creation:comment", _cid, lambda w: w.community.pk),
+         frozenset({"superuser", "district_admin", "office_admin", "leader"}), method="post",
+         data=lambda w: {"text": "请加快推进阵地建设"}, ok_status=302),
+    Case("notification_open", lambda w: reverse("notification_open", args=[_notice(w)]), frozenset({"branch_user"}),
+         ok_status=302),
+    Case("messaging:preferences", _c("messaging:preferences"), SIGNED_IN),
+    Case("messaging:channels", _c("messaging:channels"), ADMINS),
+    Case("messaging:channel_action", lambda w: reverse("messaging:channel_action", args=[_channel(w)]), ADMINS,
+         method="post", data=lambda w: {"action": "disable"}, ok_status=302),
 ]
+
+
+def _notice(w) -> int:
+    from wuxing.core.models import Notification
+
+    return Notification.objects.create(user=w.branch_user, title="第1周动态被退回", url="/weekly/").pk
+
+
+def _channel(w) -> int:
+    """A fresh, active robot channel of the east office (each allowed persona really disables one)."""
+    from wuxing.messaging.models import Channel
+
+    return Channel.objects.create(unit=w.east, kind="wecom", name="东城群",
+                                  address="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k").pk
 
 # URLs that are the same for everyone, tested elsewhere (login, logout, token, schema, docs, health).
 PUBLIC = {"login", "logout", "api:token", "schema", "swagger-ui", "healthz", "api:api-root",

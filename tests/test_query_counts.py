@@ -83,6 +83,11 @@ def _urls():
     out = [(name, "demo_district", url) for name, url in pages.items()]
     out += [(f"{name}#branch", "demo_branch", url) for name, url in pages.items()
             if name in ("home", "creation:branch", "weekly:branch", "evaluation:branch", "api:task-list")]
+    # Each role's to-do (issue 19), the bell and the channels.
+    out += [(f"home#{who}", f"demo_{who}", reverse("home")) for who in ("office", "leader", "reviewer", "casefile")]
+    out += [("api:me-todo", "demo_office", "/api/v1/me/todo/"), ("notifications", "demo_office", reverse("notifications")),
+            ("messaging:channels", "demo_district", reverse("messaging:channels")),
+            ("messaging:preferences", "demo_branch", reverse("messaging:preferences"))]
     review = ReviewCampaign.objects.order_by("pk").first()
     out += [("casefiles:home", "demo_casefile", reverse("casefiles:home")),
             ("casefiles:files", "demo_casefile", reverse("casefiles:files")),

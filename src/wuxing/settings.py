@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wuxing.activities",
     "wuxing.casefiles",
     "wuxing.rollups",
+    "wuxing.workbench",
     "wuxing.seed",
 ]
 

@@ -4,16 +4,18 @@ from django.urls import include, path
 
 from wuxing.core import views as core_views
 from wuxing.evaluation import urls as evaluation_urls
-from wuxing.orgs import views as org_views
+from wuxing.workbench import views as workbench_views
 
 admin.site.site_header = "五星支部创建管理平台"
 admin.site.site_title = "五星"
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", workbench_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", core_views.notification_open, name="notification_open"),
+    path("messaging/", include("wuxing.messaging.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.WuxingPasswordChangeView.as_view(), name="password_change"),

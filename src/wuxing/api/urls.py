@@ -27,6 +27,7 @@ from wuxing.evaluation.api import (
 from wuxing.orgs.api import MeView, PasswordView, TokenView, UnitViewSet
 from wuxing.standards.api import StandardViewSet
 from wuxing.weekly.api import ComplianceView, ReportViewSet
+from wuxing.workbench.api import TodoView
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -56,6 +57,7 @@ v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("me/password/", PasswordView.as_view(), name="me-password"),
+    path("me/todo/", TodoView.as_view(), name="me-todo"),
     path("gaps/", GapView.as_view(), name="gaps"),
     path("weekly-compliance/", ComplianceView.as_view(), name="weekly-compliance"),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),

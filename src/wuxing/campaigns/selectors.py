@@ -26,3 +26,24 @@ def report_weeks(campaign: Campaign, now: dt.datetime | None = None, last: int |
     end = min(today, dt.date(campaign.year, 12, 31))
     found = weeks.weeks_between(campaign.weekly_start, end)
     return found[-last:] if last else found
+
+
+def place(user, campaign: Campaign) -> tuple[str, list]:
+    """Where a person works in a campaign, for the pages that open on "my" part of it: ("district", [unit])
+    when they see the whole campaign, ("office", offices), ("branch", branches they speak for), ("leader",
+    the branches assigned to them), or ("none", [])."""
+    from wuxing.core import policy
+    from wuxing.core.roles import BRANCH_LEVELS, Level
+    from wuxing.orgs.models import OrgUnit
+
+    if policy.may(user, "star.view", campaign.unit):
+        return "district", [campaign.unit]
+    units = OrgUnit.objects.for_user(user).filter(path__startswith=campaign.unit.path, is_active=True).order_by("path")
+    offices = list(units.filter(level=Level.OFFICE)[:20])
+    if offices:
+        return "office", offices
+    branches = list(units.filter(level__in=BRANCH_LEVELS)[:50])
+    own = [b for b in branches if policy.may(user, "branch.declare", b)]
+    if own:
+        return "branch", own
+    return ("leader", branches) if branches else ("none", [])

@@ -34,5 +34,17 @@ def results_for(user, campaign: ReviewCampaign) -> dict:
             "reviewed": sum(1 for _s, sh in files if sh is not None), "open_units": [], "arbitration": []}
 
 
+def readable_files(user):
+    """Files one may read: those in one's scope, and those one is assigned to review (a reviewer from another
+    agency must read the file they score)."""
+    from django.db.models import Q
+
+    from wuxing.casefiles.models import CaseFile
+
+    uid = getattr(user, "pk", None)
+    assigned = SampledFile.objects.filter(Q(reviewer_id=uid) | Q(second_reviewer_id=uid)).values("file_id")
+    return CaseFile.objects.filter(Q(pk__in=CaseFile.objects.for_user(user).values("pk")) | Q(pk__in=assigned))
+
+
 def visible_rectifications(user, campaign: ReviewCampaign):
     return Rectification.objects.for_user(user).filter(campaign=campaign).select_related("unit")

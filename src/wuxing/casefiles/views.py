@@ -76,7 +76,7 @@ def _is_unit(user):
 
 @login_required
 def file_detail(request, pk):
-    f = get_object_or_404(CaseFile.objects.for_user(request.user).select_related("unit", "matter"), pk=pk)
+    f = get_object_or_404(selectors.readable_files(request.user).select_related("unit", "matter"), pk=pk)
     return render(request, "casefiles/file.html", {"f": f, "checks": services.checker().run(services.facts(f))})
 
 
@@ -263,7 +263,8 @@ def rectification(request, pk):
 
 @login_required
 def rubric_list(request):
-    return render(request, "casefiles/rubrics.html", {"rubrics": Rubric.objects.all()})
+    return render(request, "casefiles/rubrics.html", {"rubrics": Rubric.objects.all(),
+                                                      "may_upload": services.may_organise(request.user)})
 
 
 @login_required

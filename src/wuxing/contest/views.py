@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for, place
 from wuxing.contest import selectors, services
 from wuxing.contest.forms import (
     ActivityForm,
@@ -73,6 +73,16 @@ def _dashboard(request, template, datasets, context, stem):
 def home(request):
     campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
     if campaign is None:
+        return render(request, "weekly/none.html")
+    # 看板 opens on the person's own part: an office's or a branch's dashboard, never an empty district.
+    where, units = place(request.user, campaign)
+    if where == "office" and len(units) == 1:
+        return redirect("contest:office", pk=campaign.pk, office=units[0].pk)
+    if where in ("branch", "leader") and len(units) == 1:
+        return redirect("contest:branch", pk=campaign.pk, branch=units[0].pk)
+    if where == "leader":
+        return redirect("creation:leader", pk=campaign.pk)
+    if where == "none":
         return render(request, "weekly/none.html")
     return redirect("contest:district", pk=campaign.pk)
 
@@ -275,7 +285,8 @@ def pairing_detail(request, pk):
 def highlights(request, pk):
     campaign = _campaign(request, pk)
     items = Highlight.objects.for_user(request.user).filter(campaign=campaign).select_related("branch__parent").prefetch_related("photos")
-    return render(request, "contest/highlights.html", {"campaign": campaign, "items": items})
+    return render(request, "contest/highlights.html", {"campaign": campaign, "items": items,
+                                                       "may_create": policy.may_anywhere(request.user, "branch.work")})
 
 
 @login_required

@@ -40,6 +40,7 @@ ACTIONS: dict[str, frozenset[str] | None] = {
     "branch.district_review": frozenset({Role.DISTRICT_ADMIN}),
     "branch.decide_star": frozenset({Role.DISTRICT_ADMIN, Role.STAR_REVIEWER}),
     "area.manage": ADMIN_ROLES,  # activities, pairings, sanctions, contests, weekly roll-ups
+    "branch.comment": ADMIN_ROLES | {Role.LEADER},  # 批注 on a branch's work (a leader: the branches assigned)
     # The case-file review.
     "casefile.view": CASEFILE_ROLES,
     "casefile.organise": ORGANISERS,

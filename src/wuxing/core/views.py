@@ -42,6 +42,22 @@ def notifications_read(request):
     return redirect("notifications")
 
 
+@login_required
+def notification_open(request, pk: int):
+    """Opening a notice marks it read and goes where it points (only ever inside this site)."""
+    from django.shortcuts import get_object_or_404, redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from wuxing.core.models import Notification
+    from wuxing.core.notify import mark_read
+
+    notice = get_object_or_404(Notification, pk=pk, user=request.user)
+    mark_read(request.user, notice.pk)
+    if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None) and notice.url.startswith("/"):
+        return redirect(notice.url)
+    return redirect("notifications")
+
+
 class NotificationReadForm(forms.Form):
     """Which notification to mark read; none (or a bad id) marks them all."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.forms import ListQuery
+from wuxing.core.forms import ListQuery, choice_query
+from wuxing.creation.models import TargetStatus
 from wuxing.orgs.validators import no_nul
 from wuxing.standards.models import Standard
 
@@ -111,6 +112,18 @@ class ProgressForm(forms.Form):
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=1000, validators=[no_nul])
+
+
+class CommentForm(forms.Form):
+    """批注 on a branch's work (page and API)."""
+
+    text = forms.CharField(label=_("批注"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                           validators=[no_nul])
+
+
+# The office matrix's tabs: a target's status, or no target yet.
+MATRIX_TABS = [*TargetStatus.choices, ("none", _("未设定目标"))]
+MatrixQuery = choice_query(status=MATRIX_TABS)
 
 
 class TaskQuery(ListQuery):

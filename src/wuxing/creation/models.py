@@ -111,3 +111,26 @@ class TaskProgress(models.Model):
         ordering = ["-on", "-pk"]
         verbose_name = _("任务进展")
         verbose_name_plural = _("任务进展")
+
+
+class Comment(models.Model):
+    """批注: a remark by an assigned leader (or an administrator) on a branch's creation work. The branch is
+    told; the remark stays on the branch's page."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="comments")
+    branch = models.ForeignKey("orgs.OrgUnit", verbose_name=_("支部"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批注人"), null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("批注"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = BranchScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("批注")
+        verbose_name_plural = _("批注")
+        indexes = [models.Index(fields=["campaign", "branch"], name="creation_comment_branch")]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -160,3 +160,10 @@ def leader_view(user, campaign: Campaign) -> list[LeaderBranch]:
         gaps = gap_analysis(campaign, u, target)
         out.append(LeaderBranch(u, target, overdue[u.pk], sum(len(g.gaps) for g in gaps)))
     return out
+
+
+def comments(user, campaign: Campaign, branch: OrgUnit) -> list:
+    """批注 on the branch's work, newest first."""
+    from wuxing.creation.models import Comment
+
+    return list(Comment.objects.for_user(user).filter(campaign=campaign, branch=branch).select_related("author")[:50])

@@ -17,7 +17,7 @@ from wuxing.campaigns.models import Campaign
 from wuxing.core import events, policy
 from wuxing.core.audit import record
 from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
-from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
+from wuxing.creation.models import Comment, PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
 from wuxing.messaging import people
 from wuxing.messaging.services import tell
 from wuxing.orgs.models import OrgUnit
@@ -447,3 +447,23 @@ def mark_overdue(today: dt.date | None = None) -> int:
         for _pk, campaign_id, branch_id in rows:
             events.branch_changed(campaign_id, branch_id)
     return n
+
+
+# --- 批注 ----------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def comment(actor, campaign: Campaign, branch: OrgUnit, text: str) -> Comment:
+    """批注: an assigned leader (or an administrator above the branch) remarks on its work; the branch's
+    people are told."""
+    if not policy.may(actor, "branch.comment", branch) or not branch.path.startswith(campaign.unit.path):
+        _deny()
+    if not text.strip():
+        raise ValidationError({"text": _("请填写批注内容。")})
+    note = Comment.objects.create(campaign=campaign, branch=branch, text=text.strip()[:2000],
+                                  author=actor if getattr(actor, "is_authenticated", False) else None)
+    record(actor, "creation.comment", note, {"text": note.text}, unit_path=branch.path)
+    author = getattr(actor, "real_name", "") or getattr(actor, "username", "") or _("系统")
+    tell(people.union(people.branch_people(branch), without=actor),
+         _("{author}对{branch}的创建工作作了批注").format(author=author, branch=branch.name), note.text,
+         reverse("creation:branch", args=[campaign.pk, branch.pk]) + "#comments", unit=branch)
+    return note

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +18,14 @@ from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaigns_for
 from wuxing.core import policy
 from wuxing.core.exports import export_response
-from wuxing.core.forms import apply_errors, query_of, report_failure
+from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
 from wuxing.core.roles import BRANCH_LEVELS, Level, Role
 from wuxing.creation import plans_io, selectors, services
 from wuxing.creation.forms import (
+    MATRIX_TABS,
     CampaignForm,
+    CommentForm,
+    MatrixQuery,
     NoteForm,
     ProgressForm,
     RerateForm,
@@ -153,18 +158,25 @@ def office_matrix(request, pk: int, office: int):
     campaign = _campaign(request, pk)
     office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office)
     columns, rows = selectors.office_matrix(request.user, campaign, office)
+    status = query_of(request, MatrixQuery)["status"]
+    counts = Counter(r.target.status if r.target else "none" for r in rows)
+    if status:
+        rows = [r for r in rows if (r.target.status if r.target else "none") == status]
     return render(request, "creation/office_matrix.html", {
-        "campaign": campaign, "office": office, "columns": columns, "rows": rows,
+        "campaign": campaign, "office": office, "columns": columns, "rows": rows, "status": status,
+        "tabs": [(v, label, counts.get(v, 0)) for v, label in MATRIX_TABS],
         "may_import": policy.may(request.user, "area.manage", office)})
 
 
 @login_required
-def plan_export(request, pk: int, unit: int):
+def plan_export(request, pk: int, unit: int | None = None):
+    """The plans of one unit's branches, or (no unit) of every branch the reader sees."""
     campaign = _campaign(request, pk)
-    unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=unit)
+    unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=unit) if unit is not None else None
     branches = selectors.visible_branches(request.user, campaign, unit)
     headers = [c.header for c in plans_io.COLUMNS]
-    return export_response(query_of(request)["format"] or "xlsx", f"创建规划_{unit.name}_{campaign.year}", headers,
+    name = unit.name if unit else campaign.unit.name
+    return export_response(query_of(request)["format"] or "xlsx", f"创建规划_{name}_{campaign.year}", headers,
                            plans_io.export_rows(campaign, branches), title=_("创建规划"))
 
 
@@ -207,7 +219,25 @@ def branch_workspace(request, pk: int, branch: int):
         "target_names": [s.name for s in standard.stars.all() if s.code in target.star_codes],
         "gaps": selectors.gap_analysis(campaign, branch, target if target.pk else None),
         "may_plan": services.may_edit_plan(request.user, branch), "note_form": NoteForm(),
+        "comments": selectors.comments(request.user, campaign, branch),
+        "comment_form": CommentForm() if policy.may(request.user, "branch.comment", branch) else None,
     })
+
+
+@login_required
+@require_POST
+def comment(request, pk: int, branch: int):
+    campaign = _campaign(request, pk)
+    branch = _branch(request, campaign, branch)
+    form = CommentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_failure(form)
+        services.comment(request.user, campaign, branch, form.cleaned_data["text"])
+        messages.success(request, _("批注已发送，支部会收到通知。"))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("creation:branch", args=[campaign.pk, branch.pk]) + "#comments")
 
 
 @login_required

@@ -172,7 +172,11 @@ class DecideForm(forms.Form):
     version = VERSION
 
 
-QueueQuery = choice_query(status=SubmissionStatus.choices)
+class QueueQuery(choice_query(status=SubmissionStatus.choices)):
+    """The 评星 queue: status, a name search (`q`), one office, one star (its code)."""
+
+    office = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    star = forms.RegexField(required=False, regex=r"^[a-z0-9_-]{1,48}$")
 
 
 class EvidenceQuery(ListQuery):

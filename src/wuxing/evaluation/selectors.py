@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from wuxing.core.models import AuditEvent
 from wuxing.core.roles import Kind
 from wuxing.evaluation import services
-from wuxing.evaluation.models import STAGE_ORDER, Award, Evidence, IndicatorResult, Stage, Submission
+from wuxing.evaluation.models import (
+    STAGE_ORDER,
+    Award,
+    Evidence,
+    IndicatorResult,
+    Stage,
+    Submission,
+    SubmissionStatus,
+)
 from wuxing.orgs.models import OrgUnit
 from wuxing.standards.engine import Evaluation, evaluate
 
@@ -103,10 +112,24 @@ def veto_events(user, campaign, branch: OrgUnit | None = None) -> QuerySet:
     return qs.filter(branch=branch) if branch is not None else qs
 
 
-def submissions_in_scope(user, campaign, status: str = "") -> QuerySet[Submission]:
+# Past the office, a star is in the review if the office passed it; before, if the branch claimed it.
+_OFFICE_PASSED = {SubmissionStatus.DISTRICT, SubmissionStatus.PROPOSED, SubmissionStatus.NOTICE, SubmissionStatus.AWARDED}
+
+
+def submissions_in_scope(user, campaign, status: str = "", *, q: str = "", office: int | None = None,
+                         star: str = "") -> QuerySet[Submission]:
+    """The queue: the submissions one sees, by status, branch name (`q`), office and star."""
     subs = Submission.objects.for_user(user).filter(campaign=campaign).select_related("branch__parent")
     if status:
         subs = subs.filter(status=status)
+    if q:
+        subs = subs.filter(branch__name__icontains=q)
+    if office:
+        subs = subs.filter(branch__parent_id=office)
+    if star:
+        # Codes are stored as a JSON list; its text holds '"code"' exactly when the list does (both databases).
+        field = "office_star_codes" if status in _OFFICE_PASSED else "claimed_star_codes"
+        subs = subs.annotate(_codes=Cast(field, TextField())).filter(_codes__contains=f'"{star}"')
     return subs.order_by("branch__path")
 
 

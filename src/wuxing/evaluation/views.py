@@ -4,6 +4,7 @@ public notice with objections (public pages need no login), awards, certificates
 from __future__ import annotations
 
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from wuxing.core.forms import form_failure, query_of, report_failure
 from wuxing.core.levels import star_level
 from wuxing.core.net import client_ip
 from wuxing.core.paging import page_or_404
-from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     ClaimForm,
@@ -234,7 +235,8 @@ def queue(request, pk):
     campaign = _campaign(request, pk)
     query = query_of(request, QueueQuery)
     status = query["status"]
-    subs = selectors.submissions_in_scope(request.user, campaign, status)
+    subs = selectors.submissions_in_scope(request.user, campaign, status, q=query["q"], office=query["office"],
+                                          star=query["star"])
     if query["format"] in ("xlsx", "csv"):
         rows = [[s.branch.parent.name if s.branch.parent else "", s.branch.name, s.get_status_display(),
                  len(s.claimed_star_codes), len(s.office_star_codes), s.proposed_level if s.status in (
@@ -243,8 +245,13 @@ def queue(request, pk):
                                ["办事处", "支部", "状态", "申报星数", "初审通过星数", "拟命名星级"], rows)
     page = page_or_404(subs, 100, query["page"])
     counts = selectors.status_counts(request.user, campaign)
+    stars = {s.code: s.name for std in (campaign.urban_standard, campaign.rural_standard) if std for s in std.stars.all()}
+    filters = {k: query[k] for k in ("q", "office", "star") if query[k]}
     return render(request, "evaluation/queue.html", {
         "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
+        "filters": urlencode(filters), "q": query["q"], "office": query["office"], "star": query["star"],
+        "offices": OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE, path__startswith=campaign.unit.path)
+                   .order_by("path"), "stars": sorted(stars.items()),
         "is_district": policy.may(request.user, "campaign.manage", campaign.unit),
         "notices": PublicNotice.objects.filter(campaign=campaign)})
 

@@ -44,18 +44,6 @@ def _require_admin(request) -> None:
         raise Http404
 
 
-@login_required
-def home(request):
-    """Role-aware start page: the user's roles with their units, and what they can reach."""
-    roles = selectors.my_roles(request.user)
-    counts = selectors.level_counts(request.user)
-    summary = [(label, counts.get(value, 0)) for value, label in Level.choices if counts.get(value)]
-    return render(request, "core/home.html", {
-        "roles": roles, "summary": summary, "is_admin": selectors.is_admin(request.user),
-    })
-
-
-
 # --- units -------------------------------------------------------------------------------------------
 
 @login_required

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for, place
 from wuxing.core import policy
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import export_response
@@ -44,19 +44,26 @@ def _unit(request, campaign, pk, levels):
 
 @login_required
 def weekly_home(request):
-    """Send each person to their weekly page: branch history, office matrix or district rates."""
+    """Send each person to their weekly page: branch history, office matrix, district rates, or the leader's
+    assigned branches."""
     campaign = campaigns_for(request.user).filter(is_active=True).order_by("-year").first()
     if campaign is None:
         return render(request, "weekly/none.html")
-    units = OrgUnit.objects.for_user(request.user).filter(path__startswith=campaign.unit.path)
-    own = [u for u in units.filter(level__in=BRANCH_LEVELS).order_by("path")[:5] if policy.may(request.user, "branch.declare", u)]
-    if own:
-        return redirect("weekly:branch", pk=campaign.pk, branch=own[0].pk)
-    offices = list(units.filter(level=Level.OFFICE).order_by("path")[:2])
-    if len(offices) == 1 and not policy.may(request.user, "star.view", campaign.unit):
-        return redirect("weekly:office", pk=campaign.pk, office=offices[0].pk)
-    if policy.may(request.user, "star.view", campaign.unit):
+    where, units = place(request.user, campaign)
+    if where == "branch" or (where == "leader" and len(units) == 1):
+        return redirect("weekly:branch", pk=campaign.pk, branch=units[0].pk)
+    if where == "office" and len(units) == 1:
+        return redirect("weekly:office", pk=campaign.pk, office=units[0].pk)
+    if where == "district":
         return redirect("weekly:district", pk=campaign.pk)
+    if where == "leader":
+        weeks = list(reversed(selectors.report_weeks(campaign, last=6)))
+        status_of = selectors.statuses(campaign, [u.pk for u in units], weeks)
+        return render(request, "weekly/leader.html", {
+            "campaign": campaign, "weeks": weeks,
+            "rows": [(u, [(w, status_of[(u.pk, w)]) for w in weeks]) for u in units]})
+    if where == "office":
+        return render(request, "weekly/offices.html", {"campaign": campaign, "offices": units})
     return render(request, "weekly/none.html")
 
 

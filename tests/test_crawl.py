@@ -1,0 +1,82 @@
+"""Issue 19 item 5: no link shown to a user answers 404 (or fails) for that user. Each demo user starts at
+the home page and follows every link of every page they reach (GET only), the menu included; each kind of
+page (route and query keys) is opened for up to PER_ROUTE different objects."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from html import unescape
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from wuxing.orgs.demo import DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+PER_ROUTE = 12
+HREF = re.compile(r'href="([^"]+)"')
+SKIP = ("/static/", "/admin/", "/accounts/logout/", "/api/schema/")
+
+
+def links(html: str) -> list[str]:
+    found = []
+    for raw in HREF.findall(html):
+        url = unescape(raw)
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/") or url.startswith(SKIP):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def kind(url: str) -> tuple:
+    parts = urlsplit(url)
+    try:
+        name = resolve(parts.path).view_name
+    except Resolver404:
+        name = parts.path
+    keys = tuple(sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair}))
+    return name, keys
+
+
+def crawl(client) -> tuple[dict[str, tuple[int, str]], int]:
+    """Every reachable page: url -> (status, the page that linked it); and how many pages were opened."""
+    seen_kinds: Counter = Counter()
+    queue = deque([("/", "(start)")])
+    visited: set[str] = set()
+    bad: dict[str, tuple[int, str]] = {}
+    while queue:
+        url, source = queue.popleft()
+        if url in visited:
+            continue
+        visited.add(url)
+        k = kind(url)
+        if seen_kinds[k] >= PER_ROUTE:
+            continue
+        seen_kinds[k] += 1
+        response = client.get(url)
+        if response.status_code in (404, 405) or response.status_code >= 500:
+            bad[url] = (response.status_code, source)
+            continue
+        if response.status_code in (301, 302):
+            queue.append((response["Location"], url))
+            continue
+        if "text/html" in response.get("Content-Type", "") and not url.startswith("/api/"):
+            for link in links(response.content.decode()):
+                if link not in visited:
+                    queue.append((link, url))
+    return bad, sum(seen_kinds.values())
+
+
+@pytest.mark.parametrize("username", [u for u, _d in DEMO_USERS])
+def test_no_link_a_demo_user_is_shown_answers_404_or_500(demo_world, db, client, username):
+    from wuxing.orgs.models import User
+
+    client.force_login(User.objects.get(username=username))
+    bad, opened = crawl(client)
+    print(f"{username}: {opened} pages")
+    assert opened > 15, f"{username} reached only {opened} pages"
+    assert bad == {}, "\n".join(f"{status} {url}  (linked from {source})" for url, (status, source) in bad.items())
