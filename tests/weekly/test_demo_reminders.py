@@ -24,7 +24,7 @@ def test_monday_morning_reminders_reach_people_and_the_office_hears_of_branches_
         office = Notification.objects.get(user__username="demo_office", title__contains="没有账号")
         leader = Notification.objects.filter(user__username="demo_leader", title__contains="锦荣社区没有账号")
     assert len(result.told.people) >= 3 and result.without_accounts > 0
-    assert result.told.channels["wecom"] > 0  # the demo office's robot group
+    assert result.told.channels["wecom"] > 0  # the demo district's robot group
     listed = office.body.splitlines()[0].split("、")
     assert f"{len(listed)} 个支部没有账号" in office.title and all(name.endswith("（无账号）") for name in listed)
     assert "锦荣社区（无账号）" in listed and "明湖社区（无账号）" not in listed  # 明湖社区 has a secretary
@@ -40,10 +40,10 @@ def test_after_the_deadline_the_office_hears_which_branches_are_missing(capsys):
         office = Notification.objects.get(user__username="demo_office", title__contains="未报送")
         channel = Channel.objects.get(kind=ChannelKind.WECOM)
         with Sink() as sink:
-            Channel.objects.filter(pk=channel.pk).update(address=sink.webhook("demo-minghu"))
-            Delivery.objects.filter(channel=channel).update(address=sink.webhook("demo-minghu"))
+            Channel.objects.filter(pk=channel.pk).update(address=sink.webhook("demo-jingkai"))
+            Delivery.objects.filter(channel=channel).update(address=sink.webhook("demo-jingkai"))
             sent = drain()
     assert "reminded:" in out and "reached" in out and "wecom" in out
     assert office.body.splitlines()[0] == "锦荣社区（无账号）、航海社区（无账号）"
     assert "2 个支部未报送" in office.title
-    assert sent.sent >= 1 and any("未报送" in t for t in sink.texts("demo-minghu"))
+    assert sent.sent >= 1 and any("未报送" in t for t in sink.texts("demo-jingkai"))

@@ -1,5 +1,7 @@
-"""The demo district's group robot: 明湖办事处's work group, pointing at the local stand-in that `wuxing demo`
-starts (messaging.sink), so that reminders and workflow notices can be seen arriving."""
+"""The demo district's group robot: the district's work group (经开区五星创建工作群, which hears every unit
+below it), pointing at the local stand-in that `wuxing demo` starts (messaging.sink), so that reminders and
+workflow notices can be seen arriving. Added after the year's history is loaded: the group hears what
+happens from now on, not a replay of the year."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from wuxing.messaging import services
 from wuxing.messaging.models import Channel, ChannelKind
 from wuxing.orgs.models import OrgUnit
 
-DEMO_KEY = "demo-minghu"
+DEMO_KEY = "demo-jingkai"
 
 
 def demo_webhook() -> str:
@@ -18,9 +20,9 @@ def demo_webhook() -> str:
 
 
 def load(system) -> Channel | None:
-    office = OrgUnit.objects.get(code="JK01")
+    district = OrgUnit.objects.get(code="JK")
     try:
-        return services.add_channel(system, office, kind=ChannelKind.WECOM, name="明湖办事处创建工作群",
+        return services.add_channel(system, district, kind=ChannelKind.WECOM, name="经开区五星创建工作群",
                                     address=demo_webhook())
     except ValidationError:
         return None  # a production configuration does not allow the local stand-in as a webhook host

@@ -26,7 +26,6 @@ def load_demo() -> bool:
     system = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
     load_shipped_standards(system)  # reviewers name the stars they own
     district = load_org(system)
-    load_channels(system)
     with batched():  # thousands of demo rows: each branch's rollups once, at the end
         campaign = load_creation(system, district, Standard.objects.get(code="henan-urban-sample", version=1),
                                  Standard.objects.get(code="henan-rural-sample", version=1))
@@ -36,6 +35,7 @@ def load_demo() -> bool:
         load_casefiles(district)
     # The weekly demo writes a year of past reports directly, as they were; count them once.
     rebuild(campaign)
+    load_channels(system)
     return True
 
 
