@@ -243,3 +243,11 @@ def test_a_branch_group_robot_hears_its_branch(world, sink):
     services.tell([world.village_user], "村的消息", unit=world.village)
     drain()
     assert sink.texts("c") == ["【五星平台】社区的消息"]
+
+
+def test_a_webhook_host_removed_from_the_allowed_list_is_not_posted_to(world, sink, settings):
+    robot(world, sink)
+    services.tell([world.branch_user], "通知", unit=world.community)
+    settings.NOTIFY_WEBHOOK_HOSTS = ["qyapi.weixin.qq.com"]
+    assert drain().retrying == 1
+    assert "not allowed" in Delivery.objects.get().last_error and sink.received == [] and sink.refused == []

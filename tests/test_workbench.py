@@ -147,3 +147,18 @@ def test_the_api_gives_the_same_to_do_as_the_page(world, campaign, login):
     assert item["count"] == 1 and body["total"] >= 1
     page = login(world.office_admin).get(reverse("home")).content.decode()
     assert item["url"].replace("&", "&amp;") in page and "待确认的争创目标" in page
+
+
+def test_a_comment_through_the_api_follows_the_same_rules(world, campaign):
+    url = reverse("api:comment-list")
+    body = {"campaign": campaign.pk, "branch": world.community.pk, "text": ""}
+    empty = api_as(world.leader).post(url, body, format="json")
+    assert empty.status_code == 400 and "text" in empty.json()
+    refused = api_as(world.branch_user).post(url, {**body, "text": "自己批注自己"}, format="json")
+    assert refused.status_code == 404 and not Notification.objects.exists()
+    made = api_as(world.leader).post(url, {**body, "text": "请补齐台账"}, format="json")
+    assert made.status_code == 201 and made.json()["author_name"] == "包联领导甲"
+    assert Notification.objects.get(user=world.branch_user).body == "请补齐台账"
+    listed = api_as(world.branch_user).get(url, {"branch": world.community.pk}).json()
+    assert [c["text"] for c in listed["results"]] == ["请补齐台账"]
+    assert api_as(world.other_branch_user).get(url).json()["results"] == []

@@ -15,7 +15,7 @@ from wuxing.contest.api import (
     RankingView,
     SanctionViewSet,
 )
-from wuxing.creation.api import CampaignViewSet, GapView, TargetViewSet, TaskViewSet
+from wuxing.creation.api import CampaignViewSet, CommentViewSet, GapView, TargetViewSet, TaskViewSet
 from wuxing.evaluation.api import (
     AwardViewSet,
     EvidenceViewSet,
@@ -34,6 +34,7 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("standards", StandardViewSet, basename="standard")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("targets", TargetViewSet, basename="target")
+router.register("comments", CommentViewSet, basename="comment")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("weekly-reports", ReportViewSet, basename="weekly-report")
 router.register("evidence", EvidenceViewSet, basename="evidence")

@@ -18,7 +18,7 @@ from wuxing.core.api import NoteSerializer, StrictCharField, StrictModelSerializ
 from wuxing.core.api import note_of as _note
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation import selectors, services
-from wuxing.creation.models import PlanTask, Target
+from wuxing.creation.models import Comment, PlanTask, Target
 from wuxing.orgs.models import OrgUnit
 from wuxing.standards.models import Standard
 
@@ -205,3 +205,39 @@ class GapView(APIView):
             {"code": s.code, "name": s.name, "gaps": [i.code for i in s.gaps],
              "indicators": [{"code": i.code, "text": i.text, "required": i.required, "state": i.state}
                             for i in s.indicators]} for s in stars]})
+
+
+class CommentSerializer(StrictModelSerializer):
+    """批注 on a branch's work: the same rules as the page's form (text up to 2,000 characters)."""
+
+    campaign = CampaignField()
+    branch = BranchField()
+    text = StrictCharField(max_length=2000)
+    author_name = serializers.CharField(source="author.real_name", read_only=True, default="")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "campaign", "branch", "text", "author", "author_name", "created_at"]
+        read_only_fields = ["author", "created_at"]
+
+
+class CommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """批注 in scope (filter with ?campaign= and ?branch=). POST: an assigned leader (or an administrator above
+    the branch) comments; the branch's people are told."""
+
+    serializer_class = CommentSerializer
+
+    def get_queryset(self):
+        qs = Comment.objects.for_user(self.request.user).select_related("author").order_by("-created_at", "-pk")
+        params = self.request.query_params
+        for key in ("campaign", "branch"):
+            if params.get(key, "").isdigit():
+                qs = qs.filter(**{f"{key}_id": params[key]})
+        return qs
+
+    def create(self, request):
+        data = CommentSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        note = services.comment(request.user, v["campaign"], v["branch"], v["text"])
+        return Response(CommentSerializer(note, context={"request": request}).data, status=status.HTTP_201_CREATED)
