@@ -133,3 +133,20 @@ def test_a_person_chooses_email_only_with_an_address(world, login):
     assert client.post(reverse("messaging:preferences"), {"email": "on", "digest": "on"}).status_code == 302
     pref = Preference.objects.get(user=world.branch_user)
     assert pref.email and pref.digest and not pref.sms
+
+
+def test_deleting_a_task_asks_for_a_confirmation_first(world, campaign, login):
+    import datetime as dt
+
+    from wuxing.creation import services as creation
+    from wuxing.creation.models import PlanTask
+
+    task = creation.create_task(world.branch_user, campaign, world.community, title="网格党支部全覆盖",
+                                star_code="zbgy", due_date=dt.date(2026, 12, 31), responsible_name="张丽华")
+    client = login(world.branch_user)
+    url = reverse("creation:task_delete", args=[task.pk])
+    refused = client.post(url, follow=True).content.decode()
+    assert "请先勾选“确认删除”" in refused and PlanTask.objects.filter(pk=task.pk).exists()
+    assert client.post(url, {"confirmed": "on"}).status_code == 302
+    assert not PlanTask.objects.filter(pk=task.pk).exists()
+    assert AuditEvent.objects.filter(action="creation.task.delete").count() == 1

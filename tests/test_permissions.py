@@ -422,7 +422,7 @@ CASES = [
     Case("creation:task_progress", _c("creation:task_progress", lambda w: _task(w).pk), COMMUNITY_PLAN,
          method="post", data=lambda w: {"on": "2026-01-01", "note": "进展"}, ok_status=302),
     Case("creation:task_delete", _c("creation:task_delete", lambda w: _task(w).pk), COMMUNITY_PLAN, method="post",
-         ok_status=302),
+         data=lambda w: {"confirmed": "on"}, ok_status=302),
     Case("api:campaign-list", _c("api:campaign-list"), SIGNED_IN, api=True),
     Case("api:campaign-detail", _c("api:campaign-detail", _cid), IN_DISTRICT, api=True),
     Case("api:campaign-rerate", _c("api:campaign-rerate", _cid), DISTRICT_ADMINS, method="post", api=True,

@@ -162,3 +162,14 @@ def test_a_comment_through_the_api_follows_the_same_rules(world, campaign):
     listed = api_as(world.branch_user).get(url, {"branch": world.community.pk}).json()
     assert [c["text"] for c in listed["results"]] == ["请补齐台账"]
     assert api_as(world.other_branch_user).get(url).json()["results"] == []
+
+
+def test_a_report_in_shows_the_week_as_done(world, campaign):
+    from wuxing.weekly import services as weekly
+
+    with at(2026, 11, 27, 16, 0):  # Friday: week 48 is due on Monday
+        report = weekly.save_report(world.branch_user, campaign, world.community, 2026, 48, summary="主题党日")
+        weekly.submit_report(world.branch_user, report)
+        count, _url = items(world.branch_user, "branch")["weekly_due"]
+        [label] = [i.label for s in todo(world.branch_user) for i in s.items if i.key == "weekly_due"]
+    assert count == 0 and label == "2026年第48周动态已报送"

@@ -114,6 +114,12 @@ class NoteForm(forms.Form):
                            max_length=1000, validators=[no_nul])
 
 
+class DeleteForm(forms.Form):
+    """Deleting cannot be undone: the page asks for a tick first."""
+
+    confirmed = forms.BooleanField(error_messages={"required": _("删除后不能恢复：请先勾选“确认删除”。")})
+
+
 class CommentForm(forms.Form):
     """批注 on a branch's work (page and API)."""
 

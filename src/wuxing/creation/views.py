@@ -25,6 +25,7 @@ from wuxing.creation.forms import (
     MATRIX_TABS,
     CampaignForm,
     CommentForm,
+    DeleteForm,
     MatrixQuery,
     NoteForm,
     ProgressForm,
@@ -363,6 +364,9 @@ def task_progress(request, pk: int):
 @require_POST
 def task_delete(request, pk: int):
     task = _task(request, pk, "edit")
+    if not DeleteForm(request.POST).is_valid():
+        messages.error(request, _("删除后不能恢复：请先勾选“确认删除”。"))
+        return redirect("creation:task", pk=task.pk)
     services.delete_task(request.user, task)
     messages.success(request, _("已删除任务。"))
     return redirect("creation:branch", pk=task.campaign_id, branch=task.branch_id)

@@ -133,6 +133,8 @@ def _branch(user, campaign: Campaign, branch: OrgUnit, now: dt.datetime, role_na
         section.items.append(Item("weekly_due", _("{week}动态待报送（截止 {due}）").format(
             week=_week_words(y, w), due=timezone.localtime(due).strftime("%m-%d %H:%M")), 1, report_url,
             urgent=now > due))
+    else:
+        section.items.append(Item("weekly_due", _("{week}动态已报送").format(week=_week_words(y, w)), 0, report_url))
     cy, cw = closed_week(campaign, now)
     if not WeeklyReport.objects.filter(campaign=campaign, branch=branch, iso_year=cy, iso_week=cw,
                                        submitted_at__isnull=False).exists() and (
