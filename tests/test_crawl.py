@@ -18,6 +18,21 @@ pytestmark = pytest.mark.django_db
 
 PER_ROUTE = 12
 HREF = re.compile(r'href="([^"]+)"')
+# Issue 20 item 4: what a page shows is Chinese. Not text: scripts, styles, tags, and what stands in a code or
+# an address element (data a person typed: codes of standards and indicators, webhook addresses).
+HIDDEN = re.compile(r"<(script|style|code)\b.*?</\1>|<[^>]*class=\"[^\"]*\baddress\b[^\"]*\"[^>]*>.*?</[a-z]+>|<[^>]+>",
+                    re.S)
+# Codes typed as data: U-ZBGY-01, henan-urban-sample, demo_branch (hyphens or underscores join them).
+TYPED = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+")
+# Names of formats and products a user knows by these letters.
+ALLOWED = {"Excel", "Word", "PDF", "PowerPoint", "Office", "YAML", "Webhook", "API", "JPG", "PNG", "WPS", "CSV",
+           "xlsx", "docx", "txt", "csv", "pdf", "yaml"}  # and file extensions
+LATIN = re.compile(r"[A-Za-z][A-Za-z.]{2,}")
+
+
+def english(html: str) -> set[str]:
+    text = TYPED.sub(" ", unescape(HIDDEN.sub(" ", html)))
+    return {w.strip(".") for w in LATIN.findall(text)} - ALLOWED - {""}
 SKIP = ("/static/", "/admin/", "/accounts/logout/", "/api/schema/")
 
 
@@ -42,8 +57,9 @@ def kind(url: str) -> tuple:
     return name, keys
 
 
-def crawl(client) -> tuple[dict[str, tuple[int, str]], int]:
-    """Every reachable page: url -> (status, the page that linked it); and how many pages were opened."""
+def crawl(client, latin: dict | None = None) -> tuple[dict[str, tuple[int, str]], int]:
+    """Every reachable page: url -> (status, the page that linked it); and how many pages were opened. With
+    `latin`, each page's words in Latin letters (outside the allowlist) are collected: word -> page."""
     seen_kinds: Counter = Counter()
     queue = deque([("/", "(start)")])
     visited: set[str] = set()
@@ -65,7 +81,11 @@ def crawl(client) -> tuple[dict[str, tuple[int, str]], int]:
             queue.append((response["Location"], url))
             continue
         if "text/html" in response.get("Content-Type", "") and not url.startswith("/api/"):
-            for link in links(response.content.decode()):
+            html = response.content.decode()
+            if latin is not None:
+                for word in english(html):
+                    latin.setdefault(word, url)
+            for link in links(html):
                 if link not in visited:
                     queue.append((link, url))
     return bad, sum(seen_kinds.values())
@@ -76,7 +96,9 @@ def test_no_link_a_demo_user_is_shown_answers_404_or_500(demo_world, db, client,
     from wuxing.orgs.models import User
 
     client.force_login(User.objects.get(username=username))
-    bad, opened = crawl(client)
+    latin: dict[str, str] = {}
+    bad, opened = crawl(client, latin)
     print(f"{username}: {opened} pages")
     assert opened > 15, f"{username} reached only {opened} pages"
     assert bad == {}, "\n".join(f"{status} {url}  (linked from {source})" for url, (status, source) in bad.items())
+    assert latin == {}, "English on pages:\n" + "\n".join(f"{w}  ({url})" for w, url in sorted(latin.items()))

@@ -76,6 +76,7 @@ class DecisionForm(forms.Form):
 
 
 class BriefForm(forms.Form):
+    button_fields = ("format",)  # the export buttons
     text = forms.CharField(label=_("简报正文（可修改后导出）"), widget=forms.Textarea(attrs={"rows": 14}), max_length=30000,
                            validators=[no_nul])
     format = forms.ChoiceField(required=False, choices=[("docx", "docx"), ("txt", "txt")])  # the export button
@@ -92,6 +93,7 @@ class DecisionChoiceForm(forms.Form):
 
 
 class PasteForm(forms.Form):
+    button_fields = ("confirm", "pick")  # sent by the page's buttons and per-article boxes, not drawn as fields
     text = forms.CharField(label=_("粘贴简报或报纸版面文字"), widget=forms.Textarea(attrs={"rows": 14}), required=False,
                            max_length=200000, validators=[no_nul])
     file = forms.FileField(label=_("或上传文本文件（.txt / .md，UTF-8）"), required=False)

@@ -74,6 +74,10 @@ def create_from_articles(actor, campaign, articles: list[Article], units: dict[s
                          clean_text: str) -> list[Activity]:
     """Drafts from pasted briefs: organisers matched in the tree own their record; others (a district
     bureau) are recorded under the campaign's district. Raw and clean text are kept."""
+    untitled = [str(i) for i, art in enumerate(articles, start=1) if not art.title.strip()]
+    if untitled:
+        raise ValidationError(_("第 {n} 篇没有标题，请在粘贴的文字中为其补上标题（单独一行）后再生成。").format(
+            n="、".join(untitled)))
     made = []
     for art in articles:
         unit = units.get(art.organizer) or campaign.unit

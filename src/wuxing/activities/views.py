@@ -239,6 +239,8 @@ def activity_import(request):
                 return redirect("activities:list")
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
+            except ValidationError as exc:  # an article the parser could not complete: a message, never a 500
+                form.add_error(None, " ".join(exc.messages))
     return render(request, "activities/import.html", {"form": form, "drafts": drafts, "clean": clean,
                                                        "campaign": campaign})
 

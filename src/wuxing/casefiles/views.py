@@ -163,11 +163,14 @@ def _organiser_action(request, c: ReviewCampaign) -> None:
         raise form_failure(form)
 
 
-def _allocation_rows(c: ReviewCampaign) -> list[tuple[str, int, int | None]]:
+def _allocation_rows(c: ReviewCampaign, user) -> list[tuple[str, str, int, int | None]]:
     """Per unit of the stored frame: its closed files and the files drawn from it (the stored allocation of a
     total plan, or what the unit's own plan gives)."""
     plans = services.plans_of(c)
-    return [(u, len(v), c.allocation[u] if u in c.allocation else plans[u].size(len(v)) if u in plans else None)
+    # Names of the units the reader may see; the others stay codes (a reviewed unit sees only its own name).
+    names = dict(OrgUnit.objects.for_user(user).filter(code__in=list(c.frame)).values_list("code", "name"))
+    return [(names.get(u, ""), u, len(v),
+             c.allocation[u] if u in c.allocation else plans[u].size(len(v)) if u in plans else None)
             for u, v in sorted(c.frame.items())]
 
 
@@ -204,7 +207,7 @@ def campaign(request, pk):
         "draw_form": DrawForm(initial={"seed": c.seed or timezone.localdate().strftime("%Y%m%d")}),
         "pool": c.pool.select_related("user", "home_unit") if organiser else [],
         "candidates": services.reviewer_candidates(c) if organiser else [],
-        "frame_sizes": _allocation_rows(c),
+        "frame_sizes": _allocation_rows(c, request.user),
         "rectify_form": RectifyForm(open_units=r["open_units"] if organiser else ()),
         "rectifications": selectors.visible_rectifications(request.user, c),
         "my_samples": [s for s, _sh in r["files"] if request.user.pk in (s.reviewer_id, s.second_reviewer_id)]})

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -24,6 +25,8 @@ def csv_safe(value) -> str:
 
 
 def _xlsx_cell(ws, value, bold: bool = False) -> WriteOnlyCell:
+    if isinstance(value, Promise):
+        value = str(value)  # a lazy translation (a status label): openpyxl knows only real strings
     if isinstance(value, str):
         # Control characters are illegal in the file format; drop them rather than fail the export.
         value = ILLEGAL_CHARACTERS_RE.sub("", value)

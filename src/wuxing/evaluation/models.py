@@ -173,6 +173,9 @@ class Objection(models.Model):
         verbose_name = _("异议")
         verbose_name_plural = _("异议")
 
+    def __str__(self) -> str:
+        return f"{self.submission.branch if self.submission_id else self.notice} 公示异议"
+
 
 class Award(models.Model):
     """命名: the level a branch holds for a campaign year; removals adjust the effective stars."""
@@ -200,6 +203,9 @@ class Award(models.Model):
     @property
     def scope_path(self) -> str:
         return self.branch.path
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.campaign.year} 命名{self.level}星"
 
 
 class RemovalCategory(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaigns_for
-from wuxing.core import policy
+from wuxing.core import audit_words, policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import form_failure, query_of, report_failure
@@ -516,7 +516,12 @@ def history(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
     events = page_or_404(selectors.branch_history(request.user, branch), 100, query_of(request)["page"])
-    return render(request, "evaluation/history.html", {"campaign": campaign, "branch": branch, "page": events})
+    names = {s.code: s.name for s in campaign.standard_for(branch).stars.all()}
+    # The actor by name (the stored "姓名（用户名）" keeps the account for the audit, the page reads better without).
+    lines = [(e, (e.actor_name or "").split("（")[0], audit_words.verb(e.action), audit_words.details(e.data or {}, names))
+             for e in events]
+    return render(request, "evaluation/history.html", {"campaign": campaign, "branch": branch, "page": events,
+                                                       "lines": lines})
 
 
 # --- 一票否决 -------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
@@ -30,6 +31,17 @@ def mask_mobile(mobile: str) -> str:
     if not mobile or len(mobile) != 11:
         return mobile
     return f"{mobile[:3]}****{mobile[-4:]}"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its message in Chinese: Django's own Chinese catalogue lacks the plural form
+    of this message, so it showed in English beside the other, Chinese, refusals."""
+
+    def get_error_message(self):
+        return _("密码太短，至少需要 {n} 个字符。").format(n=self.min_length)
+
+    def get_help_text(self):
+        return _("密码至少需要 {n} 个字符。").format(n=self.min_length)
 
 
 class LettersAndDigitsValidator:

@@ -26,6 +26,7 @@ from wuxing.orgs.forms import (
     UnitForm,
     UserCreateForm,
     UserEditForm,
+    star_choices,
 )
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
 
@@ -230,6 +231,7 @@ def user_detail(request, pk: int):
     return render(request, "orgs/user_detail.html", {
         "target": target, "form": form, "grants": selectors.user_grants(request.user, target),
         "grant_form": RoleGrantForm(units=_manageable_units(request.user)),
+        "star_names": dict(star_choices()),
         "password_form": PasswordResetForm(),
     })
 

@@ -5,6 +5,7 @@ from wuxing.orgs.validators import no_nul
 
 
 class ReportForm(forms.Form):
+    button_fields = ("submit",)  # the "保存并提交" button
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
     submit = forms.BooleanField(required=False)  # the "保存并提交" button
     summary = forms.CharField(label=_("本周工作"), widget=forms.Textarea(attrs={"rows": 4}), required=False,

@@ -20,6 +20,12 @@ register.filter("star_level", star_level)
 
 
 @register.filter
+def is_button(bound_field) -> bool:
+    """A field a page's buttons send (e.g. "保存并提交"), named in the form's `button_fields`: not drawn as an input."""
+    return bound_field.name in getattr(bound_field.form, "button_fields", ())
+
+
+@register.filter
 def get_item(mapping, key):
     """{{ names|get_item:code }}: a dict lookup by a variable key ('' when absent)."""
     try:
