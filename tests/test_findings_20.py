@@ -77,3 +77,48 @@ def test_forms_draw_their_fields_but_neither_button_fields_nor_labels_of_hidden_
     assert 'type="hidden" name="version"' in html
     paste = login(world.office_admin).get(reverse("activities:import")).content.decode()
     assert 'name="text"' in paste and 'name="pick"' not in paste and ">Confirm<" not in paste
+
+
+def test_the_readme_lists_every_account_the_demo_creates(demo_world, db):
+    from pathlib import Path
+
+    from wuxing.orgs.models import User
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert sorted(u for u in User.objects.values_list("username", flat=True) if f"`{u}`" not in readme) == []
+
+
+def test_pages_carry_a_favicon_served_locally(world, login):
+    from django.contrib.staticfiles import finders
+
+    page = login(world.branch_user).get(reverse("home")).content.decode()
+    assert 'rel="icon"' in page and finders.find("wuxing/favicon.svg")
+
+
+def test_the_demo_says_what_it_is_doing(db, capsys, tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert out.index("正在准备数据库") < out.index("正在加载演示区") < out.index("完成") < out.index("演示账号")
+
+
+def test_weeks_read_as_people_write_them():
+    from tests.conftest import at
+    from wuxing.core.templatetags.wuxing import week_words
+
+    with at(2026, 11, 30, 9):
+        assert week_words((2026, 48)) == "第48周（11月23日—11月29日）"
+        assert week_words((2026, 53)) == "第53周（12月28日—1月3日）"  # the ISO week across the new year
+    with at(2027, 1, 4, 9):
+        assert week_words((2026, 53)) == "2026年第53周（12月28日—1月3日）"
+
+
+def test_the_weekly_pages_show_weeks_in_words(world, campaign, login):
+    from tests.conftest import at
+
+    with at(2026, 5, 20, 9):
+        page = login(world.branch_user).get(reverse("weekly:branch", args=[campaign.pk, world.community.pk]))
+    html = page.content.decode()
+    assert "第20周（5月11日—5月17日）" in html and "-W20" not in html

@@ -20,6 +20,25 @@ register.filter("star_level", star_level)
 
 
 @register.filter
+def week_words(week) -> str:
+    """(2026, 48) → '第48周（11月23日—11月29日）': a week as people write it (ISO weeks run Monday to Sunday;
+    the year is added when the week is not in the current year)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from wuxing.core.weeks import week_start
+
+    if hasattr(week, "iso_year"):  # a weekly report
+        week = (week.iso_year, week.iso_week)
+    year, number = int(week[0]), int(week[1])
+    monday = week_start(year, number)
+    sunday = monday + dt.timedelta(days=6)
+    prefix = "" if year == timezone.localdate().year else f"{year}年"
+    return f"{prefix}第{number}周（{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日）"
+
+
+@register.filter
 def is_button(bound_field) -> bool:
     """A field a page's buttons send (e.g. "保存并提交"), named in the form's `button_fields`: not drawn as an input."""
     return bound_field.name in getattr(bound_field.form, "button_fields", ())

@@ -18,8 +18,11 @@ class Command(BaseCommand):
         from django.conf import settings
 
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        self.stdout.write("（1/3）正在准备数据库……")
         call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("（2/3）正在加载演示区“经开区”（4 个办事处、40 个社区和村、一整年的创建数据），约需一分钟……")
         call_command("seed", "demo")
+        self.stdout.write("（3/3）完成。")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, description in DEMO_USERS:
