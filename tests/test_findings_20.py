@@ -122,3 +122,14 @@ def test_the_weekly_pages_show_weeks_in_words(world, campaign, login):
         page = login(world.branch_user).get(reverse("weekly:branch", args=[campaign.pk, world.community.pk]))
     html = page.content.decode()
     assert "第20周（5月11日—5月17日）" in html and "-W20" not in html
+
+
+def test_an_exported_sheet_opens_ready_to_read():
+    long = "请各社区对照标准逐项查找差距，" * 6
+    data = xlsx_bytes([("创建任务", ["支部", "任务", "说明"], [["明湖社区", "网格党支部全覆盖", long], ["杨庄村", "a", "b"]])])
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws.title == "创建任务" and ws.freeze_panes == "A2"
+    assert ws.column_dimensions["A"].width == 2 * len("明湖社区") + 2  # CJK counted double
+    assert ws.column_dimensions["B"].width == 2 * len("网格党支部全覆盖") + 2
+    assert ws.column_dimensions["C"].width == 50 and ws["C2"].alignment.wrap_text
+    assert [c.value for c in ws[3]] == ["杨庄村", "a", "b"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
@@ -12,10 +14,12 @@ from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def csv_safe(value) -> str:
@@ -36,16 +40,42 @@ def _xlsx_cell(ws, value, bold: bool = False) -> WriteOnlyCell:
         cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)
+    elif isinstance(value, str) and ("\n" in value or display_width(value) + 2 > _MAX_WIDTH):
+        cell.alignment = _WRAP
     return cell
 
 
+# Column widths are measured on the first rows (the rest stream); wider text wraps instead of widening.
+_MEASURED_ROWS = 200
+_MAX_WIDTH = 50
+
+
+def display_width(value) -> int:
+    """Width in Excel's character units: a CJK (or other wide) character takes two."""
+    text = "" if value is None else str(value)
+    longest = max(text.splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """Build a workbook from (title, headers, rows) triples, streaming rows (write-only mode)."""
+    """Build a workbook from (title, headers, rows) triples, streaming rows (write-only mode). The header row is
+    frozen and bold, columns are as wide as their content (Chinese counted double, at most 50) and longer text
+    wraps, so that a sheet opens ready to read and print."""
     wb = Workbook(write_only=True)
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
+        rows = iter(rows)
+        head = list(itertools.islice(rows, _MEASURED_ROWS))
+        widths = [display_width(h) for h in headers]
+        for row in head:
+            for i, value in enumerate(row):
+                if i < len(widths):
+                    widths[i] = max(widths[i], display_width(value))
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(_MAX_WIDTH, width + 2)
+        ws.freeze_panes = "A2"
         ws.append([_xlsx_cell(ws, h, bold=True) for h in headers])
-        for row in rows:
+        for row in itertools.chain(head, rows):
             ws.append([_xlsx_cell(ws, v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
