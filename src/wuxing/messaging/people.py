@@ -9,9 +9,9 @@ from wuxing.core.roles import BRANCH_ROLES, Role
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
 
 
-def _ancestor_paths(unit: OrgUnit) -> list[str]:
-    parts = [p for p in unit.path.split("/") if p]
-    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+def line_of(unit: OrgUnit) -> list[int]:
+    """The unit and its ancestors, by id (from the unit's path: no query)."""
+    return [*unit.ancestor_ids(), unit.pk]
 
 
 def _users(grants) -> list[User]:
@@ -21,7 +21,7 @@ def _users(grants) -> list[User]:
 def holding(unit: OrgUnit, roles: Iterable[str], *, above: bool = False) -> list[User]:
     """Active users granted one of `roles` at `unit` (with `above`, at the unit or any ancestor)."""
     grants = RoleAssignment.objects.filter(role__in=list(roles))
-    grants = grants.filter(unit__path__in=_ancestor_paths(unit)) if above else grants.filter(unit=unit)
+    grants = grants.filter(unit_id__in=line_of(unit)) if above else grants.filter(unit=unit)
     return _users(grants)
 
 
@@ -58,7 +58,7 @@ def district_admins(unit: OrgUnit) -> list[User]:
 def star_reviewers(unit: OrgUnit, star_codes: Iterable[str]) -> list[User]:
     """Star reviewers above the unit who own one of the stars."""
     wanted = set(star_codes)
-    grants = RoleAssignment.objects.filter(role=Role.STAR_REVIEWER, unit__path__in=_ancestor_paths(unit))
+    grants = RoleAssignment.objects.filter(role=Role.STAR_REVIEWER, unit_id__in=line_of(unit))
     ids = [g.user_id for g in grants if wanted & set(g.star_codes or [])]
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 

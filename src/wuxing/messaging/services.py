@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wuxing.core import policy
 from wuxing.core.audit import record
 from wuxing.core.notify import notify
+from wuxing.messaging import people
 from wuxing.messaging.models import Channel, ChannelKind, Delivery, Preference
 from wuxing.orgs.models import OrgUnit
 
@@ -84,9 +85,7 @@ def channels_for(unit: OrgUnit | None) -> list[Channel]:
     keep to their own unit."""
     if unit is None:
         return []
-    parts = [p for p in unit.path.split("/") if p]
-    paths = ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
-    found = Channel.objects.filter(is_active=True, unit__path__in=paths).select_related("unit")
+    found = Channel.objects.filter(is_active=True, unit_id__in=people.line_of(unit)).select_related("unit")
     return [c for c in found if c.unit_id == unit.pk or not c.own_unit_only]
 
 
