@@ -47,3 +47,12 @@ def place(user, campaign: Campaign) -> tuple[str, list]:
     if own:
         return "branch", own
     return ("leader", branches) if branches else ("none", [])
+
+
+def star_names(campaign: Campaign) -> dict[str, str]:
+    """Star code -> name across the campaign's urban and rural standards (codes they share, such as pafz, name
+    the same star)."""
+    names: dict[str, str] = {}
+    for kind in ("urban", "rural"):
+        names.update({s.code: s.name for s in campaign.standard_for_kind(kind).stars.all()})
+    return names

@@ -17,7 +17,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for, star_names
 from wuxing.core import audit_words, policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
@@ -245,7 +245,7 @@ def queue(request, pk):
                                ["办事处", "支部", "状态", "申报星数", "初审通过星数", "拟命名星级"], rows)
     page = page_or_404(subs, 100, query["page"])
     counts = selectors.status_counts(request.user, campaign)
-    stars = {s.code: s.name for std in (campaign.urban_standard, campaign.rural_standard) if std for s in std.stars.all()}
+    stars = star_names(campaign)
     filters = {k: query[k] for k in ("q", "office", "star") if query[k]}
     return render(request, "evaluation/queue.html", {
         "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
@@ -313,13 +313,6 @@ def notices(request, pk):
         "proposed": selectors.submissions_in_scope(request.user, campaign, SubmissionStatus.PROPOSED)})
 
 
-def _notice_names(campaign) -> dict[str, str]:
-    names = {}
-    for kind in ("urban", "rural"):
-        names.update({s.code: s.name for s in campaign.standard_for_kind(kind).stars.all()})
-    return names
-
-
 def _ruling_stars(objection, names) -> list[tuple[str, str]]:
     """The stars a ruling may remove: those proposed now, plus those this objection already removed."""
     sub = objection.submission
@@ -332,7 +325,7 @@ def notice_manage(request, pk):
     notice = get_object_or_404(PublicNotice.objects.for_user(request.user).select_related("campaign__unit"), pk=pk)
     if not policy.may(request.user, "campaign.manage", notice.campaign.unit):
         raise Http404
-    names = _notice_names(notice.campaign)
+    names = star_names(notice.campaign)
     rows = []
     for o in notice.objections.select_related("submission__branch", "resolved_by"):
         form_class = ResolveForm if o.status == "open" else CorrectForm
@@ -355,7 +348,7 @@ def _objection(request, pk):
 @require_POST
 def objection_resolve(request, pk):
     objection = _objection(request, pk)
-    names = _notice_names(objection.notice.campaign)
+    names = star_names(objection.notice.campaign)
     correcting = objection.status != "open"
     form = (CorrectForm if correcting else ResolveForm)(request.POST, prefix=f"o{objection.pk}",
                                                         stars=_ruling_stars(objection, names))
@@ -402,7 +395,7 @@ def public_notice(request, pk):
     subs = [SimpleNamespace(pk=pk, name=name, office=office, level=level, codes=codes) for pk, name, office, level, codes
             in notice.submissions.order_by("-proposed_level", "branch__path").values_list(
                 "pk", "branch__name", "branch__parent__name", "proposed_level", "proposed_star_codes")]
-    names = _notice_names(notice.campaign)
+    names = star_names(notice.campaign)
     form = ObjectionForm(request.POST or None, submissions=subs)
     is_open = services.notice_open(notice)
     if request.method == "POST" and is_open:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from wuxing.activities.models import Activity
 from wuxing.campaigns.models import Campaign
-from wuxing.campaigns.selectors import current_campaign
+from wuxing.campaigns.selectors import current_campaign, star_names
 from wuxing.casefiles import services as casefiles
 from wuxing.casefiles.models import CampaignStatus, Rectification, ReviewCampaign, SampledFile, SheetStatus
 from wuxing.core import weeks
@@ -261,8 +261,7 @@ def _reviewer(user, campaign: Campaign, grant: RoleAssignment) -> Section:
     decided = set(StarDecision.objects.filter(submission__in=[s.pk for s in subs]).values_list("submission_id",
                                                                                                 "star_code"))
     waiting = Counter(code for s in subs for code in s.office_star_codes if code in mine and (s.pk, code) not in decided)
-    names = {s.code: s.name for std in (campaign.urban_standard, campaign.rural_standard) if std
-             for s in std.stars.all()}
+    names = star_names(campaign)
     queue = reverse("evaluation:queue", args=[campaign.pk])
     for code in sorted(mine):
         section.items.append(Item(f"stars_to_decide:{code}", _("待我审核的{star}").format(star=names.get(code, code)),
