@@ -273,7 +273,8 @@ def _reviewer(user, campaign: Campaign, grant: RoleAssignment) -> Section:
 
 def _leader(user, campaign: Campaign, now: dt.datetime) -> Section:
     section = Section(_("我包联的支部 · 包联领导"), "leader")
-    units = [a.unit for a in Assignment.objects.filter(leader=user, unit__is_active=True).select_related("unit__parent")
+    units = [a.unit for a in Assignment.objects.for_user(user).filter(leader=user, unit__is_active=True)
+             .select_related("unit__parent")
              .order_by("unit__path")]
     ids = [u.pk for u in units]
     y, w = due_week(campaign, now)
@@ -332,7 +333,7 @@ def _organiser(user, unit: OrgUnit) -> Section:
 
 def _casefile_reviewer(user, unit: OrgUnit) -> Section:
     section = Section(f"{unit.name} · {_('评查员')}", "casefile_reviewer")
-    mine = SampledFile.objects.filter(Q(reviewer=user) | Q(second_reviewer=user)).exclude(
+    mine = SampledFile.objects.for_user(user).filter(Q(reviewer=user) | Q(second_reviewer=user)).exclude(
         campaign__status=CampaignStatus.CLOSED)
     done = set(SampledFile.objects.filter(sheets__reviewer=user, sheets__status=SheetStatus.SUBMITTED)
                .values_list("pk", flat=True))
@@ -344,7 +345,8 @@ def _casefile_reviewer(user, unit: OrgUnit) -> Section:
 
 def _reviewed_unit(user, unit: OrgUnit) -> Section:
     section = Section(f"{unit.name} · {_('被评查单位')}", "reviewed_unit")
-    rects = Rectification.objects.filter(unit=unit, responded_at__isnull=True, closed_at__isnull=True).order_by(
+    rects = Rectification.objects.for_user(user).filter(unit=unit, responded_at__isnull=True,
+                                                         closed_at__isnull=True).order_by(
         "deadline")
     first = rects.first()
     section.items.append(Item("rectifications_to_answer", _("待报送整改情况的整改通知"), rects.count(),
