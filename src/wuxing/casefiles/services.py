@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.casefiles import engines, telling
+from wuxing.casefiles import circular, engines, telling
 from wuxing.casefiles import rubric as rubrics
 from wuxing.casefiles.checks import Checker, FileFacts
 from wuxing.casefiles.models import (
@@ -37,6 +37,7 @@ from wuxing.core.audit import record
 from wuxing.core.importing import Column, ImportReport, date_cell, read_sheet, text_cell
 from wuxing.core.roles import Level, Role
 from wuxing.core.workdays import YearEntry
+from wuxing.orgs import services as orgs
 from wuxing.orgs.models import OrgUnit, RoleAssignment, User
 
 may_organise = rubrics.may_organise
@@ -635,6 +636,10 @@ def issue_rectifications(actor, campaign: ReviewCampaign, deadline: dt.date, *,
         made.append(rect)
     campaign.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
+    # The circular and each notice take their document numbers now, in this order, once.
+    orgs.take_number(actor, campaign.unit, circular.circular_key(campaign), circular.circular_title(campaign))
+    for rect in sorted(made, key=lambda x: x.unit.path):
+        orgs.take_number(actor, campaign.unit, circular.notice_key(rect), circular.notice_title(campaign))
     record(actor, "casefiles.rectification.issue", campaign, {"units": [u.code for u in per_unit],
                                                               "deadline": str(deadline), "left_out": left_out},
            unit_path=campaign.unit.path)

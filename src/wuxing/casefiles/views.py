@@ -36,13 +36,14 @@ from wuxing.casefiles.models import (
     SampledFile,
     ScoreSheet,
 )
-from wuxing.core import policy
-from wuxing.core.exports import XLSX_TYPE, export_response
+from wuxing.core import gongwen, policy
+from wuxing.core.exports import XLSX_TYPE, document_response, export_response
 from wuxing.core.forms import action_of, form_failure, query_of, report_failure
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level
 from wuxing.core.workdays import UnknownYear, add_working_days, workdays_after
+from wuxing.orgs import services as orgs_services
 from wuxing.orgs.models import OrgUnit
 from wuxing.orgs.views import _import_page
 
@@ -188,13 +189,10 @@ def campaign(request, pk):
         return redirect("casefiles:campaign", pk=c.pk)
     r = selectors.results_for(request.user, c)
     fmt = query_of(request)["format"]
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):
         if not organiser:  # the circular is the organiser's document of the whole campaign
             raise Http404
-        response = HttpResponse(circular.docx_bytes(c, r),
-                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        response["Content-Disposition"] = f"attachment; filename=\"circular.docx\"; filename*=UTF-8''{quote(c.title + '通报.docx')}"
-        return response
+        return document_response(request, fmt, circular.circular_title(c), circular.docx_bytes(c, r))
     if fmt in ("xlsx", "csv"):
         headers = ["序号", "单位", "案卷编号", "事项", *(["评查员"] if organiser else []), "得分", "等次"]
         return export_response(fmt, f"{c.title}_结果", headers,
@@ -261,7 +259,13 @@ def rectification(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             report_failure(request, exc)
         return redirect("casefiles:rectification", pk=rect.pk)
-    return render(request, "casefiles/rectification.html", {"rect": rect, "is_unit": is_unit, "organiser": organiser})
+    fmt = query_of(request)["format"]
+    if fmt in ("docx", "pdf"):
+        doc = circular.notice(rect)
+        return document_response(request, fmt, f"{doc.title}_{rect.unit.name}", gongwen.docx_bytes(doc))
+    return render(request, "casefiles/rectification.html", {
+        "rect": rect, "is_unit": is_unit, "organiser": organiser,
+        "number": orgs_services.issued(rect.campaign.unit, circular.notice_key(rect))})
 
 
 @login_required

@@ -45,6 +45,7 @@ VERBS = {
     "orgs.unit.create": _("建立了单位"),
     "orgs.unit.update": _("修改了单位信息"),
     "orgs.unit.import": _("导入了组织架构"),
+    "orgs.document.number": _("编定了发文字号"),
     "orgs.user.create": _("新建了用户"),
     "orgs.user.update": _("修改了用户信息"),
     "orgs.user.import": _("导入了用户"),

@@ -110,3 +110,29 @@ def export_response(fmt: str, filename_stem: str, headers, rows, title: str = "S
     if fmt == "csv":
         return csv_response(f"{filename_stem}.csv", headers, rows)
     return xlsx_response(f"{filename_stem}.xlsx", headers, rows, title=title)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def document_response(request, fmt: str, filename_stem: str, docx: bytes):
+    """An official document as .docx, or as PDF for printing (`fmt` 'pdf'), converted by LibreOffice. Where
+    the server cannot convert, the reader is sent back with the reason and the Word version still works."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from wuxing.core import pdf
+
+    if fmt == "pdf":
+        try:
+            data = pdf.from_docx(docx)
+        except pdf.PdfUnavailable:
+            messages.error(request, _("暂时无法生成 PDF（服务器未安装排版组件或转换失败），请下载 Word 版本打印。"))
+            return redirect(request.path)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = _disposition(f"{filename_stem}.pdf")
+        return response
+    response = HttpResponse(docx, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = _disposition(f"{filename_stem}.docx")
+    return response

@@ -39,6 +39,10 @@ class UnitEditForm(forms.Form):
     area_code = forms.CharField(label=_("区划代码"), max_length=12, required=False,
                                 validators=[area_code_validator])
     is_active = forms.BooleanField(label=_("启用"), required=False)
+    doc_mark = forms.CharField(label=_("发文机关标志"), max_length=40, required=False, validators=[no_nul],
+                               help_text=_("如“中共郑州经开区工委组织部文件”，留空时使用单位名称。"))
+    doc_prefix = forms.CharField(label=_("发文字号代字"), max_length=20, required=False, validators=[no_nul],
+                                 help_text=_("如“经开组”，发文字号为“经开组〔2026〕12号”；留空时使用单位名称。"))
 
 
 class ScopedUnitChoiceField(forms.ModelChoiceField):

@@ -46,6 +46,12 @@ class OrgUnit(models.Model):
     path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("深度"), default=0, editable=False)
     area_code = models.CharField(_("区划代码"), max_length=12, blank=True, validators=[area_code_validator])
+    # The head of the documents this unit issues (GB/T 9704): its mark (发文机关标志) and the prefix of its
+    # document numbers (发文机关代字, as in 经开组〔2026〕12号). Blank: the unit's name serves for both.
+    doc_mark = models.CharField(_("发文机关标志"), max_length=40, blank=True, validators=[no_nul],
+                                help_text=_("如“中共郑州经开区工委组织部文件”，留空时使用单位名称。"))
+    doc_prefix = models.CharField(_("发文字号代字"), max_length=20, blank=True, validators=[no_nul],
+                                  help_text=_("如“经开组”，发文字号为“经开组〔2026〕12号”；留空时使用单位名称。"))
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -182,6 +188,36 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} → {self.unit}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.unit.path
+
+
+class IssuedDocument(models.Model):
+    """A document number (发文字号) taken: an organisation's documents run 1, 2, 3 … within each year. Taken
+    once per document (`key` names it, e.g. casefiles.circular:12), so printing it again keeps its number."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveIntegerField(_("顺序号"))
+    prefix = models.CharField(_("代字"), max_length=40)
+    key = models.CharField(_("文件"), max_length=80)
+    title = models.CharField(_("标题"), max_length=200)
+    issued_at = models.DateTimeField(_("编号时间"), auto_now_add=True)
+    issued_by = models.ForeignKey(User, verbose_name=_("编号人"), null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["unit_id", "-year", "-number"]
+        verbose_name = _("发文字号")
+        verbose_name_plural = _("发文字号")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "number"], name="orgs_issued_number"),
+            models.UniqueConstraint(fields=["unit", "key"], name="orgs_issued_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.number}号"
 
     @property
     def scope_path(self) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.core import events, policy
@@ -14,7 +15,7 @@ from wuxing.core.audit import record
 from wuxing.core.credentials import revoke_tokens
 from wuxing.core.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
 from wuxing.core.scoping import forget_scope
-from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User, path_segment
+from wuxing.orgs.models import Assignment, IssuedDocument, OrgUnit, RoleAssignment, User, path_segment
 
 
 def may_manage_unit(actor, unit: OrgUnit | None) -> bool:
@@ -72,10 +73,17 @@ def create_unit(actor, *, parent: OrgUnit | None, code: str, name: str, level: s
 
 
 @transaction.atomic
-def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, is_active: bool) -> OrgUnit:
-    """Rename or re-classify a unit; its place in the tree does not change here."""
+def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, is_active: bool,
+                doc_mark: str | None = None, doc_prefix: str | None = None) -> OrgUnit:
+    """Rename or re-classify a unit, or set the head of its documents; its place in the tree does not
+    change here."""
     _require(may_manage_unit(actor, unit))
-    before = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active}
+    before = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active,
+              "doc_mark": unit.doc_mark, "doc_prefix": unit.doc_prefix}
+    if doc_mark is not None:
+        unit.doc_mark = doc_mark.strip()
+    if doc_prefix is not None:
+        unit.doc_prefix = doc_prefix.strip()
     unit.name = name.strip()
     unit.kind = check_placement(unit.level, kind, unit.parent)
     unit.area_code = area_code.strip()
@@ -86,9 +94,37 @@ def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, i
     unit.save()
     if before["is_active"] != unit.is_active or before["kind"] != unit.kind:
         events.units_changed([unit])
-    after = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active}
+    after = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active,
+             "doc_mark": unit.doc_mark, "doc_prefix": unit.doc_prefix}
     record(actor, "orgs.unit.update", unit, {"before": before, "after": after})
     return unit
+
+
+def letterhead(unit: OrgUnit) -> tuple[str, str]:
+    """The mark and the number prefix of `unit`'s documents (its name where they are not set)."""
+    return unit.doc_mark or unit.name, unit.doc_prefix or unit.name
+
+
+def issued(unit: OrgUnit, key: str) -> IssuedDocument | None:
+    return IssuedDocument.objects.filter(unit=unit, key=key).first()
+
+
+@transaction.atomic
+def take_number(actor, unit: OrgUnit, key: str, title: str, *, year: int | None = None) -> IssuedDocument:
+    """The document number of `key`, taken now if it has none: the next of `unit`'s running numbers in the
+    year. Called by the services that issue a document, after they have checked the issuing action; the
+    unit's row is locked so two issues at once never take the same number."""
+    found = issued(unit, key)
+    if found is not None:
+        return found
+    OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
+    year = year or timezone.localdate().year
+    last = IssuedDocument.objects.filter(unit=unit, year=year).aggregate(n=Max("number"))["n"] or 0
+    doc = IssuedDocument.objects.create(unit=unit, year=year, number=last + 1, prefix=letterhead(unit)[1],
+                                        key=key, title=title[:200], issued_by=actor if getattr(actor, "pk", None) else None)
+    record(actor, "orgs.document.number", doc, {"number": str(doc), "title": doc.title, "key": key},
+           unit_path=unit.path)
+    return doc
 
 
 def move_subtree(unit: OrgUnit, new_parent: OrgUnit) -> None:

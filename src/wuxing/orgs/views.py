@@ -105,7 +105,8 @@ def unit_create(request, pk: int):
 @login_required
 def unit_edit(request, pk: int):
     unit = get_object_or_404(OrgUnit.objects.for_user(request.user, "manage"), pk=pk)
-    initial = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active}
+    initial = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active,
+               "doc_mark": unit.doc_mark, "doc_prefix": unit.doc_prefix}
     form = UnitEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

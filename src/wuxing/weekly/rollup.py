@@ -1,64 +1,63 @@
-"""The office's weekly roll-up (周工作动态汇总) as .docx and .xlsx."""
+"""The office's weekly roll-up (周工作动态汇总) as an official document (.docx, PDF) and as .xlsx."""
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
+from wuxing.core import gongwen
 from wuxing.core import weeks as deadlines
+from wuxing.orgs import services as orgs
 
 STATUS_LABEL = {deadlines.ON_TIME: "按时", deadlines.LATE: "迟报", deadlines.MISSING: "未报", deadlines.PENDING: "未到截止"}
 
 
-def _cjk(run, size: float | None = None, bold: bool = False) -> None:
-    # Word picks the East Asian font from w:eastAsia; without it Chinese falls back to a Latin font.
-    run.font.name = "SimSun"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold
+def key(campaign, office, week: tuple[int, int]) -> str:
+    return f"weekly.rollup:{campaign.pk}:{office.pk}:{week[0]}-{week[1]}"
 
 
-def _para(doc, text: str, size: float = 12, bold: bool = False, center: bool = False):
-    p = doc.add_paragraph()
-    _cjk(p.add_run(text), size, bold)
-    if center:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return p
+def title(office, week: tuple[int, int]) -> str:
+    return _("{office}{y}年第{w}周工作动态汇总").format(office=office.name, y=week[0], w=week[1])
 
 
-def docx_bytes(office, week: tuple[int, int], rows) -> bytes:
+def official(office, week: tuple[int, int], rows, taken=None) -> gongwen.Official:
+    """The roll-up printed for the office's meeting, in the layout of GB/T 9704; `taken` is its document
+    number once issued (a blank number before)."""
     monday = deadlines.week_start(*week)
-    sunday = monday.fromordinal(monday.toordinal() + 6)
-    doc = Document()
-    _para(doc, _("{office}周工作动态汇总").format(office=office.name), 18, bold=True, center=True)
-    _para(doc, _("{y}年第{w}周（{a} 至 {b}）").format(y=week[0], w=week[1], a=monday.strftime("%Y年%m月%d日"),
-                                                     b=sunday.strftime("%Y年%m月%d日")), 12, center=True)
+    sunday = monday + dt.timedelta(days=6)
     missing = [b.name for b, report, status in rows if report is None or report.submitted_at is None]
     submitted = [(b, r, s) for b, r, s in rows if r is not None and r.submitted_at is not None]
-    _para(doc, _("应报 {n} 个，已报 {k} 个，未报 {m} 个。").format(n=len(rows), k=len(submitted), m=len(missing)))
-    for branch, report, status in submitted:
-        _para(doc, f"{branch.name}（{STATUS_LABEL[status]}）", 14, bold=True)
-        for heading, text in ((_("本周工作"), report.summary), (_("问题和困难"), report.problems),
-                              (_("下周计划"), report.next_plan), (_("亮点"), report.highlights)):
-            lines = [text] if text else []
-            if heading == _("本周工作"):
-                lines += [f"{i + 1}. {item.text}" for i, item in enumerate(report.items.all())]
-            if lines:
-                _para(doc, heading, 12, bold=True)
-                for line in lines:
-                    _para(doc, line)
-    _para(doc, _("未报送名单"), 14, bold=True)
-    _para(doc, "、".join(missing) if missing else _("无"))
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    body: list = [
+        _("一、总体情况"),
+        _("{a}至{b}，全办事处应报送周工作动态的党支部{n}个，已报送{k}个（其中按时{t}个），未报送{m}个。").format(
+            a=f"{monday.month}月{monday.day}日", b=f"{sunday.month}月{sunday.day}日", n=len(rows), k=len(submitted),
+            t=sum(1 for _b, _r, s in submitted if s == deadlines.ON_TIME), m=len(missing)),
+        _("二、各支部工作动态"),
+    ]
+    for i, (branch, report, status) in enumerate(submitted, 1):
+        body.append(f"（{gongwen.chinese_number(i)}）{branch.name}（{STATUS_LABEL[status]}）。")
+        items = [f"{n}．{item.text}" for n, item in enumerate(report.items.all(), 1)]
+        body += [text for text in (report.summary, *items) if text]
+        for heading, text in ((_("问题和困难"), report.problems), (_("下周计划"), report.next_plan),
+                              (_("亮点"), report.highlights)):
+            if text:
+                body.append(f"{heading}：{text}")
+    if not submitted:
+        body.append(_("本周暂无党支部报送工作动态。"))
+    body += [_("三、未报送党支部"), ("、".join(missing) + "。") if missing else _("无。")]
+    mark, prefix = orgs.letterhead(office)
+    day = timezone.localdate(taken.issued_at) if taken else timezone.localdate()
+    return gongwen.Official(
+        mark=mark, number=str(taken) if taken else gongwen.document_number(prefix, day.year, None),
+        title=title(office, week), addressees=_("各社区（村）党组织"), body=body, signer=office.name, date=day,
+        draft="" if taken else _("（未编号稿，在汇总页点击“编号印发”后编定发文字号）"),
+        printer=office.name, printed=day)
+
+
+def docx_bytes(office, week: tuple[int, int], rows, taken=None) -> bytes:
+    return gongwen.docx_bytes(official(office, week, rows, taken))
 
 
 def xlsx_rows(rows):

@@ -21,7 +21,9 @@ from wuxing.creation.models import PlanTask, TaskProgress, TaskStatus
 from wuxing.creation.services import status_for
 from wuxing.messaging import people
 from wuxing.messaging.services import Told, tell
+from wuxing.orgs import services as orgs
 from wuxing.orgs.models import OrgUnit
+from wuxing.weekly import rollup
 from wuxing.weekly.models import Attachment, ReminderLog, ReportStatus, WeeklyReport, WorkItem
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -204,6 +206,18 @@ def add_attachment(actor, report: WeeklyReport, name: str, data: bytes) -> Attac
     store_checked(att, name, data, then=lambda a: record(
         actor, "weekly.attachment.add", report, {"name": a.original_name, "sha256": a.sha256}, unit_path=report.branch.path))
     return att
+
+
+@transaction.atomic
+def issue_rollup(actor, campaign: Campaign, office: OrgUnit, week: tuple[int, int]):
+    """编号印发: the office's roll-up of `week` takes the office's next document number (once; printing it
+    again keeps the number). Only for a week whose deadline has passed, by who manages the office."""
+    if not policy.may(actor, "area.manage", office):
+        raise PermissionDenied(_("只有本办事处的管理员可以编号印发周工作动态汇总。"))
+    if timezone.now() < campaign.weekly_due(*week):
+        raise ValidationError(_("本周报送尚未截止（{d}），截止后再编号印发。").format(
+            d=timezone.localtime(campaign.weekly_due(*week)).strftime("%Y-%m-%d %H:%M")))
+    return orgs.take_number(actor, office, rollup.key(campaign, office, week), rollup.title(office, week))
 
 
 # --- reminders -------------------------------------------------------------------------------------------

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,11 +17,12 @@ from django.views.decorators.http import require_POST
 from wuxing.campaigns.selectors import campaigns_for, place
 from wuxing.core import policy
 from wuxing.core import weeks as deadlines
-from wuxing.core.exports import export_response
+from wuxing.core.exports import document_response, export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import query_of
+from wuxing.core.forms import action_of, query_of, report_failure
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.creation.models import PlanTask
+from wuxing.orgs import services as orgs_services
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
@@ -217,14 +217,22 @@ def office_rollup(request, pk, office, year, week):
     campaign = _campaign(request, pk)
     office = _unit(request, campaign, office, [Level.OFFICE])
     week = _week(year, week)
+    may_manage = policy.may(request.user, "area.manage", office)
+    if request.method == "POST":
+        if not may_manage:
+            raise Http404
+        action_of(request, ["issue"])
+        try:
+            taken = services.issue_rollup(request.user, campaign, office, week)
+            messages.success(request, _("已编号印发：{n}。").format(n=taken))
+        except (ValidationError, PermissionDenied) as exc:
+            report_failure(request, exc)
+        return redirect("weekly:rollup", pk=campaign.pk, office=office.pk, year=year, week=week[1])
     rows = selectors.rollup(request.user, campaign, office, week)
+    taken = orgs_services.issued(office, rollup.key(campaign, office, week))
     fmt = query_of(request)["format"]
-    if fmt == "docx":
-        data = rollup.docx_bytes(office, week, rows)
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        name = f"周工作动态汇总_{office.name}_{year}年第{week[1]}周.docx"
-        response["Content-Disposition"] = f"attachment; filename=\"rollup.docx\"; filename*=UTF-8''{quote(name)}"
-        return response
+    if fmt in ("docx", "pdf"):
+        return document_response(request, fmt, rollup.title(office, week), rollup.docx_bytes(office, week, rows, taken))
     if fmt in ("xlsx", "csv"):
         return export_response(fmt, f"周工作动态_{office.name}_{year}年第{week[1]}周", rollup.XLSX_HEADERS,
                                rollup.xlsx_rows(rows), title=_("周工作动态"))
@@ -233,7 +241,7 @@ def office_rollup(request, pk, office, year, week):
     return render(request, "weekly/rollup.html", {
         "campaign": campaign, "office": office, "week": week, "rows": rows, "monday": deadlines.week_start(*week),
         "due": campaign.weekly_due(*week), "previous": previous, "following": following,
-        "may_review": policy.may(request.user, "area.manage", office)})
+        "may_review": may_manage, "taken": taken, "due_passed": timezone.now() >= campaign.weekly_due(*week)})
 
 
 @login_required
