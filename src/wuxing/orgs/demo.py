@@ -54,6 +54,11 @@ DEMO_USERS = [(u[0], u[5]) for u in USERS] + [("demo_auditor", "评查员（区�
 LEADER_BRANCHES = ["JK0101", "JK0102"]
 
 
+def _letterhead(system, unit: OrgUnit, mark: str, prefix: str) -> None:
+    services.update_unit(system, unit, name=unit.name, kind=unit.kind, area_code=unit.area_code, is_active=True,
+                         doc_mark=mark, doc_prefix=prefix)
+
+
 @transaction.atomic
 def load_org(system) -> OrgUnit | None:
     """Create the demo district's tree, people and 分包 unless it exists; returns the district (None if it
@@ -62,9 +67,11 @@ def load_org(system) -> OrgUnit | None:
         return None
     district = services.create_unit(system, parent=None, code=DISTRICT_CODE, name="经开区", level=Level.DISTRICT,
                                     kind=Kind.MIXED, area_code="410171000000")
+    _letterhead(system, district, "中共郑州经开区工委组织部文件", "郑经组")
     for office_code, office_name, branches in OFFICES:
         office = services.create_unit(system, parent=district, code=office_code, name=office_name,
                                       level=Level.OFFICE, kind=Kind.MIXED)
+        _letterhead(system, office, f"中共{office_name}工委文件", f"{office_name[:2]}工")
         for number, (name, level) in enumerate(branches, start=1):
             services.create_unit(system, parent=office, code=f"{office_code}{number:02d}", name=name, level=level)
     units = {u.code: u for u in OrgUnit.objects.all()}
