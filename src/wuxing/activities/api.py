@@ -48,11 +48,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=True, methods=["get"])
     def brief(self, request, pk=None):
         a = self.get_object()
-        text = briefs.render(briefs.BriefInput(
-            organiser=a.organiser_name or a.unit.name, meeting=a.title, on=a.on, host=a.host, attendees=a.attendees,
-            participants=a.participants, documents=list(a.documents), requirements=a.requirements, content=a.content,
-            reporter=a.reporter, correspondents=list(a.correspondents), subtitle=a.subtitle))
-        return Response({"text": text})
+        return Response({"text": briefs.render(briefs.of_record(a))})
 
 
 class ParseSerializer(serializers.Serializer):

@@ -31,7 +31,17 @@ STRAY_LINE = [
     re.compile(r"^[-—=_*·\s]{3,}$"),
     re.compile(r"^\d{1,3}$"),
     re.compile(r"^[\u4e00-\u9fff]{2,8}(日报|晚报|报)$"),  # the masthead: 经开区报, 郑州日报
+    # What a WeChat account puts around a post: the follow prompt, reads and likes, the share bar.
+    re.compile(r"^(点击上方|点击蓝字|长按|扫码关注|扫描二维码|阅读原文|阅读\s*\d|在看|分享|点赞|预览时标签不可点).*$"),
 ]
+# 下转第2版 / （上接第1版）: where a paper continues an article on another page.
+CONTINUATION = re.compile(r"[（(]?\s*[上下]\s*[接转]\s*第\s*[0-9一二三四五六七八九十]+\s*版\s*[）)]?")
+# Lines that open an article's text: its lead, its first dated sentence, a WeChat post's header.
+LEAD_START = re.compile(r"^(?:本报讯|(?:20\d{2}年)?\d{1,2}月\d{1,2}日|近日|日前)")
+POST_HEADER = re.compile(r"^(?:发布时间|发布日期|来源)[：:]")
+# A byline standing on its own line (after the body), and a source in parentheses closing an article.
+BARE_BYLINE = re.compile(r"^(?:记\s*者|通\s*讯\s*员)\s")
+SOURCE_LINE = re.compile(r"^[（(][^（）()]{2,40}[）)]$")
 
 
 def normalise(text: str) -> str:
@@ -65,8 +75,14 @@ BYLINE_SPAN = re.compile(r"[（(][^（）()]*(?:记\s*者|通\s*讯\s*员)[^（�
 def remove_cjk_spaces(line: str) -> str:
     """'明 湖 办 事 处 召 开' → '明湖办事处召开': spaces a justified column put between characters.
 
-    Inside a byline （记者 王芳 通讯员 赵磊 孙丽） the spaces separate names and are kept (runs of
-    them folded to one); only the keywords themselves are closed up."""
+    Inside a byline （记者 王芳 通讯员 赵磊 孙丽）, a byline line after the body (记者 王芳 通讯员 赵磊 文/图)
+    and a closing source （九龙办事处 马超 李娜） the spaces separate names and are kept (runs of them folded
+    to one); only the keywords themselves are closed up."""
+    stripped = line.strip()
+    if BARE_BYLINE.match(stripped) or (SOURCE_LINE.match(stripped) and not CONTINUATION.fullmatch(stripped)):
+        span = re.sub(r"记\s*者", "记者", stripped)
+        span = re.sub(r"通\s*讯\s*员", "通讯员", span)
+        return re.sub(r"[ \t\u3000]+", " ", span)
     out, last = [], 0
     for m in BYLINE_SPAN.finditer(line):
         out.append(SPACE_BETWEEN_CJK.sub("", line[last:m.start()]))
@@ -84,6 +100,11 @@ def collapse_repeats(line: str) -> str:
     return REPEATED.sub(lambda m: m.group(1) if HAS_CJK.search(m.group(1)) else m.group(0), line)
 
 
+def remove_continuations(line: str) -> str:
+    """'…参加会议。（下转第2版）' → '…参加会议。'"""
+    return CONTINUATION.sub("", line)
+
+
 def is_stray(line: str) -> bool:
     return any(p.match(line.strip()) for p in STRAY_LINE)
 
@@ -94,15 +115,17 @@ def ends_sentence(line: str) -> bool:
 
 def mark_titles(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Flag headline lines: those marked as headings, and the up to three short title-like lines
-    standing right above a 本报讯 lead (blank lines between them allowed)."""
+    standing right above an article's opening line — a 本报讯 lead, or a first sentence that starts with
+    its date — with blank lines and a WeChat post's header between them allowed."""
     flags = [heading for _text, heading in lines]
     for i, (text, _h) in enumerate(lines):
-        if not text.startswith("本报讯"):
+        if not LEAD_START.match(text) or (i > 0 and lines[i - 1][0].strip() and not ends_sentence(lines[i - 1][0])
+                                          and not looks_like_title(lines[i - 1][0])):
             continue
         j, taken = i - 1, 0
         while j >= 0 and taken < 3:
             candidate = lines[j][0]
-            if not candidate.strip():
+            if not candidate.strip() or POST_HEADER.match(candidate):
                 j -= 1
                 continue
             if not looks_like_title(candidate):
@@ -124,7 +147,8 @@ def join_broken_lines(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         if not text.strip():
             pending_blank = True
             continue
-        if out and not title and not out[-1][1] and not ends_sentence(out[-1][0]) and not text.startswith("本报讯"):
+        if (out and not title and not out[-1][1] and not ends_sentence(out[-1][0]) and not text.startswith("本报讯")
+                and not POST_HEADER.match(out[-1][0]) and not POST_HEADER.match(text) and not BARE_BYLINE.match(text)):
             out[-1] = (out[-1][0] + text.strip(), False)
         else:
             if pending_blank and out:
@@ -137,7 +161,8 @@ def join_broken_lines(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 def looks_like_title(line: str) -> bool:
     """Short, no sentence punctuation inside: how headlines and subtitles look."""
     s = line.strip()
-    return 2 <= len(s) <= 40 and not any(p in s for p in "。；;") and not s.startswith("本报讯")
+    return (2 <= len(s) <= 40 and not any(p in s for p in "。；;") and not s.startswith("本报讯")
+            and not POST_HEADER.match(s) and not BARE_BYLINE.match(s) and not SOURCE_LINE.match(s))
 
 
 def clean(text: str) -> tuple[str, list[tuple[str, bool]]]:
@@ -145,7 +170,7 @@ def clean(text: str) -> tuple[str, list[tuple[str, bool]]]:
     lines = []
     for raw in normalise(text).split("\n"):
         line, heading = strip_heading_marks(raw)
-        line = collapse_repeats(remove_cjk_spaces(line)).strip()
+        line = collapse_repeats(remove_continuations(remove_cjk_spaces(line))).strip()
         if line and is_stray(line):
             continue
         lines.append((line, heading))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from wuxing.activities.cleanup import clean, looks_like_title
+from wuxing.activities.cleanup import BARE_BYLINE, POST_HEADER, SOURCE_LINE, clean, looks_like_title
 
 TYPES = [  # most specific first
     ("书记论坛", ("书记论坛", "书记擂台", "论坛")),
@@ -35,6 +35,10 @@ BYLINE = re.compile(r"[（(]\s*(?:记者\s*(?P<reporter>[^\s通）)][^通）)]*?
 ORG_ACTION = re.compile(r"(?:日|上午|下午|晚)，?\s*([^，。；\s]{2,24}?)(?:组织召开|召开|举办|举行|组织开展|开展|组织)")
 OUTSIDE_UNIT = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:局|委|部|办|院|所|中心|队|站|公司|党工委|管委会|分局)$")
 UNIT_SUFFIXES = ("街道办事处", "办事处", "街道", "乡", "镇", "社区", "村")
+HOST_PREFIX = re.compile(r"^(?:会议|活动|论坛|培训|座谈会|会上|本次会议)?由")
+POST_DATE = re.compile(r"发布(?:时间|日期)[：:]\s*(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+POST_SOURCE = re.compile(r"来源[：:]\s*([^\s：:]{2,30})")
+BYLINE_SUFFIX = re.compile(r"\s*(?:文\s*/\s*图|图\s*/\s*文|文/摄|摄影|摄|供稿|文)$")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -50,6 +54,7 @@ class Article:
     host: str = ""
     participants: str = ""  # as written: "40余人"
     participants_count: int | None = None
+    attendees: str = ""  # who, as written before the count: "各社区党组织书记"
     documents: list[str] = field(default_factory=list)
     reporter: str = ""
     correspondents: list[str] = field(default_factory=list)
@@ -142,31 +147,79 @@ def find_organizer(lead: str, units: list[str]) -> tuple[str, bool]:
     return (match.group(1), False) if match else ("", False)
 
 
+def _names(text: str) -> list[str]:
+    return [n for n in re.split(r"[\s、，,]+", text) if n]
+
+
+def trailing_credits(body_lines: list[str]) -> tuple[list[str], dict]:
+    """The body without the lines a paper or an account puts around it, and what they say: a post's header
+    (发布时间：… 来源：…), a byline after the body (记者 王芳 通讯员 赵磊 孙丽 文/图), a closing source in
+    parentheses (（九龙办事处 马超 李娜）)."""
+    found: dict = {"reporter": "", "correspondents": [], "source": "", "published": None}
+    kept = []
+    for line in body_lines:
+        if POST_HEADER.match(line):
+            date = POST_DATE.search(line)
+            if date:
+                found["published"] = tuple(int(x) for x in date.groups())
+            source = POST_SOURCE.search(line)
+            if source:
+                found["source"] = source.group(1)
+            continue
+        kept.append(line)
+    while kept and (BARE_BYLINE.match(kept[-1]) or SOURCE_LINE.match(kept[-1])):
+        line = kept.pop().strip()
+        if BARE_BYLINE.match(line):
+            line = BYLINE_SUFFIX.sub("", line)
+            reporter, _sep, corr = line.partition("通讯员")
+            found["reporter"] = " ".join(reporter.replace("记者", "", 1).split()) if reporter.startswith("记者") else ""
+            found["correspondents"] = _names(corr)
+        else:
+            parts = _names(BYLINE_SUFFIX.sub("", line[1:-1]))
+            if len(parts) >= 2:
+                found["source"] = found["source"] or parts[0]
+                found["correspondents"] = parts[1:]
+            else:
+                kept.append(line)  # a parenthesis of the text itself
+                break
+    return kept, found
+
+
 def parse_article(titles: list[str], body_lines: list[str], units: list[str], default_year: int | None = None) -> Article:
     title, subtitle = _title_parts(titles)
+    body_lines, credits = trailing_credits(body_lines)
     body = "\n".join(body_lines)
     lead = body_lines[0] if body_lines else ""
     art = Article(title=title, subtitle=subtitle, body=body)
     date = DATE.search(lead) or DATE.search(body)
+    published = credits["published"]
     if date:
         art.date = f"{int(date.group(1)):02d}-{int(date.group(2)):02d}"
+    elif published:
+        art.date = f"{published[1]:02d}-{published[2]:02d}"
     year = YEAR.search(lead) or YEAR.search(title)
-    art.year = int(year.group(1)) if year else default_year
+    art.year = int(year.group(1)) if year else published[0] if published else default_year
     byline = BYLINE.search(lead)
     is_byline = bool(byline) and ("记者" in byline.group(0) or "通讯员" in byline.group(0))
     text_after_byline = lead[:byline.start()] + lead[byline.end():] if is_byline else lead
     art.organizer, art.organizer_matched = find_organizer(text_after_byline, units)
-    haystack = title + lead
-    art.type = next((label for label, words in TYPES if any(w in haystack for w in words)), "其他")
+    if not art.organizer and credits["source"]:  # only where the text names no organiser
+        art.organizer, art.organizer_matched = match_unit(credits["source"], units)
+    # The title says what the activity was; the lead only where the title does not (a training's lead may
+    # well mention 安排部署).
+    art.type = next((label for text in (title, lead) for label, words in TYPES if any(w in text for w in words)),
+                    "其他")
     host = HOST.search(body)
     if host:
-        art.host = host.group(1)
+        art.host = HOST_PREFIX.sub("", host.group(1))
     scope = body.split("参加", 1)[0] if "参加" in body else body
     people = list(PARTICIPANTS.finditer(scope))
     if people:
         last = people[-1]
         art.participants = last.group(0).replace(" ", "")
         art.participants_count = cn_number(last.group(1))
+        before = re.split(r"[，。；：,;:]", scope[:last.start()])[-1].strip()
+        art.attendees = re.sub(r"(?:共|等|约|计)$", "", before)[:200]
     seen: list[str] = []
     for doc in DOCUMENTS.findall(body):
         if doc not in seen:
@@ -174,7 +227,9 @@ def parse_article(titles: list[str], body_lines: list[str], units: list[str], de
     art.documents = seen
     if is_byline:
         art.reporter = " ".join((byline.group("reporter") or "").split())
-        art.correspondents = [n for n in re.split(r"[\s、，,]+", byline.group("corr") or "") if n]
+        art.correspondents = _names(byline.group("corr") or "")
+    else:
+        art.reporter, art.correspondents = credits["reporter"], credits["correspondents"]
     return art
 
 

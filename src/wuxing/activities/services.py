@@ -64,7 +64,8 @@ def article_fields(article: Article, year: int) -> dict:
         on = dt.date(year, 1, 1)
     return {"type": TYPE_CODES.get(article.type, "other"), "title": article.title[:120], "on": on,
             "host": article.host[:60], "participants": article.participants[:20],
-            "participants_count": article.participants_count, "documents": article.documents,
+            "participants_count": article.participants_count, "attendees": article.attendees,
+            "documents": article.documents,
             "content": article.body, "reporter": article.reporter[:40], "correspondents": article.correspondents,
             "subtitle": article.subtitle[:80], "organiser_name": (article.organizer or "")[:60]}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -28,8 +27,8 @@ from wuxing.activities.forms import (
 from wuxing.activities.models import Activity, ActivityPhoto, ActivityType
 from wuxing.activities.parsing import parse
 from wuxing.campaigns.selectors import campaigns_for
-from wuxing.core import policy
-from wuxing.core.exports import export_response
+from wuxing.core import gongwen, policy
+from wuxing.core.exports import document_response, export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import action_of, apply_errors, choice_query, query_of
 from wuxing.core.paging import page_or_404
@@ -166,18 +165,11 @@ def activity_detail(request, pk):
         "decisions": activity.decisions.prefetch_related("branches"), "photos": activity.photos.all()})
 
 
-def _brief_input(a: Activity) -> briefs.BriefInput:
-    return briefs.BriefInput(organiser=a.organiser_name or a.unit.name, meeting=a.title, on=a.on, host=a.host,
-                             attendees=a.attendees, participants=a.participants, documents=list(a.documents),
-                             requirements=a.requirements, content=a.content, reporter=a.reporter,
-                             correspondents=list(a.correspondents), subtitle=a.subtitle)
-
-
 @login_required
 def activity_brief(request, pk):
     """The generated brief, editable; exported as .docx or plain text."""
     activity = get_object_or_404(Activity.objects.for_user(request.user).select_related("unit"), pk=pk)
-    form = BriefForm(request.POST or None, initial={"text": briefs.render(_brief_input(activity))})
+    form = BriefForm(request.POST or None, initial={"text": briefs.render(briefs.of_record(activity))})
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         stem = f"简报_{activity.on:%Y%m%d}_{activity.title[:20]}"
@@ -185,36 +177,9 @@ def activity_brief(request, pk):
             response = HttpResponse(text, content_type="text/plain; charset=utf-8")
             response["Content-Disposition"] = f"attachment; filename=\"brief.txt\"; filename*=UTF-8''{quote(stem)}.txt"
             return response
-        response = HttpResponse(_docx(text), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        response["Content-Disposition"] = f"attachment; filename=\"brief.docx\"; filename*=UTF-8''{quote(stem)}.docx"
-        return response
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return document_response(request, "docx", stem, gongwen.article_docx(lines[:1], lines[1:]))
     return render(request, "activities/brief.html", {"a": activity, "form": form})
-
-
-def _docx(text: str) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-    for i, line in enumerate(text.splitlines()):
-        if not line.strip():
-            continue
-        p = doc.add_paragraph()
-        run = p.add_run(line.strip())
-        run.font.name = "SimSun"
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-        if i == 0:
-            run.bold, run.font.size = True, Pt(18)
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif line.startswith("——"):
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        else:
-            run.font.size = Pt(12)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
 @login_required
