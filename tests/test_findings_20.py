@@ -133,3 +133,63 @@ def test_an_exported_sheet_opens_ready_to_read():
     assert ws.column_dimensions["B"].width == 2 * len("网格党支部全覆盖") + 2
     assert ws.column_dimensions["C"].width == 50 and ws["C2"].alignment.wrap_text
     assert [c.value for c in ws[3]] == ["杨庄村", "a", "b"]
+
+
+def test_the_demo_dates_the_first_notice_its_objection_and_the_naming_in_their_real_order(demo_world, db):
+    from django.utils import timezone
+
+    from wuxing.evaluation.models import Award, Objection, PublicNotice, StarRemoval
+
+    first = PublicNotice.objects.filter(closed_at__isnull=False).get()
+    objection = Objection.objects.filter(notice=first).get()
+    awards = list(Award.objects.filter(submission__notice=first))
+    today = timezone.localdate()
+    assert first.published_at < objection.created_at < objection.resolved_at < first.closed_at
+    assert timezone.localdate(first.published_at) == first.starts_on
+    assert timezone.localdate(first.closed_at) > first.ends_on and timezone.localdate(first.closed_at) < today
+    assert awards and all(a.awarded_at == first.closed_at for a in awards)
+    removal = StarRemoval.objects.get()
+    assert first.closed_at < removal.created_at and timezone.localdate(removal.created_at) < today
+    current = PublicNotice.objects.filter(closed_at__isnull=True).get()
+    assert first.published_at < current.published_at and current.hotline
+
+
+def test_the_public_notice_carries_its_issuer_hotline_qr_code_and_share_card(world, campaign, client):
+    import segno  # noqa: F401  (the dependency the QR code needs)
+
+    from wuxing.evaluation import services
+
+    proposed = _proposed_submission(world, campaign)
+    notice = services.publish_notice(world.district_admin, campaign, "", hotline="0371-66001234")
+    assert notice.hotline == "0371-66001234" and proposed.pk in notice.submissions.values_list("pk", flat=True)
+    html = client.get(reverse("public:public_notice", args=[notice.pk])).content.decode()
+    assert "监督电话：0371-66001234" in html and f"{world.district.name}<br>" in html
+    assert '<meta property="og:title" content="2026年度“五星”支部拟命名名单公示">' in html
+    assert 'property="og:description" content="测试区2026年度“五星”支部拟命名名单公示，共1个支部' in html
+    qr_url = reverse("public:public_notice_qr", args=[notice.pk])
+    assert qr_url in html
+    svg = client.get(qr_url)
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    png = client.get(qr_url, {"format": "png"})
+    assert png.content.startswith(b"\x89PNG") and "filename*=UTF-8''" in png["Content-Disposition"]
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png.content))
+    assert image.size[0] == image.size[1] >= 12 * 21
+
+
+def test_a_notice_hotline_that_is_not_a_number_is_refused_in_chinese(world, campaign, login):
+    from wuxing.evaluation.models import PublicNotice
+
+    _proposed_submission(world, campaign)
+    before = PublicNotice.objects.count()
+    r = login(world.district_admin).post(reverse("evaluation:notices", args=[campaign.pk]),
+                                         {"starts_on": "2026-12-31", "hotline": "call me"})
+    assert "请填写电话号码" in r.content.decode()
+    assert PublicNotice.objects.count() == before
+
+
+def _proposed_submission(world, campaign):
+    from tests.conftest import proposed
+
+    return proposed(world, campaign)

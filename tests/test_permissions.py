@@ -508,6 +508,7 @@ CASES = [
          data=lambda w: {"reason": "经复核，信访事项已化解。"}),
     Case("public:public_notices", _c("public:public_notices"), SIGNED_IN, anonymous_status=200),
     Case("public:public_notice", _ch("public:public_notice", "notice"), SIGNED_IN, anonymous_status=200),
+    Case("public:public_notice_qr", _ch("public:public_notice_qr", "notice"), SIGNED_IN, anonymous_status=200),
     Case("api:evidence-list", _c("api:evidence-list"), SIGNED_IN, api=True),
     Case("api:evidence-detail", _ch("api:evidence-detail", "evidence"), EAST_COMMUNITY, api=True),
     Case("api:submission-list", _c("api:submission-list"), SIGNED_IN, api=True),

@@ -70,7 +70,7 @@ def action_of(request, actions) -> str:
 
 # --- query strings: filters, page and export format of list pages read through one form ---------------------
 
-FORMATS = ["xlsx", "csv", "docx", "pdf", "txt"]
+FORMATS = ["xlsx", "csv", "docx", "pdf", "txt", "png"]
 
 
 class ListQuery(forms.Form):

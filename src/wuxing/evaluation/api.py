@@ -342,7 +342,7 @@ class NoticeSerializer(StrictModelSerializer):
     class Meta:
         model = PublicNotice
         fields = ["id", "campaign", "title", "starts_on", "ends_on", "working_days", "ends_estimated", "published_at",
-                  "closed_at", "submissions"]
+                  "closed_at", "hotline", "submissions"]
 
 
 class NoticeCreateSerializer(serializers.Serializer):
@@ -350,6 +350,8 @@ class NoticeCreateSerializer(serializers.Serializer):
     submissions = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=5000)
     start = serializers.DateField(help_text="YYYY-MM-DD, today or later; the end is computed in working days")
     title = StrictCharField(required=False, allow_blank=True, max_length=200, default="")
+    hotline = serializers.RegexField(r"^[0-9\-－（）() 、,，转]{5,40}$", required=False, allow_blank=True, default="",
+                                     max_length=40, error_messages={"invalid": "请填写电话号码，如 0371-12345678。"})
 
 
 class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -369,7 +371,8 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         v = _body(NoticeCreateSerializer, request)
         if not policy.may(request.user, "campaign.manage", v["campaign"].unit):
             raise not_found()
-        notice = services.publish_notice(request.user, v["campaign"], v["title"], v["start"], v["submissions"])
+        notice = services.publish_notice(request.user, v["campaign"], v["title"], v["start"], v["submissions"],
+                                         hotline=v["hotline"])
         return Response(NoticeSerializer(self.get_queryset().get(pk=notice.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=AwardSerializer(many=True))

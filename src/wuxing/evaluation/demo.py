@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.evaluation import services
-from wuxing.evaluation.models import Submission
+from wuxing.evaluation.models import Award, Objection, PublicNotice, StarRemoval, Submission
 from wuxing.orgs.models import OrgUnit
 from wuxing.standards.engine import evaluate
 
 LEAVE_AT_DRAFT = {"JK0101"}  # demo_branch's community: the visitor fills in the self-assessment
+HOTLINE = "0371-66001234"
 PLAN = ["awarded"] * 6 + ["notice"] * 6 + ["proposed"] * 3 + ["district"] * 4 + ["returned"] * 3 + ["office"] * 4
 
 
@@ -56,26 +57,42 @@ def load(actor, campaign) -> None:
     decide_and_finalize(take("awarded"), fail_first=True)
     then = today - dt.timedelta(days=40)
     old = services.publish_notice(actor, campaign, f"{campaign.year}年度“五星”支部拟命名名单公示（第一批）", then,
-                                  today=then)
+                                  today=then, hotline=HOTLINE)
     target = Submission.objects.filter(notice=old).first()
     objection = _objection(old, target)
     services.resolve_objection(actor, objection, ruling="dismissed", outcome="经核查，所反映问题已于上半年整改到位，异议不成立。")
-    awards = services.close_notice(actor, old, today=today)
+    named_on = old.ends_on + dt.timedelta(days=1)
+    awards = services.close_notice(actor, old, today=named_on)
+    # The first batch happened weeks ago: its records carry the days they happened on, in their order
+    # (published, objected, answered, named), not the day the demo was loaded.
+    _dated(PublicNotice.objects.filter(pk=old.pk), published_at=_at(then, 9), closed_at=_at(named_on, 10))
+    _dated(Objection.objects.filter(pk=objection.pk), created_at=_at(then + dt.timedelta(days=1), 15),
+           resolved_at=_at(then + dt.timedelta(days=3), 11))
+    _dated(Award.objects.filter(pk__in=[a.pk for a in awards]), awarded_at=_at(named_on, 10))
     if awards:
         award = awards[0]
         star = award.effective_star_codes[-1]
         services.remove_star(actor, award, star_code=star, category="accident",
                              description="辖区内发生一起造成人员受伤的安全生产事故，按规定撤销该星。",
                              occurred_on=today - dt.timedelta(days=10))
+        _dated(StarRemoval.objects.filter(award=award), created_at=_at(today - dt.timedelta(days=8), 16))
     decide_and_finalize(take("notice"))
-    current = services.publish_notice(actor, campaign, f"{campaign.year}年度“五星”支部拟命名名单公示（第二批）", today)
+    current = services.publish_notice(actor, campaign, f"{campaign.year}年度“五星”支部拟命名名单公示（第二批）", today,
+                                      hotline=HOTLINE)
     _objection(current, Submission.objects.filter(notice=current).last())
     decide_and_finalize(take("proposed"))
 
 
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _dated(rows, **stamps) -> None:
+    """Seed data only: the time stamps of a replayed past (the services stamp `now`)."""
+    rows.update(**stamps)
+
+
 def _objection(notice, sub):
     """A demo objection, created directly: the first notice is already past its objection period."""
-    from wuxing.evaluation.models import Objection
-
     return Objection.objects.create(notice=notice, submission=sub, name="张女士", contact="138****6677",
                                     content="反映该支部网格员入户走访不到位，请核实。")

@@ -32,6 +32,9 @@ class NoteForm(forms.Form):
 class NoticeForm(forms.Form):
     title = forms.CharField(label=_("公示标题"), max_length=200, required=False, validators=[no_nul])
     starts_on = forms.DateField(label=_("公示开始日期"), widget=DATE)
+    hotline = forms.RegexField(label=_("监督电话"), max_length=40, required=False, regex=r"^[0-9\-－（）() 、,，转]{5,40}$",
+                               error_messages={"invalid": _("请填写电话号码，如 0371-12345678。")},
+                               help_text=_("公示页和张贴的二维码海报上显示，群众可来电反映问题。"))
 
 
 class ObjectionForm(forms.Form):

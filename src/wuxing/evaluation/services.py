@@ -406,7 +406,8 @@ def district_finalize(actor, sub: Submission) -> Submission:
 
 @transaction.atomic
 def publish_notice(actor, campaign, title: str, starts_on: dt.date | None = None,
-                   submission_ids: list[int] | None = None, *, today: dt.date | None = None) -> PublicNotice:
+                   submission_ids: list[int] | None = None, *, today: dt.date | None = None,
+                   hotline: str = "") -> PublicNotice:
     """Put the proposed submissions of the campaign (all of them, or those named) into one public notice. It
     starts today or later — never backdated, so the public always has its full period — and ends after the
     campaign's number of working days on the official calendar: the end is computed, never typed. (`today` is
@@ -429,7 +430,7 @@ def publish_notice(actor, campaign, title: str, starts_on: dt.date | None = None
     end = add_working_days(starts_on, campaign.notice_working_days, count_start=True)
     notice = PublicNotice.objects.create(campaign=campaign, title=title.strip() or _("{year}年度“五星”支部拟命名名单公示").format(
         year=campaign.year), starts_on=starts_on, ends_on=end.day, working_days=campaign.notice_working_days,
-        ends_estimated=end.estimated, published_by=_user(actor))
+        ends_estimated=end.estimated, published_by=_user(actor), hotline=hotline.strip())
     for sub in subs:
         sub.status, sub.notice = S.NOTICE, notice
         sub.version += 1

@@ -33,4 +33,5 @@ urlpatterns = [
 public_urlpatterns = [
     path("", views.public_notices, name="public_notices"),
     path("<int:pk>/", views.public_notice, name="public_notice"),
+    path("<int:pk>/qr/", views.public_notice_qr, name="public_notice_qr"),
 ]

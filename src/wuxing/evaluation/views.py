@@ -3,8 +3,9 @@ public notice with objections (public pages need no login), awards, certificates
 
 from __future__ import annotations
 
+import io
 from types import SimpleNamespace
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -303,7 +304,7 @@ def notices(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.publish_notice(request.user, campaign, form.cleaned_data["title"],
-                                             form.cleaned_data["starts_on"])
+                                             form.cleaned_data["starts_on"], hotline=form.cleaned_data["hotline"])
             messages.success(request, _("已发布公示，截止 {d}。").format(d=notice.ends_on))
             return redirect("evaluation:notice", pk=notice.pk)
         except ValidationError as exc:
@@ -417,8 +418,31 @@ def public_notice(request, pk):
     rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
         (i, s.name, s.office or "", star_level(s.level), "、".join(names.get(c, c) for c in s.codes))
         for i, s in enumerate(subs, start=1)))
-    return render(request, "evaluation/public_notice.html", {"notice": notice, "rows": rows, "form": form,
-                                                            "is_open": is_open})
+    summary = _("{unit}{year}年度“五星”支部拟命名名单公示，共{n}个支部，公示时间{a}至{b}。").format(
+        unit=notice.campaign.unit.name, year=notice.campaign.year, n=len(subs),
+        a=f"{notice.starts_on:%Y年%-m月%-d日}", b=f"{notice.ends_on:%Y年%-m月%-d日}")
+    return render(request, "evaluation/public_notice.html", {
+        "notice": notice, "rows": rows, "form": form, "is_open": is_open, "summary": summary,
+        "page_url": request.build_absolute_uri(reverse("public:public_notice", args=[notice.pk])),
+        "qr_url": request.build_absolute_uri(reverse("public:public_notice_qr", args=[notice.pk]))})
+
+
+def public_notice_qr(request, pk):
+    """No login: the QR code of the notice's address, as SVG for the page or PNG for a poster (?format=png)."""
+    import segno
+
+    notice = get_object_or_404(PublicNotice, pk=pk)
+    qr = segno.make(request.build_absolute_uri(reverse("public:public_notice", args=[notice.pk])), error="m")
+    buffer = io.BytesIO()
+    if query_of(request)["format"] == "png":
+        qr.save(buffer, kind="png", scale=12, border=4)
+        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+        response["Content-Disposition"] = f"attachment; filename=\"qr.png\"; filename*=UTF-8''{quote(notice.title + '_二维码.png')}"
+    else:
+        qr.save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title=notice.title)
+        response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _throttle_ok(request, peek: bool = False, limit: int = 10) -> bool:
