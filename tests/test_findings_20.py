@@ -193,3 +193,13 @@ def _proposed_submission(world, campaign):
     from tests.conftest import proposed
 
     return proposed(world, campaign)
+
+
+def test_help_is_linked_from_every_page_and_opens_on_the_readers_own_chapter(world, login):
+    client = login(world.office_admin)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("help")}"' in home and "帮助" in home
+    html = client.get(reverse("help")).content.decode()
+    first = html.index("<h2>", html.index("操作手册"))
+    assert html[first:first + 20].startswith("<h2>办事处管理员") and "角色与可见范围" in html
+    assert "区级管理员" in html  # every chapter is there, the reader's own first

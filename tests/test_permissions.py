@@ -445,6 +445,7 @@ CASES = [
          api=True, data=lambda w: {"note": "进展"}),
     Case("api:gaps", lambda w: reverse("api:gaps") + f"?campaign={_cid(w)}&branch={w.community.pk}", EAST_COMMUNITY,
          api=True),
+    Case("help", _c("help"), SIGNED_IN),
     Case("notifications", _c("notifications"), SIGNED_IN),
     Case("notifications_read", _c("notifications_read"), SIGNED_IN, method="post", ok_status=302,
          effect="any"),  # marks the persona's own notifications read, if it has any

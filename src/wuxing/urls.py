@@ -12,6 +12,7 @@ admin.site.site_title = "五星"
 urlpatterns = [
     path("", workbench_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("help/", core_views.help_page, name="help"),
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", core_views.notification_open, name="notification_open"),

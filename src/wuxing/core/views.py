@@ -20,6 +20,16 @@ def healthz(request):
 
 
 @login_required
+def help_page(request):
+    """帮助: the user guide, the reader's own chapters first."""
+    from wuxing.core import guide
+
+    roles = set(request.user.role_assignments.values_list("role", flat=True))
+    return render(request, "core/help.html", {"chapters": guide.chapters_for(roles), "roles": guide.role_rows(),
+                                              "note": guide.scope_note()})
+
+
+@login_required
 def notifications(request):
     """The bell: the user's own notifications, newest first."""
 
