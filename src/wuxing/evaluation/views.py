@@ -415,7 +415,9 @@ def public_notice(request, pk):
 
                 apply_errors(form, exc)
     # Hundreds of rows for a county: joined in Python (format_html_join escapes every cell).
-    rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+    # Each cell names its column (data-label), so a phone shows the rows as labelled cards.
+    labels = [_("序号"), _("支部"), _("所属办事处"), _("拟命名星级"), _("星")]
+    rows = format_html_join("", "<tr>" + "".join(f'<td data-label="{label}">{{}}</td>' for label in labels) + "</tr>", (
         (i, s.name, s.office or "", star_level(s.level), "、".join(names.get(c, c) for c in s.codes))
         for i, s in enumerate(subs, start=1)))
     summary = _("{unit}{year}年度“五星”支部拟命名名单公示，共{n}个支部，公示时间{a}至{b}。").format(
