@@ -203,3 +203,12 @@ def test_help_is_linked_from_every_page_and_opens_on_the_readers_own_chapter(wor
     first = html.index("<h2>", html.index("操作手册"))
     assert html[first:first + 20].startswith("<h2>办事处管理员") and "角色与可见范围" in html
     assert "区级管理员" in html  # every chapter is there, the reader's own first
+
+
+def test_exported_sheets_are_named_for_what_they_hold(world, login):
+    from wuxing.core.exports import sheet_name
+
+    r = login(world.district_admin).get(reverse("orgs:unit_export"), {"format": "xlsx"})
+    names = load_workbook(io.BytesIO(r.content)).sheetnames
+    assert names != ["Sheet1"] and all(n for n in names), names
+    assert sheet_name("a/b:c*d?[e]" + "长" * 40) == "a b c d  e " + "长" * 20

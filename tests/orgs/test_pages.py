@@ -100,9 +100,36 @@ def test_import_page_refuses_other_file_types(world, login):
 
 
 def test_import_template_downloads_and_reimports_its_examples(world, login):
-    r = login(world.district_admin).get(reverse("orgs:unit_import_template"))
+    from wuxing.orgs import importers
+
+    client = login(world.district_admin)
+    r = client.get(reverse("orgs:unit_import_template"))
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["组织架构", "填写说明"]
+    assert wb.sheetnames == ["组织架构", "示例", "填写说明", "选项"] and wb["选项"].sheet_state == "hidden"
+    data = wb["组织架构"]
+    # The data sheet holds only the headers: its examples can never be imported by mistake.
+    assert data.max_row == 1 and data.freeze_panes == "A2"
+    assert [c.value for c in data[1]][:3] == ["单位编码*", "单位名称*", "层级*"]
+    # 层级 and 城乡类型 offer their values in drop-down lists from the hidden sheet.
+    rules = {str(v.sqref): v.formula1 for v in data.data_validations.dataValidation}
+    assert set(rules) == {"C2:C1001", "E2:E1001"}
+    options = wb["选项"]
+    listed = {options.cell(1, col).value: [options.cell(r, col).value for r in range(2, options.max_row + 1)
+                                            if options.cell(r, col).value] for col in range(1, options.max_column + 1)}
+    assert listed["层级"][:3] == ["省", "市"] + listed["层级"][2:3] and "社区" in listed["层级"]
+    assert listed["城乡类型"] == ["城市", "农村", "城乡混合"]
+    # Imported as downloaded, the template adds nothing.
+    report = importers.import_units(world.district_admin, io.BytesIO(r.content), dry_run=True)
+    assert report.total == 0
+    # Its examples, copied onto the data sheet, are a valid file (here: one under the test district).
+    sample = [[c.value for c in row] for row in wb["示例"].iter_rows(min_row=2)]
+    assert sample[1][:3] == ["JK01", "明湖办事处", "办事处"]
+    data.append(["T9", "新办事处", "办事处", "T", "城乡混合", None])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    report = importers.import_units(world.district_admin, buffer, dry_run=True)
+    assert report.ok and report.total == 1, report.errors
 
 
 def test_office_admin_creates_a_user_in_its_office(world, login):

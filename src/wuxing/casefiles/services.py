@@ -105,7 +105,8 @@ FILE_COLUMNS = [Column("unit", "单位编码", True), Column("matter", "事项�
                 Column("applicant_code", "统一社会信用代码", False, (), "", "法人申请人填写，自动核对校验位"),
                 *[_DATE_COLUMNS[k] for k in ("received", "supplement_notice", "supplement_complete", "accepted",
                                              "extension_approved", "extension_notified", "decided")],
-                Column("decision_type", "决定类型", False, (), "准予", "准予/不予许可/不予受理"),
+                Column("decision_type", "决定类型", False, (), "准予", "准予/不予许可/不予受理",
+                       choices=("准予", "不予许可", "不予受理")),
                 _DATE_COLUMNS["served"], Column("service_method", "送达方式", False),
                 _DATE_COLUMNS["published"], _DATE_COLUMNS["archived"],
                 Column("documents", "卷内材料", False, (), "", "材料名称，用顿号分隔")]
@@ -682,12 +683,14 @@ def follow_up(actor, rect: Rectification, text: str) -> Rectification:
 
 MATTER_COLUMNS = [
     Column("unit", "单位编码", True), Column("code", "事项编码", True), Column("name", "事项名称", True),
-    Column("category", "类别", True, (), "许可", "许可/登记/给付/备案/其他"),
+    Column("category", "类别", True, (), "许可", "许可/登记/给付/备案/其他",
+           choices=("许可", "登记", "给付", "备案", "其他")),
     Column("statutory_days", "法定时限", False, (), "20", "工作日，默认 20"),
     Column("extension_days", "可延长", False, (), "10", "工作日，默认 10"),
     Column("extension_approver", "延期批准人", False, (), "本机关负责人", ""),
     Column("promised_days", "承诺时限", False, (), "10", "工作日，不得长于法定时限"),
-    Column("instant", "即办件", False, (), "否", "是/否"), Column("joint", "联合办理", False, (), "否", "是/否"),
+    Column("instant", "即办件", False, (), "否", "是/否", choices=("是", "否")),
+    Column("joint", "联合办理", False, (), "否", "是/否", choices=("是", "否")),
     Column("required_documents", "应有材料", False, (), "申请书、受理通知书", "用顿号分隔"),
     Column("legal_basis", "设定依据", False),
 ]

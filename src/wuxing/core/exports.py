@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -87,7 +88,15 @@ def _disposition(filename: str) -> str:
     return f"attachment; filename=\"export.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1"):
+def sheet_name(text: str) -> str:
+    """A worksheet name Excel accepts: without []:*?/\\ and at most 31 characters."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(text)).strip(" _'")
+    return cleaned[:31] or _("数据")
+
+
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], title: str | None = None):
+    """One sheet named for what it holds (`title`, or the file's name without its extension)."""
+    title = sheet_name(title or filename.rsplit(".", 1)[0])
     response = HttpResponse(xlsx_bytes([(title, headers, rows)]), content_type=XLSX_TYPE)
     response["Content-Disposition"] = _disposition(filename)
     return response
@@ -105,7 +114,7 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     return response
 
 
-def export_response(fmt: str, filename_stem: str, headers, rows, title: str = "Sheet1"):
+def export_response(fmt: str, filename_stem: str, headers, rows, title: str | None = None):
     """`fmt` is 'xlsx' or 'csv' (anything else is treated as xlsx)."""
     if fmt == "csv":
         return csv_response(f"{filename_stem}.csv", headers, rows)

@@ -26,6 +26,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     example: str = ""
     help: str = ""
+    choices: tuple[str, ...] = ()  # the template offers these in a drop-down list (others are still read)
 
 
 @dataclass(frozen=True, order=True)
@@ -216,13 +217,71 @@ def text_cell(value: object, *, digits_only: bool = False) -> str:
     return text
 
 
-def template_bytes(title: str, columns: Sequence[Column], examples: Sequence[Sequence[str]]) -> bytes:
-    """A template workbook: headers (required ones starred), example rows, and a notes sheet."""
-    from wuxing.core.exports import xlsx_bytes
+TEMPLATE_ROWS = 1000  # rows of the data sheet that carry the drop-down lists
 
+
+def template_bytes(title: str, columns: Sequence[Column], examples: Sequence[Sequence[str]],
+                   choices: dict[str, Sequence[str]] | None = None) -> bytes:
+    """A template workbook ready to fill in: the data sheet holds only the headers (required ones starred),
+    frozen, with drop-down lists where a column has a fixed set of values; the examples stand on their own
+    sheet (示例), so they can never be imported by mistake; then a notes sheet. `choices` adds lists known
+    only at run time (the star names of a campaign)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from wuxing.core.exports import display_width
+
+    lists = {c.key: list(c.choices) for c in columns if c.choices} | {k: list(v) for k, v in (choices or {}).items()}
     headers = [f"{c.header}*" if c.required else c.header for c in columns]
-    notes = [(c.header, _("必填") if c.required else _("选填"), c.help) for c in columns]
-    return xlsx_bytes([(title, headers, examples), (_("填写说明"), [_("列"), _("是否必填"), _("说明")], notes)])
+    wb = Workbook()
+    data = wb.active
+    data.title = title[:31]
+    sample = wb.create_sheet(_("示例"))
+    notes = wb.create_sheet(_("填写说明"))
+    options = wb.create_sheet(_("选项"))
+    options.sheet_state = "hidden"
+    for sheet in (data, sample):
+        sheet.append(headers)
+        sheet.freeze_panes = "A2"
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    for row in examples:
+        sample.append(list(row))
+    options_used = 0
+    for i, column in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        width = max([display_width(headers[i - 1])] + [display_width(r[i - 1]) for r in examples if len(r) >= i])
+        for sheet in (data, sample):
+            sheet.column_dimensions[letter].width = min(max(width + 2, 8), 40)
+        values = lists.get(column.key)
+        if not values:
+            continue
+        target = options_used = options_used + 1
+        options.cell(row=1, column=target, value=column.header)
+        for r, value in enumerate(values, start=2):
+            options.cell(row=r, column=target, value=value)
+        col = get_column_letter(target)
+        rule = DataValidation(type="list", formula1=f"'{options.title}'!${col}$2:${col}${len(values) + 1}",
+                              allow_blank=True, showErrorMessage=False,
+                              promptTitle=column.header, prompt=_("从下拉列表中选择"), showInputMessage=True)
+        rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+        data.add_data_validation(rule)
+    notes.append([_("列"), _("是否必填"), _("说明")])
+    for c in columns:
+        notes.append([c.header, _("必填") if c.required else _("选填"),
+                      c.help + ((" " + _("（可从下拉列表选择）")) if c.key in lists else "")])
+    notes.append([])
+    notes.append([_("请在第一张表“{title}”中填写，“示例”表中的行不会被导入。").format(title=data.title)])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    notes.column_dimensions["A"].width, notes.column_dimensions["C"].width = 16, 60
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def date_cell(value) -> dt.date | None:

@@ -34,7 +34,8 @@ COLUMNS = [
     Column("indicators", "对应指标", False, ("指标编码",), "R-PAFZ-02", "指标编码，多个用顿号或逗号分隔"),
     Column("responsible", "责任人", True, (), "张三", "姓名；有账号时可写“姓名（用户名）”"),
     Column("due", "时间节点", True, (), "2026-06-30", "日期"),
-    Column("status", "状态", False, (), "未开始", "未开始/进行中/已完成/已逾期；留空按日期自动判断"),
+    Column("status", "状态", False, (), "未开始", "未开始/进行中/已完成/已逾期；留空按日期自动判断",
+           choices=("未开始", "进行中", "已完成", "已逾期")),
     Column("tags", "重点工作", False, (), "", "本年度的重点工作标签，多个用顿号分隔"),
 ]
 STATUS_WORDS = {str(label): value for value, label in TaskStatus.choices} | {v: v for v in TaskStatus.values}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.models import Campaign
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaigns_for, star_names
 from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
@@ -201,7 +201,9 @@ def plan_template(request, pk: int):
     campaign = _campaign(request, pk)
     example = ["明湖办事处", "JK0101", "明湖社区", "3", "平安法治星", "完善网格员配备", "每个网格配备 1 名专职网格员",
                "", "张三", f"{campaign.year}-06-30", "未开始", ""]
-    return _template_response(f"创建规划导入模板_{campaign.year}.xlsx", _("创建规划"), plans_io.COLUMNS, [example])
+    stars = list(dict.fromkeys(star_names(campaign).values()))
+    return _template_response(f"创建规划导入模板_{campaign.year}.xlsx", _("创建规划"), plans_io.COLUMNS, [example],
+                              choices={"star": stars})
 
 
 # --- branch workspace ----------------------------------------------------------------------------------

@@ -52,9 +52,11 @@ def _chunks(items: list, size: int = CHUNK):
 UNIT_COLUMNS = [
     Column("code", "单位编码", True, ("编码", "code"), "JK0101", "唯一，字母数字，最长 32 位；重复导入按编码更新"),
     Column("name", "单位名称", True, ("名称", "name"), "明湖办事处", "最长 100 字"),
-    Column("level", "层级", True, ("level",), "办事处", "省/市/区/县/办事处/乡镇/街道/社区/村/网格"),
+    Column("level", "层级", True, ("level",), "办事处", "省/市/区/县/办事处/乡镇/街道/社区/村/网格",
+           choices=tuple(str(label) for _v, label in Level.choices)),
     Column("parent", "上级编码", False, ("上级单位编码", "parent"), "JK", "最上级单位留空"),
-    Column("kind", "城乡类型", False, ("类型", "kind"), "", "城市/农村/城乡混合；社区固定为城市，村固定为农村"),
+    Column("kind", "城乡类型", False, ("类型", "kind"), "", "城市/农村/城乡混合；社区固定为城市，村固定为农村",
+           choices=tuple(str(label) for _v, label in Kind.choices)),
     Column("area_code", "区划代码", False, ("统计用区划代码", "area_code"), "", "12 位数字，选填"),
 ]
 
@@ -310,7 +312,8 @@ USER_COLUMNS = [
     Column("username", "用户名", True, ("账号", "username"), "zhangsan", "登录账号，字母数字及 @.+-_，重复导入按用户名更新"),
     Column("real_name", "姓名", True, ("real_name",), "张三", ""),
     Column("mobile", "手机号码", False, ("手机号", "mobile"), "13800138000", "11 位手机号码"),
-    Column("role", "角色", True, ("role",), "支部书记", "区级管理员/星级审核员/办事处管理员/包联领导/支部书记/填报员/评查组织者/评查员/被评查单位"),
+    Column("role", "角色", True, ("role",), "支部书记", "区级管理员/星级审核员/办事处管理员/包联领导/支部书记/填报员/评查组织者/评查员/被评查单位",
+           choices=tuple(str(label) for _v, label in Role.choices)),
     Column("unit", "单位编码", True, ("unit",), "JK0101", "角色所在单位的编码"),
     Column("password", "初始密码", False, ("密码", "password"), "", "新用户必填：至少 8 位，含字母和数字；已有用户忽略此列"),
 ]

@@ -143,10 +143,10 @@ def unit_import(request):
                         template_url=reverse("orgs:unit_import_template"), back_url=reverse("orgs:unit_list"))
 
 
-def _template_response(name: str, title: str, columns, examples) -> HttpResponse:
+def _template_response(name: str, title: str, columns, examples, choices=None) -> HttpResponse:
     from urllib.parse import quote
 
-    response = HttpResponse(template_bytes(title, columns, examples), content_type=XLSX_TYPE)
+    response = HttpResponse(template_bytes(title, columns, examples, choices), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename=\"template.xlsx\"; filename*=UTF-8''{quote(name)}"
     return response
 
