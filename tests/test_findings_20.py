@@ -212,3 +212,18 @@ def test_exported_sheets_are_named_for_what_they_hold(world, login):
     names = load_workbook(io.BytesIO(r.content)).sheetnames
     assert names != ["Sheet1"] and all(n for n in names), names
     assert sheet_name("a/b:c*d?[e]" + "长" * 40) == "a b c d  e " + "长" * 20
+
+
+def test_charts_name_their_axes_with_units_and_counts_tick_in_whole_numbers(world, campaign):
+    from wuxing.contest import selectors
+
+    datasets, summary = selectors.district_dashboard(world.district_admin, campaign)
+    charts = {d.key: d.chart for d in datasets if d.chart}
+    assert set(charts) == {"levels", "stars", "targets", "progress", "weekly", "years"}
+    for key, chart in charts.items():
+        assert chart["x_name"] and chart["y_name"], key
+        assert ("（%）" in chart["y_name"]) == chart["percent"] and chart["integer"] == (not chart["percent"]), key
+    assert charts["weekly"]["categories"][-1].startswith("第") and "-W" not in str(datasets)
+    # The flag result is explained next to its figure, with the rule's numbers.
+    flag = next(iter(summary["flags"].values()))
+    assert "要求不低于" in flag.reasons[0]

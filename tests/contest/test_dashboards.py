@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
 
@@ -105,7 +106,7 @@ def test_district_dashboard_numbers_match_an_independent_computation(demo):
     for o, name in offices:
         rates = []
         for label in labels:
-            y, w = int(label[:4]), int(label[-2:])
+            y, w = (int(x) for x in re.fullmatch(r"(\d{4})年第(\d{1,2})周", label).groups())
             due = dt.datetime.combine(dt.date.fromisocalendar(y, w, 1) + dt.timedelta(days=7), dt.time(12), tzinfo=sh)
             on_time = reported = 0
             for b in by_office[o]:

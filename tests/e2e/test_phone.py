@@ -84,3 +84,14 @@ def test_the_public_notice_shows_every_column_at_390px(phone390):
     expect(phone390.locator(".share-card img")).to_be_visible()
     expect(phone390.locator("article")).to_contain_text("监督电话")
     _look(phone390, "phone-public-notice")
+
+
+def test_the_dashboard_charts_fit_a_phone(phone390):
+    sign_in(phone390, "demo_district")
+    phone390.goto("/contest/")
+    phone390.locator("main a").filter(has_text="看板").first.click() if phone390.locator("[data-chart]").count() == 0 else None
+    charts = phone390.locator("[data-chart]")
+    expect(charts.first).to_have_attribute("data-drawn", "true", timeout=15000)
+    assert phone390.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(phone390.locator("main")).to_contain_text("要求不低于")  # the flag rule beside its figure
+    _look(phone390, "phone-dashboard")

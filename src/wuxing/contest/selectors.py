@@ -33,8 +33,20 @@ class Dataset:
     chart: dict = field(default_factory=dict)  # {"type": stacked|bar|line, "categories": [...], "series": [...]}
 
 
-def _series(name: str, data: list) -> dict:
-    return {"name": name, "data": data}
+def _series(name: str, data: list, *, neutral: bool = False) -> dict:
+    """One series; `neutral` draws it grey (branches with no star: a fact, not an alarm)."""
+    return {"name": name, "data": data, "neutral": neutral}
+
+
+def _chart(kind: str, categories: list, series: list[dict], x: str, y: str, *, percent: bool = False) -> dict:
+    """A chart's spec for charts.js: axis titles with their units; counts tick in whole numbers, percentages
+    run 0–100."""
+    return {"type": kind, "categories": categories, "series": series, "x_name": str(x), "y_name": str(y),
+            "percent": percent, "integer": not percent}
+
+
+def week_label(year: int, week: int, *, with_year: bool = True) -> str:
+    return _("{y}年第{w}周").format(y=year, w=week) if with_year else _("第{w}周").format(w=week)
 
 
 def offices_in(user, campaign: Campaign) -> list[OrgUnit]:
@@ -53,8 +65,8 @@ def _stars_dataset(columns: list[tuple[int, str]], totals: rollups.Totals) -> Da
     held = [totals.held[i] for i, _n in columns]
     return Dataset("stars", _("各星达标情况"), [_("星"), _("争创支部数"), _("已达标支部数")],
                    [[n, t, h] for (_i, n), t, h in zip(columns, targeted, held)],
-                   {"type": "bar", "categories": [n for _i, n in columns],
-                    "series": [_series(_("争创支部数"), targeted), _series(_("已达标支部数"), held)]})
+                   _chart("bar", [n for _i, n in columns],
+                          [_series(_("争创支部数"), targeted), _series(_("已达标支部数"), held)], _("星"), _("支部数（个）")))
 
 
 def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) -> tuple[list[Dataset], dict]:
@@ -74,8 +86,8 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
     data.append(Dataset("levels", _("各{unit}星级分布").format(unit=group_label),
                         [group_label] + [star_level(lv) for lv in LEVELS] + [_("合计")],
                         [[n] + t.levels + [t.n_branches] for n, t in zip(names, rows)],
-                        {"type": "stacked", "categories": names,
-                         "series": [_series(star_level(lv), [t.levels[lv] for t in rows]) for lv in LEVELS]}))
+                        _chart("stacked", names, [_series(star_level(lv), [t.levels[lv] for t in rows], neutral=lv == 0) for lv in LEVELS],
+                               group_label, _("支部数（个）"))))
 
     data.append(_stars_dataset(columns, whole))
 
@@ -83,21 +95,22 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
     met = [t.met_target for t in rows]
     data.append(Dataset("targets", _("目标与实现"), [group_label, _("已定目标支部数"), _("达到目标支部数")],
                         [[n, t, m] for n, t, m in zip(names, with_target, met)],
-                        {"type": "bar", "categories": names,
-                         "series": [_series(_("已定目标"), with_target), _series(_("达到目标"), met)]}))
+                        _chart("bar", names, [_series(_("已定目标"), with_target), _series(_("达到目标"), met)],
+                               group_label, _("支部数（个）"))))
 
     pct = [round(100 * t.done / t.tasks, 1) if t.tasks else 0.0 for t in rows]
     data.append(Dataset("progress", _("创建任务进度"), [group_label, _("任务数"), _("已完成"), _("已逾期"), _("完成率%")],
                         [[n, t.tasks, t.done, t.overdue, p] for n, t, p in zip(names, rows, pct)],
-                        {"type": "bar", "categories": names, "series": [_series(_("完成率%"), pct)]}))
+                        _chart("bar", names, [_series(_("完成率%"), pct)], group_label, _("完成率（%）"), percent=True)))
 
     weeks = weekly.report_weeks(campaign, last=12)
     rates = weekly.unit_rates(campaign, groups, weeks, totals=totals)
-    labels = [f"{y}-W{w:02d}" for y, w in weeks]
+    labels = [week_label(y, w) for y, w in weeks]
     data.append(Dataset("weekly", _("周动态按时报送率"), [group_label] + labels,
                         [[r.office.name] + [x.on_time_rate for x in r.weeks] for r in rates],
-                        {"type": "line", "categories": labels,
-                         "series": [_series(r.office.name, [x.on_time_rate for x in r.weeks]) for r in rates]}))
+                        _chart("line", [week_label(y, w, with_year=False) for y, w in weeks],
+                               [_series(r.office.name, [x.on_time_rate for x in r.weeks]) for r in rates],
+                               _("周次"), _("按时报送率（%）"), percent=True)))
 
     years = []
     for c in Campaign.objects.filter(unit=campaign.unit).select_related("unit").order_by("year"):
@@ -108,8 +121,9 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
             levels = (past[root.pk] if sees_root else sum(past.values(), rollups.Totals())).levels
         years.append([str(c.year)] + levels)
     data.append(Dataset("years", _("历年星级分布"), [_("年度")] + [star_level(lv) for lv in LEVELS], years,
-                        {"type": "stacked", "categories": [y[0] for y in years],
-                         "series": [_series(star_level(lv), [y[1 + lv] for y in years]) for lv in LEVELS]}))
+                        _chart("stacked", [y[0] for y in years],
+                               [_series(star_level(lv), [y[1 + lv] for y in years], neutral=lv == 0) for lv in LEVELS],
+                               _("年度"), _("支部数（个）"))))
     offices = [g for g in groups if g.level == Level.OFFICE]
     summary = {"branches": whole.n_branches, "named": whole.named, "avg_level": whole.avg_level,
                "flags": {o.pk: rollups.flag(campaign, totals[o.pk]) for o in offices}, "offices": offices,
@@ -132,26 +146,28 @@ def office_dashboard(user, campaign: Campaign, office: OrgUnit) -> tuple[list[Da
     counts = Counter(m.level for m in rows)
     data = [
         Dataset("levels", _("星级分布"), [_("星级"), _("支部数")], [[star_level(lv), counts.get(lv, 0)] for lv in LEVELS],
-                {"type": "bar", "categories": [star_level(lv) for lv in LEVELS],
-                 "series": [_series(_("支部数"), [counts.get(lv, 0) for lv in LEVELS])]}),
+                _chart("bar", [star_level(lv) for lv in LEVELS], [_series(_("支部数"), [counts.get(lv, 0) for lv in LEVELS])],
+                       _("星级"), _("支部数（个）"))),
     ]
     data.append(_stars_dataset(columns, t))
     data.append(Dataset("targets", _("各支部目标与现有星级"), [_("支部"), _("目标星级"), _("现有星级"), _("是否命名")],
                         [[m.branch.name, m.target_level, m.level, _("是") if m.named else _("否")] for m in rows],
-                        {"type": "bar", "categories": names, "series": [
-                            _series(_("目标星级"), [m.target_level for m in rows]),
-                            _series(_("现有星级"), [m.level for m in rows])]}))
+                        _chart("bar", names, [_series(_("目标星级"), [m.target_level for m in rows]),
+                                              _series(_("现有星级"), [m.level for m in rows])],
+                               _("支部"), _("星级（颗星）"))))
     data.append(Dataset("progress", _("创建任务进度"), [_("支部"), _("任务数"), _("已完成"), _("已逾期"), _("完成率%")],
                         [[m.branch.name, m.tasks, m.done, m.overdue, m.progress] for m in rows],
-                        {"type": "bar", "categories": names, "series": [_series(_("完成率%"), [m.progress for m in rows])]}))
+                        _chart("bar", names, [_series(_("完成率%"), [m.progress for m in rows])], _("支部"),
+                               _("完成率（%）"), percent=True)))
     weeks = weekly.report_weeks(campaign, last=12)
     rate = weekly.unit_rates(campaign, [office], weeks, totals={office.pk: t})[0]
-    labels = [f"{y}-W{w:02d}" for y, w in weeks]
+    labels = [week_label(y, w) for y, w in weeks]
     data.append(Dataset("weekly", _("周动态按时报送率"), [_("周"), _("应报"), _("按时"), _("迟报"), _("未报"), _("按时率%")],
                         [[lab, x.expected, x.on_time, x.late, x.missing, x.on_time_rate]
                          for lab, x in zip(labels, rate.weeks)],
-                        {"type": "line", "categories": labels, "series": [_series(office.name, [x.on_time_rate
-                                                                                               for x in rate.weeks])]}))
+                        _chart("line", [week_label(y, w, with_year=False) for y, w in weeks],
+                               [_series(office.name, [x.on_time_rate for x in rate.weeks])], _("周次"),
+                               _("按时报送率（%）"), percent=True)))
     flag = rules.flag([m.level for m in rows], campaign.flag_min_level, float(campaign.flag_min_share),
                       campaign.flag_allow_zero)
     return data, {"flag": flag, "branches": len(rows), "named": sum(m.named for m in rows)}
@@ -172,9 +188,10 @@ def branch_dashboard(user, campaign: Campaign, branch: OrgUnit) -> tuple[list[Da
         Dataset("stars", _("星的情况"), [_("星"), _("是否具备")], stars),
         Dataset("tasks", _("创建任务状态"), [_("状态"), _("任务数")],
                 [[label, status.get(value, 0)] for value, label in TaskStatus.choices],
-                {"type": "bar", "categories": labels, "series": [_series(_("任务数"), [status.get(v, 0) for v, _l in TaskStatus.choices])]}),
+                _chart("bar", labels, [_series(_("任务数"), [status.get(v, 0) for v, _l in TaskStatus.choices])],
+                       _("状态"), _("任务数（个）"))),
         Dataset("weekly", _("周动态报送"), [_("周"), _("情况")],
-                [[f"{y}-W{w:02d}", text[states[(branch.pk, (y, w))]]] for y, w in weeks]),
+                [[week_label(y, w), text[states[(branch.pk, (y, w))]]] for y, w in weeks]),
     ]
     return data, {"metric": m}
 
