@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 VERBS = {
     "evaluation.self.save": _("保存了自评"),
     "evaluation.evidence.add": _("上传了台账资料"),
+    "evaluation.evidence.withdraw": _("撤回了台账资料"),
+    "evaluation.evidence.replace": _("替换了台账资料"),
     "evaluation.claim.submit": _("提交了评星申报"),
     "evaluation.office.review": _("填写了初审意见"),
     "evaluation.office.pass": _("初审通过了申报"),

@@ -99,3 +99,23 @@ def choice_query(**choices) -> type[ListQuery]:
     fields = {name: forms.ChoiceField(required=False, choices=[("", "")] + list(values))
               for name, values in choices.items()}
     return type("ChoiceQuery", (ListQuery,), fields)
+
+
+# --- several files in one field (Django's documented pattern) -----------------------------------------------
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A list of uploaded files; each is checked as a FileField checks one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, (list, tuple)):
+            return [one(d, initial) for d in data] if data else [one(None, initial)]
+        return [one(data, initial)]

@@ -76,7 +76,8 @@ class TargetForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("任务"), max_length=200, validators=[no_nul])
-    star_code = forms.ChoiceField(label=_("星"))
+    # Choosing the star narrows 对应指标 to that star's indicators (wuxing/forms.js; clean() checks it too).
+    star_code = forms.ChoiceField(label=_("星"), widget=forms.Select(attrs={"data-narrows": "id_indicator_codes"}))
     indicator_codes = forms.MultipleChoiceField(label=_("对应指标"), required=False,
                                                 widget=forms.SelectMultiple(attrs={"size": 6}))
     measures = forms.CharField(label=_("推进措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
@@ -99,6 +100,12 @@ class TaskForm(forms.Form):
         data = super().clean()
         if not data.get("responsible_name", "").strip():
             self.add_error("responsible_name", _("请填写责任人。"))
+        star = dict(self.fields["star_code"].choices).get(data.get("star_code"))
+        groups = {label: {code for code, _text in options} for label, options in self.fields["indicator_codes"].choices}
+        stray = [c for c in data.get("indicator_codes", []) if star in groups and c not in groups[star]]
+        if stray:
+            self.add_error("indicator_codes", _("对应指标须是“{star}”的指标：{codes} 不是。").format(
+                star=star, codes="、".join(stray)))
         return data
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.forms import ListQuery, LongSelect, choice_query
+from wuxing.core.forms import ListQuery, LongSelect, MultipleFileField, choice_query
 from wuxing.evaluation.models import MANUAL_REMOVAL, ObjectionStatus, RejectionGround, SubmissionStatus
 from wuxing.orgs.validators import no_nul
 
@@ -14,14 +14,30 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class EvidenceForm(forms.Form):
     indicator_code = forms.ChoiceField(label=_("指标"))
-    file = forms.FileField(label=_("文件（PDF、Office 文档或图片）"))
+    file = MultipleFileField(label=_("文件（PDF、Office 文档或图片，可一次选多个）"),
+                              error_messages={"required": _("请选择要上传的文件。")})
     description = forms.CharField(label=_("说明"), max_length=300, required=False, validators=[no_nul])
 
     def __init__(self, *args, standard=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        # The browser checks count and size before it sends anything (wuxing/upload.js); the server checks again.
+        self.fields["file"].widget.attrs.update({
+            "data-max-bytes": settings.EVIDENCE_MAX_BYTES, "data-max-files": settings.EVIDENCE_MAX_FILES})
         if standard is not None:
             self.fields["indicator_code"].choices = [
                 (s.name, [(i.code, f"{i.code} {i.text[:40]}") for i in s.indicators.all()]) for s in standard.stars.all()]
+
+
+class EvidenceChangeForm(forms.Form):
+    """撤回 or 替换 one ledger file (`action`; none: an upload); withdrawing asks for a tick first."""
+
+    action = forms.ChoiceField(required=False, choices=[("", ""), ("upload", "upload"), ("withdraw", "withdraw"),
+                                                        ("replace", "replace")])
+    evidence = forms.IntegerField(min_value=1, max_value=2**62)
+    file = forms.FileField(required=False, label=_("替换为"))
+    confirmed = forms.BooleanField(required=False, label=_("确认撤回"))
 
 
 class NoteForm(forms.Form):

@@ -342,6 +342,13 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.campaign_id}/{instance.branch_id}/{uuid.uuid4().hex}.{ext}"
 
 
+class LedgerManager(models.Manager.from_queryset(BranchScopedQuerySet)):
+    """The ledger as it stands: files withdrawn or replaced are left out."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Evidence(models.Model):
     """A file in a branch's ledger (台账) behind one indicator."""
 
@@ -356,11 +363,20 @@ class Evidence(models.Model):
     sha256 = models.CharField(_("内容摘要"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # Withdrawn (or replaced) before the claim went up: out of the ledger, the row and the file kept for the
+    # audit trail. After the claim is submitted a file can no longer be withdrawn.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("替换的文件"))
 
-    objects = BranchScopedQuerySet.as_manager()
+    objects = LedgerManager()
+    all_objects = models.Manager.from_queryset(BranchScopedQuerySet)()
 
     class Meta:
         ordering = ["indicator_code", "-uploaded_at"]
+        base_manager_name = "all_objects"
         verbose_name = _("台账资料")
         verbose_name_plural = _("台账资料")
         indexes = [models.Index(fields=["campaign", "branch", "indicator_code"], name="evaluation_evidence_idx")]

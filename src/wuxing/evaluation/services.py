@@ -218,6 +218,76 @@ def add_evidence(actor, campaign, branch: OrgUnit, indicator_code: str, name: st
     return evidence
 
 
+def ledger_open(campaign, branch: OrgUnit) -> bool:
+    """Whether the branch may still withdraw or replace ledger files: until its claim goes up (and again
+    while a returned claim is being corrected)."""
+    status = Submission.objects.filter(campaign=campaign, branch=branch).values_list("status", flat=True).first()
+    return status in (None, S.DRAFT, S.RETURNED)
+
+
+def _precheck(files: list[tuple[str, bytes]]) -> None:
+    """Every file of an upload checked before any is stored: one refused file refuses the upload."""
+    from django.conf import settings
+
+    from wuxing.core import filecheck
+
+    if not files:
+        raise ValidationError({"file": _("请选择要上传的文件。")})
+    if len(files) > settings.EVIDENCE_MAX_FILES:
+        raise ValidationError({"file": _("一次最多上传 {n} 个文件。").format(n=settings.EVIDENCE_MAX_FILES)})
+    problems = []
+    for name, data in files:
+        try:
+            filecheck.check(name, data, settings.EVIDENCE_MAX_BYTES)
+        except filecheck.FileRejected as exc:
+            problems.append(_("“{name}”：{why}").format(name=name, why=exc))
+    if problems:
+        raise ValidationError({"file": problems + [_("以上文件不符合要求，本次没有上传任何文件。")]})
+
+
+@transaction.atomic
+def add_evidence_files(actor, campaign, branch: OrgUnit, indicator_code: str, files: list[tuple[str, bytes]],
+                       description: str = "") -> list[Evidence]:
+    """Several ledger files for one indicator at once: all of them, or none."""
+    _precheck(files)
+    return [add_evidence(actor, campaign, branch, indicator_code, name, data, description) for name, data in files]
+
+
+def _may_change(actor, evidence: Evidence) -> None:
+    if not policy.may(actor, "branch.work", evidence.branch):
+        raise PermissionDenied(_("您没有权限修改该支部的台账资料。"))
+    if evidence.withdrawn_at is not None:
+        raise ValidationError(_("该文件已撤回。"))
+    if not ledger_open(evidence.campaign, evidence.branch):
+        raise ValidationError(_("申报已提交，台账资料不能再撤回或替换；如需补充，请上传新文件。"))
+
+
+@transaction.atomic
+def withdraw_evidence(actor, evidence: Evidence, *, replaced_by: Evidence | None = None) -> Evidence:
+    """Take a file out of the ledger before the claim goes up. The row and the file stay for the audit."""
+    evidence = Evidence.all_objects.select_for_update().get(pk=evidence.pk)
+    _may_change(actor, evidence)
+    evidence.withdrawn_at, evidence.withdrawn_by = timezone.now(), _user(actor)
+    evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    record(actor, "evaluation.evidence.replace" if replaced_by else "evaluation.evidence.withdraw", evidence,
+           {"indicator": evidence.indicator_code, "name": evidence.original_name, "sha256": evidence.sha256,
+            **({"by": replaced_by.original_name, "by_sha256": replaced_by.sha256} if replaced_by else {})},
+           unit_path=evidence.branch.path)
+    return evidence
+
+
+@transaction.atomic
+def replace_evidence(actor, evidence: Evidence, name: str, data: bytes) -> Evidence:
+    """A corrected file in place of another, for the same indicator, before the claim goes up."""
+    _may_change(actor, evidence)
+    new = add_evidence(actor, evidence.campaign, evidence.branch, evidence.indicator_code, name, data,
+                       evidence.description)
+    new.replaces = evidence
+    new.save(update_fields=["replaces"])
+    withdraw_evidence(actor, evidence, replaced_by=new)
+    return new
+
+
 @transaction.atomic
 def submit_claim(actor, campaign, branch: OrgUnit, claimed: list[str], *, confirmed: bool = False) -> Submission:
     """申报: claim stars the self-assessment meets; the submission goes to the office. The claimant has seen

@@ -7,6 +7,7 @@ import io
 from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from wuxing.campaigns.selectors import campaigns_for, star_names
 from wuxing.core import audit_words, policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import form_failure, query_of, report_failure
+from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
 from wuxing.core.levels import star_level
 from wuxing.core.net import client_ip
 from wuxing.core.paging import page_or_404
@@ -32,6 +33,7 @@ from wuxing.evaluation.forms import (
     ClaimForm,
     CorrectForm,
     DecideForm,
+    EvidenceChangeForm,
     EvidenceForm,
     EvidenceQuery,
     NoteForm,
@@ -270,20 +272,50 @@ def evidence_page(request, pk, branch):
     if request.method == "POST":
         if not may_upload:
             raise Http404
+        change = EvidenceChangeForm(request.POST, request.FILES)
+        if change.is_valid() and change.cleaned_data["action"] in ("withdraw", "replace"):
+            return _change_evidence(request, campaign, branch, change)
+        if "action" in change.errors:
+            raise Http404
         if form.is_valid():
-            upload = form.cleaned_data["file"]
+            uploads = form.cleaned_data["file"]
             try:
-                services.add_evidence(request.user, campaign, branch, form.cleaned_data["indicator_code"], upload.name,
-                                      upload.read(), form.cleaned_data["description"])
-                messages.success(request, _("已上传“{name}”。").format(name=upload.name))
+                services.add_evidence_files(request.user, campaign, branch, form.cleaned_data["indicator_code"],
+                                            [(u.name, u.read()) for u in uploads], form.cleaned_data["description"])
+                messages.success(request, _("已上传 {n} 个文件：{names}。").format(
+                    n=len(uploads), names="、".join(u.name for u in uploads)))
                 return redirect("evaluation:evidence", pk=campaign.pk, branch=branch.pk)
             except ValidationError as exc:
-                form.add_error("file", exc)
+                apply_errors(form, exc)
     files = Evidence.objects.for_user(request.user).filter(campaign=campaign, branch=branch).select_related("uploaded_by")
     names = {i.code: i.text for s in standard.stars.all() for i in s.indicators.all()}
     return render(request, "evaluation/evidence.html", {
         "campaign": campaign, "branch": branch, "form": form, "may_upload": may_upload,
+        "may_change": may_upload and services.ledger_open(campaign, branch),
+        "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024), "max_files": settings.EVIDENCE_MAX_FILES,
         "files": [(f, names.get(f.indicator_code, "")) for f in files]})
+
+
+def _change_evidence(request, campaign, branch, form):
+    """撤回 (with a tick) or 替换 one file of the ledger, until the claim goes up."""
+    action = form.cleaned_data["action"]
+    try:
+        evidence = get_object_or_404(Evidence.objects.filter(campaign=campaign, branch=branch),
+                                     pk=form.cleaned_data["evidence"])
+        if action == "withdraw":
+            if not form.cleaned_data["confirmed"]:
+                raise ValidationError(_("撤回后该文件不再计入台账：请先勾选“确认撤回”。"))
+            services.withdraw_evidence(request.user, evidence)
+            messages.success(request, _("已撤回“{name}”。").format(name=evidence.original_name))
+        else:
+            upload = form.cleaned_data["file"]
+            if upload is None:
+                raise ValidationError(_("请选择用来替换的文件。"))
+            services.replace_evidence(request.user, evidence, upload.name, upload.read())
+            messages.success(request, _("已用“{new}”替换“{old}”。").format(new=upload.name, old=evidence.original_name))
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect("evaluation:evidence", pk=campaign.pk, branch=branch.pk)
 
 
 @login_required
@@ -411,8 +443,6 @@ def public_notice(request, pk):
                                          submission_id=form.cleaned_data["submission"], ip=client_ip(request))
                 return render(request, "evaluation/public_thanks.html", {"notice": notice})
             except ValidationError as exc:
-                from wuxing.core.forms import apply_errors
-
                 apply_errors(form, exc)
     # Hundreds of rows for a county: joined in Python (format_html_join escapes every cell).
     # Each cell names its column (data-label), so a phone shows the rows as labelled cards.
@@ -494,8 +524,6 @@ def award_page(request, pk):
                 messages.success(request, _("已撤销该星。"))
                 return redirect("evaluation:award", pk=award.pk)
             except ValidationError as exc:
-                from wuxing.core.forms import apply_errors
-
                 apply_errors(form, exc)
     return render(request, "evaluation/award.html", {
         "award": award, "names": names, "form": form, "may_remove": may_remove, "reinstate_form": ReinstateForm(),
