@@ -392,6 +392,7 @@ CASES = [
     Case("standards:standard_list", lambda w: reverse("standards:standard_list"), SIGNED_IN),
     Case("standards:standard_detail", lambda w: reverse("standards:standard_detail", args=[_standard(w)]),
          SIGNED_IN),
+    Case("standards:standard_workbook", lambda w: reverse("standards:standard_workbook", args=[_standard(w)]), SIGNED_IN),
     Case("standards:standard_export", lambda w: reverse("standards:standard_export", args=[_standard(w)]),
          SIGNED_IN),
     Case("standards:standard_upload", lambda w: reverse("standards:standard_upload"),

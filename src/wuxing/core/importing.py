@@ -87,7 +87,7 @@ def read_sheet(fileobj: IO[bytes], columns: Sequence[Column], report: ImportRepo
     if size is not None and size > settings.IMPORT_MAX_BYTES:
         report.add(0, "", _("文件过大（上限 {mb} MB）。").format(mb=settings.IMPORT_MAX_BYTES // (1024 * 1024)))
         return []
-    problem = _unpack_problem(fileobj)
+    problem = unpack_problem(fileobj)
     if problem:
         report.add(0, "", problem)
         return []
@@ -101,7 +101,7 @@ def read_sheet(fileobj: IO[bytes], columns: Sequence[Column], report: ImportRepo
         return []
 
 
-def _unpack_problem(fileobj: IO[bytes]) -> str:
+def unpack_problem(fileobj: IO[bytes]) -> str:
     """Why the workbook must not be opened, judged from its zip directory alone ('' when it may)."""
     try:
         fileobj.seek(0)

@@ -30,6 +30,53 @@ class LoadResult:
         return not self.errors
 
 
+@dataclass
+class WorkbookCheck:
+    """A standard's workbook checked: its problems at sheet, row and column, or what it would load."""
+
+    errors: list[str]
+    yaml_text: str | None = None
+    summary: str = ""
+    result: LoadResult | None = None  # set when it was loaded
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def load_standard_workbook(actor, fileobj, *, dry_run: bool = True) -> WorkbookCheck:
+    """A standard written in Excel: read into the same document as a YAML file, checked by the same schema,
+    then (unless `dry_run`) loaded by load_standard — the same versioning, all or nothing."""
+    from wuxing.core.importing import unpack_problem
+    from wuxing.standards import workbook
+
+    if not may_load(actor):
+        raise PermissionDenied(_("只有区级管理员可以加载评星标准。"))
+    problem = unpack_problem(fileobj)
+    if problem:
+        return WorkbookCheck([problem])
+    read = workbook.read(fileobj)
+    if read.errors:
+        return WorkbookCheck(read.errors)
+    doc, _errors = schema.parse(read.yaml_text)
+    summary = _("标准“{title}”（{code} 第 {v} 版）：{s} 颗星、{i} 项指标、{k} 项一票否决情形。").format(
+        title=doc.title, code=doc.code, v=doc.version, s=len(doc.stars), i=sum(len(s.indicators) for s in doc.stars),
+        k=len(doc.vetoes))
+    existing = Standard.objects.filter(code=doc.code, version=doc.version).first()
+    if existing is not None:
+        # The version is loaded already (perhaps from YAML): the same content is no change, other content is refused.
+        if schema.parse(existing.source)[0] != doc:
+            return WorkbookCheck([_("标准“{code}”第 {version} 版已加载，内容不能更改；修改标准请把“版本”加 1 后重新导入。").format(
+                code=doc.code, version=doc.version)])
+        same = _("该版本已加载，内容相同，未重复加载。")
+        return WorkbookCheck([], read.yaml_text, f"{summary}{same}",
+                             None if dry_run else LoadResult(existing, [], created=False))
+    if dry_run:
+        return WorkbookCheck([], read.yaml_text, summary)
+    result = load_standard(actor, read.yaml_text.encode())
+    return WorkbookCheck([e.message for e in result.errors], read.yaml_text, summary, result)
+
+
 def load_standard(actor, raw: bytes) -> LoadResult:
     """Validate and load a YAML standard. Same code+version with identical content is a no-op;
     with different content it is refused (a loaded version is immutable)."""

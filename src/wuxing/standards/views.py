@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from wuxing.core.exports import export_response
 from wuxing.core.forms import query_of
 from wuxing.standards import selectors
 from wuxing.standards.forms import StandardUploadForm
-from wuxing.standards.services import load_standard, may_load
+from wuxing.standards.services import load_standard, load_standard_workbook, may_load
 
 
 @login_required
@@ -51,7 +51,19 @@ def standard_upload(request):
         raise Http404
     form = StandardUploadForm(request.POST or None, request.FILES or None)
     errors = []
-    if request.method == "POST" and form.is_valid():
+    summary = ""
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].name.lower().endswith(".xlsx"):
+        upload = form.cleaned_data["file"]
+        check = load_standard_workbook(request.user, upload, dry_run=form.cleaned_data["dry_run"])
+        if check.ok and check.result is not None:
+            result = check.result
+            if result.created:
+                messages.success(request, _("已加载：{title}").format(title=result.standard))
+            else:
+                messages.info(request, _("该版本已加载，内容相同，未重复加载。"))
+            return redirect("standards:standard_detail", pk=result.standard.pk)
+        errors, summary = check.errors, check.summary
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = load_standard(request.user, upload.read())
         if result.ok:
@@ -61,4 +73,19 @@ def standard_upload(request):
                 messages.info(request, _("该版本已加载，内容相同，未重复加载。"))
             return redirect("standards:standard_detail", pk=result.standard.pk)
         errors = [e.format(upload.name) for e in result.errors]
-    return render(request, "standards/standard_upload.html", {"form": form, "errors": errors})
+    return render(request, "standards/standard_upload.html", {"form": form, "errors": errors, "summary": summary})
+
+
+@login_required
+def standard_workbook(request, pk: int):
+    """The standard as the Excel workbook the upload page takes back (four sheets)."""
+    from urllib.parse import quote
+
+    from wuxing.core.exports import XLSX_TYPE
+    from wuxing.standards import workbook
+
+    standard = get_object_or_404(selectors.standard_full(), pk=pk)
+    response = HttpResponse(workbook.write(standard), content_type=XLSX_TYPE)
+    name = f"{standard.title}_第{standard.version}版.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"standard.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return response
