@@ -41,7 +41,7 @@ def standard_rows(standard):
 def standard_export(request, pk: int):
     standard = get_object_or_404(selectors.standard_full(), pk=pk)
     headers = [_("星"), _("编码"), _("指标 / 否决情形"), _("类型"), _("满分 / 达标分"), _("必达"), _("佐证材料 / 类别")]
-    return export_response(query_of(request)["format"] or "xlsx", f"{standard.code}_v{standard.version}", headers,
+    return export_response(query_of(request)["format"] or "xlsx", f"{standard.title}_第{standard.version}版", headers,
                            standard_rows(standard), title=_("评星标准"))
 
 
