@@ -218,13 +218,25 @@ def _ink(p):
     return sum(p) < 600
 
 
-@pytest.mark.skipif(NEEDS_TOOLS, reason="LibreOffice (soffice) and pdftoppm are installed by .ci/run")
-@time_machine.travel(A_DAY, tick=False)
-def test_the_printed_circular_is_a4_with_the_margins_measured_on_its_pages(review, login, tmp_path):
+def _printed(kind, review, campaign, world, login):
+    """The PDF of one of the three documents, fetched as its reader would."""
+    if kind == "roll-up":
+        url = reverse("weekly:rollup", args=[campaign.pk, world.east.pk, 2026, 48])
+        return login(world.office_admin).get(url, {"format": "pdf"})
     CaseFile.objects.filter(file_no__startswith="SC").update(published=None)
     _review_all(review)
-    casefiles.issue_rectifications(review.organiser, review.campaign, dt.date(2026, 12, 31))
-    response = login(review.organiser).get(reverse("casefiles:campaign", args=[review.campaign.pk]), {"format": "pdf"})
+    rects = casefiles.issue_rectifications(review.organiser, review.campaign, dt.date(2026, 12, 31))
+    if kind == "circular":
+        return login(review.organiser).get(reverse("casefiles:campaign", args=[review.campaign.pk]), {"format": "pdf"})
+    return login(review.unit_user).get(reverse("casefiles:rectification", args=[rects[0].pk]), {"format": "pdf"})
+
+
+@pytest.mark.skipif(NEEDS_TOOLS, reason="LibreOffice (soffice) and pdftoppm are installed by .ci/run")
+@pytest.mark.parametrize("kind", ["circular", "notice", "roll-up"])
+@time_machine.travel(A_DAY, tick=False)
+def test_each_printed_document_is_a4_with_the_margins_measured_on_its_pages(kind, review, campaign, world, login,
+                                                                            tmp_path):
+    response = _printed(kind, review, campaign, world, login)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     pages = _pages(response.content, tmp_path)
@@ -234,9 +246,8 @@ def test_the_printed_circular_is_a4_with_the_margins_measured_on_its_pages(revie
     assert "Author:          python-docx" not in info
     for page in pages:
         assert abs(page.size[0] - 827) <= 1 and abs(page.size[1] - 1169) <= 1  # A4 at 100 dpi
-    first = pages[0]
     # The red separator line spans the type area: from the binding margin (28 mm) 156 mm across.
-    left, _top, right, _bottom = _box(first, _red, below_mm=120, step=1)
+    left, _top, right, _bottom = _box(pages[0], _red, below_mm=120, step=1)
     assert 27 <= left <= 29.5 and 182.5 <= right <= 185, (left, right)
     for n, page in enumerate(pages, 1):
         # Text inside the type area (the page number alone sits below it), never in the margins.
