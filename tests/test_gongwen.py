@@ -266,3 +266,15 @@ def test_without_libreoffice_the_pdf_link_explains_and_the_word_version_still_wo
     response = client.get(url, {"format": "pdf"}, follow=True)
     assert "请下载 Word 版本" in response.content.decode()
     assert client.get(url, {"format": "docx"}).status_code == 200
+
+
+def test_a_brief_prints_on_a4_with_first_line_indents():
+    data = gongwen.article_docx(["明湖办事处召开“五星”支部创建推进会"],
+                                ["——以高质量党建引领基层治理", "本报讯（记者 王芳）11月18日，明湖办事处召开推进会。", "会议要求，抓好落实。"])
+    g = _geometry(data)
+    assert g["page"] == (210.0, 297.0) and g["top"] == 37.0 and g["left"] == 28.0
+    paras = [p for p in g["doc"].paragraphs if p.text]
+    assert paras[0].runs[0].font.size.pt == 22 and paras[0].alignment == 1  # the headline, centred
+    assert paras[1].alignment == 1 and paras[1].paragraph_format.first_line_indent is None  # the subtitle
+    for p in paras[2:]:
+        assert 'w:firstLineChars="200"' in p._p.xml and p.paragraph_format.first_line_indent.pt > 30
