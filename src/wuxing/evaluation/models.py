@@ -115,7 +115,7 @@ class PublicNotice(models.Model):
     ends_on = models.DateField(_("公示截止"))
     working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"))
     # The number the public calls with an objection (监督电话), printed on the page and the poster.
-    hotline = models.CharField(_("监督电话"), max_length=40, blank=True)
+    hotline = models.CharField(_("监督电话"), max_length=40, blank=True, db_default="")
     ends_estimated = models.BooleanField(default=False)  # the end crosses a year the official calendar lacks
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)

@@ -48,9 +48,10 @@ class OrgUnit(models.Model):
     area_code = models.CharField(_("区划代码"), max_length=12, blank=True, validators=[area_code_validator])
     # The head of the documents this unit issues (GB/T 9704): its mark (发文机关标志) and the prefix of its
     # document numbers (发文机关代字, as in 经开组〔2026〕12号). Blank: the unit's name serves for both.
-    doc_mark = models.CharField(_("发文机关标志"), max_length=40, blank=True, validators=[no_nul],
+    # db_default: the bulk writers (seed.scale's COPY) name their columns and leave these out.
+    doc_mark = models.CharField(_("发文机关标志"), max_length=40, blank=True, db_default="", validators=[no_nul],
                                 help_text=_("如“中共郑州经开区工委组织部文件”，留空时使用单位名称。"))
-    doc_prefix = models.CharField(_("发文字号代字"), max_length=20, blank=True, validators=[no_nul],
+    doc_prefix = models.CharField(_("发文字号代字"), max_length=20, blank=True, db_default="", validators=[no_nul],
                                   help_text=_("如“经开组”，发文字号为“经开组〔2026〕12号”；留空时使用单位名称。"))
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='publicnotice',
             name='hotline',
-            field=models.CharField(blank=True, max_length=40, verbose_name='监督电话'),
+            field=models.CharField(blank=True, db_default='', max_length=40, verbose_name='监督电话'),
         ),
     ]

@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orgunit',
             name='doc_mark',
-            field=models.CharField(blank=True, help_text='如“中共郑州经开区工委组织部文件”，留空时使用单位名称。', max_length=40, validators=[wuxing.orgs.validators.no_nul], verbose_name='发文机关标志'),
+            field=models.CharField(blank=True, db_default='', help_text='如“中共郑州经开区工委组织部文件”，留空时使用单位名称。', max_length=40, validators=[wuxing.orgs.validators.no_nul], verbose_name='发文机关标志'),
         ),
         migrations.AddField(
             model_name='orgunit',
             name='doc_prefix',
-            field=models.CharField(blank=True, help_text='如“经开组”，发文字号为“经开组〔2026〕12号”；留空时使用单位名称。', max_length=20, validators=[wuxing.orgs.validators.no_nul], verbose_name='发文字号代字'),
+            field=models.CharField(blank=True, db_default='', help_text='如“经开组”，发文字号为“经开组〔2026〕12号”；留空时使用单位名称。', max_length=20, validators=[wuxing.orgs.validators.no_nul], verbose_name='发文字号代字'),
         ),
         migrations.CreateModel(
             name='IssuedDocument',
