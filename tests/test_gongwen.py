@@ -165,17 +165,19 @@ def test_the_weekly_roll_up_is_gbt9704_and_the_office_numbers_it_after_the_deadl
         doc = _assert_gbt9704(client.get(url, {"format": "docx"}).content, mark=world.east.name,
                               number=f"{world.east.name}〔2026〕　号", title=f"{world.east.name}2026年第48周工作动态汇总")
         assert "一、总体情况" in [p.text for p in doc.paragraphs]
-        response = client.post(url, {"action": "issue"}, follow=True)
+        response = client.post(url, {"action": "issue"}, follow=True)  # no tick: nothing is numbered
+        assert "请先勾选“确认编号”" in response.content.decode() and not IssuedDocument.objects.exists()
+        response = client.post(url, {"action": "issue", "confirmed": "on"}, follow=True)
         if not week_due_passed:
             assert "尚未截止" in response.content.decode() and not IssuedDocument.objects.exists()
             return
         assert f"{world.east.name}〔2026〕1号" in response.content.decode()
         _assert_gbt9704(client.get(url, {"format": "docx"}).content, mark=world.east.name,
                         number=f"{world.east.name}〔2026〕1号", title=f"{world.east.name}2026年第48周工作动态汇总")
-        client.post(url, {"action": "issue"})
+        client.post(url, {"action": "issue", "confirmed": "on"})
         assert IssuedDocument.objects.get().number == 1  # printing again never takes a second number
         # A branch secretary reads the roll-up but cannot number it.
-        assert login(world.branch_user).post(url, {"action": "issue"}).status_code == 404
+        assert login(world.branch_user).post(url, {"action": "issue", "confirmed": "on"}).status_code == 404
         with pytest.raises(Exception, match="管理员"):
             weekly.issue_rollup(world.branch_user, campaign, world.east, week)
 

@@ -22,6 +22,9 @@ def test_the_office_numbers_the_roll_up_and_prints_it(page):
     page.goto("/weekly/")
     page.locator("#weekly-matrix thead a").first.click()  # the oldest week shown: its deadline has passed
     expect(page.locator("h1")).to_contain_text("工作动态汇总")
+    page.click("button:has-text('编号印发')")  # without the tick: refused, nothing numbered
+    expect(page.locator(".messages")).to_contain_text("请先勾选“确认编号”")
+    page.check("input[name=confirmed]")
     page.click("button:has-text('编号印发')")
     expect(page.locator(".messages")).to_contain_text("已编号印发：明湖工〔")
     expect(page.locator("main")).to_contain_text("已编号印发，文号 明湖工〔")

@@ -38,3 +38,10 @@ class AttachmentForm(forms.Form):
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=1000, validators=[no_nul])
+
+
+class IssueForm(forms.Form):
+    """编号印发 takes a document number for good: the page asks for a tick first."""
+
+    confirmed = forms.BooleanField(label=_("确认编号（文号编定后不能撤回）"),
+                                   error_messages={"required": _("文号编定后不能撤回：请先勾选“确认编号”。")})

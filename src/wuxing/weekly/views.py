@@ -19,7 +19,7 @@ from wuxing.core import policy
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import document_response, export_response
 from wuxing.core.files import serve
-from wuxing.core.forms import action_of, query_of, report_failure
+from wuxing.core.forms import action_of, form_failure, query_of, report_failure
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.creation.models import PlanTask
 from wuxing.orgs import services as orgs_services
@@ -27,7 +27,7 @@ from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 from wuxing.weekly import rollup, selectors, services
-from wuxing.weekly.forms import AttachmentForm, DecisionForm, ItemFormSet, ReportForm
+from wuxing.weekly.forms import AttachmentForm, DecisionForm, IssueForm, ItemFormSet, ReportForm
 from wuxing.weekly.models import Attachment, WeeklyReport
 
 MATRIX_WEEKS = 8
@@ -223,6 +223,9 @@ def office_rollup(request, pk, office, year, week):
             raise Http404
         action_of(request, ["issue"])
         try:
+            form = IssueForm(request.POST)
+            if not form.is_valid():
+                raise form_failure(form)
             taken = services.issue_rollup(request.user, campaign, office, week)
             messages.success(request, _("已编号印发：{n}。").format(n=taken))
         except (ValidationError, PermissionDenied) as exc:
