@@ -1,5 +1,6 @@
 /* Small helpers of the forms, without inline code (CSP): a <select data-narrows="id"> shows, in the select
-   with that id, only the option group named like its chosen option (the star's own indicators). */
+   with that id, only the option group named like its chosen option (the star's own indicators); a file field
+   gets a 选择文件 button and the chosen names in the page's language, whatever the browser's own is. */
 (function () {
   "use strict";
   function narrow(select) {
@@ -13,7 +14,30 @@
       if (!mine) { Array.prototype.forEach.call(group.querySelectorAll("option"), function (o) { o.selected = false; }); }
     });
   }
+  function chooser(input) {
+    var words = document.body.dataset;
+    if (!input.id || !words.chooseFile || input.dataset.chooser) { return; }
+    input.dataset.chooser = "1";
+    var button = document.createElement("label");
+    button.className = "button file-button";
+    button.htmlFor = input.id;
+    button.textContent = words.chooseFile;
+    var names = document.createElement("span");
+    names.className = "file-names hint";
+    names.textContent = words.noFile;
+    input.classList.add("file-hidden");
+    input.insertAdjacentElement("afterend", names);
+    input.insertAdjacentElement("afterend", button);
+    input.addEventListener("change", function () {
+      var list = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      names.textContent = list.length ? list.join("、") : words.noFile;
+    });
+  }
   function init() {
+    document.querySelectorAll("input[type=file]").forEach(function (input, i) {
+      if (!input.id) { input.id = "file-" + i; }
+      chooser(input);
+    });
     document.querySelectorAll("select[data-narrows]").forEach(function (select) {
       narrow(select);
       select.addEventListener("change", function () { narrow(select); });
