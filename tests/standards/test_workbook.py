@@ -63,7 +63,7 @@ def test_changing_a_loaded_version_is_refused_as_for_yaml(world):
         wb["指标"]["C2"] = "改过的指标内容"
 
     check = load_standard_workbook(SYSTEM, _book(v1, reword), dry_run=False)
-    assert not check.ok and "版本”加 1" in check.errors[0]
+    assert not check.ok and "“版本”）加 1" in check.errors[0]
     assert Standard.objects.count() == 1
 
 
@@ -110,3 +110,18 @@ def test_the_upload_page_checks_then_loads_a_workbook(world, login):
     exported = client.get(reverse("standards:standard_workbook", args=[v1.pk]))
     assert load_workbook(io.BytesIO(exported.content)).sheetnames == ["标准", "星", "指标", "一票否决"]
     assert login(world.branch_user).post(reverse("standards:standard_upload"), {"file": book}).status_code == 404
+
+
+def test_one_version_rule_for_yaml_and_excel_and_a_dry_run_for_both(world, login):
+    v1 = _urban()
+    path = next(p for p in shipped_files() if "urban" in p.name)
+    # The same standard with other comments is the same version, not a refused change.
+    recommented = b"# a comment the loaded file does not have\n" + path.read_bytes()
+    again = load_standard(SYSTEM, recommented)
+    assert again.ok and again.standard == v1 and not again.created
+    client = login(world.district_admin)
+    f = io.BytesIO(path.read_bytes().replace(b"version: 1", b"version: 7"))
+    f.name = "v7.yaml"
+    r = client.post(reverse("standards:standard_upload"), {"file": f, "dry_run": "on"})
+    assert "检查通过，未加载" in r.content.decode() and "第 7 版" in r.content.decode()
+    assert not Standard.objects.filter(version=7).exists()

@@ -24,20 +24,32 @@ class LoadResult:
     standard: Standard | None
     errors: list[schema.SchemaError]
     created: bool = False
+    doc: schema.StandardDoc | None = None  # the checked document (also on a dry run)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def summary(self) -> str:
+        """What the file holds, in one sentence (for a dry run's answer)."""
+        if self.doc is None:
+            return ""
+        d = self.doc
+        text = _("标准“{title}”（{code} 第 {v} 版）：{s} 颗星、{i} 项指标、{k} 项一票否决情形。").format(
+            title=d.title, code=d.code, v=d.version, s=len(d.stars), i=sum(len(s.indicators) for s in d.stars),
+            k=len(d.vetoes))
+        return text + (_("该版本已加载，内容相同，未重复加载。") if self.standard and not self.created else "")
+
 
 @dataclass
 class WorkbookCheck:
-    """A standard's workbook checked: its problems at sheet, row and column, or what it would load."""
+    """A standard's workbook checked: its problems at sheet, row and column, or what it holds (and, when it
+    was loaded, the load's result)."""
 
     errors: list[str]
-    yaml_text: str | None = None
     summary: str = ""
-    result: LoadResult | None = None  # set when it was loaded
+    result: LoadResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -45,8 +57,8 @@ class WorkbookCheck:
 
 
 def load_standard_workbook(actor, fileobj, *, dry_run: bool = True) -> WorkbookCheck:
-    """A standard written in Excel: read into the same document as a YAML file, checked by the same schema,
-    then (unless `dry_run`) loaded by load_standard — the same versioning, all or nothing."""
+    """A standard written in Excel: read into the same document as a YAML file, then checked and loaded by
+    load_standard — the same schema, the same versioning, all or nothing."""
     from wuxing.core.importing import unpack_problem
     from wuxing.standards import workbook
 
@@ -58,28 +70,20 @@ def load_standard_workbook(actor, fileobj, *, dry_run: bool = True) -> WorkbookC
     read = workbook.read(fileobj)
     if read.errors:
         return WorkbookCheck(read.errors)
-    doc, _errors = schema.parse(read.yaml_text)
-    summary = _("标准“{title}”（{code} 第 {v} 版）：{s} 颗星、{i} 项指标、{k} 项一票否决情形。").format(
-        title=doc.title, code=doc.code, v=doc.version, s=len(doc.stars), i=sum(len(s.indicators) for s in doc.stars),
-        k=len(doc.vetoes))
-    existing = Standard.objects.filter(code=doc.code, version=doc.version).first()
-    if existing is not None:
-        # The version is loaded already (perhaps from YAML): the same content is no change, other content is refused.
-        if schema.parse(existing.source)[0] != doc:
-            return WorkbookCheck([_("标准“{code}”第 {version} 版已加载，内容不能更改；修改标准请把“版本”加 1 后重新导入。").format(
-                code=doc.code, version=doc.version)])
-        same = _("该版本已加载，内容相同，未重复加载。")
-        return WorkbookCheck([], read.yaml_text, f"{summary}{same}",
-                             None if dry_run else LoadResult(existing, [], created=False))
-    if dry_run:
-        return WorkbookCheck([], read.yaml_text, summary)
-    result = load_standard(actor, read.yaml_text.encode())
-    return WorkbookCheck([e.message for e in result.errors], read.yaml_text, summary, result)
+    result = load_standard(actor, read.yaml_text.encode(), dry_run=dry_run)
+    return WorkbookCheck([e.message for e in result.errors], result.summary, None if dry_run else result)
 
 
-def load_standard(actor, raw: bytes) -> LoadResult:
-    """Validate and load a YAML standard. Same code+version with identical content is a no-op;
-    with different content it is refused (a loaded version is immutable)."""
+def _same_content(existing: Standard, doc: schema.StandardDoc, digest: str) -> bool:
+    """A loaded version meets the same standard again: the same text, or the same document written otherwise
+    (its workbook, other comments or layout)."""
+    return existing.source_sha256 == digest or schema.parse(existing.source)[0] == doc
+
+
+def load_standard(actor, raw: bytes, *, dry_run: bool = False) -> LoadResult:
+    """Validate and load a standard's YAML (or the YAML a workbook was read into). A version already loaded
+    with the same content is a no-op; with different content it is refused (a loaded version is immutable).
+    `dry_run` checks all of it and writes nothing."""
     if not may_load(actor):
         raise PermissionDenied(_("只有区级管理员可以加载评星标准。"))
     doc, errors = schema.parse(raw)
@@ -90,11 +94,13 @@ def load_standard(actor, raw: bytes) -> LoadResult:
     with transaction.atomic():
         existing = Standard.objects.select_for_update().filter(code=doc.code, version=doc.version).first()
         if existing is not None:
-            if existing.source_sha256 == digest:
-                return LoadResult(existing, [], created=False)
+            if _same_content(existing, doc, digest):
+                return LoadResult(existing, [], created=False, doc=doc)
             return LoadResult(None, [schema.SchemaError(1, "version", _(
-                "标准“{code}”第 {version} 版已加载，内容不能更改；修改标准请把 version 加 1 作为新版本加载。"
-            ).format(code=doc.code, version=doc.version))])
+                "标准“{code}”第 {version} 版已加载，内容不能更改；修改标准请把版本号（version / “版本”）加 1 "
+                "作为新版本加载。").format(code=doc.code, version=doc.version))])
+        if dry_run:
+            return LoadResult(None, [], doc=doc)
         standard = Standard.objects.create(
             code=doc.code, version=doc.version, title=doc.title, applies_to=doc.applies_to,
             effective_year=doc.effective_year, description=doc.description,
@@ -117,4 +123,4 @@ def load_standard(actor, raw: bytes) -> LoadResult:
             for v in doc.vetoes
         ])
         record(actor, "standards.load", standard, {"code": doc.code, "version": doc.version, "sha256": digest})
-    return LoadResult(standard, [], created=True)
+    return LoadResult(standard, [], created=True, doc=doc)

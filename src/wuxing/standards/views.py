@@ -50,29 +50,22 @@ def standard_upload(request):
     if not may_load(request.user):
         raise Http404
     form = StandardUploadForm(request.POST or None, request.FILES or None)
-    errors = []
-    summary = ""
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].name.lower().endswith(".xlsx"):
-        upload = form.cleaned_data["file"]
-        check = load_standard_workbook(request.user, upload, dry_run=form.cleaned_data["dry_run"])
-        if check.ok and check.result is not None:
-            result = check.result
+    errors, summary = [], ""
+    if request.method == "POST" and form.is_valid():
+        upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+        if upload.name.lower().endswith(".xlsx"):
+            check = load_standard_workbook(request.user, upload, dry_run=dry_run)
+            result, errors, summary = check.result, check.errors, check.summary
+        else:
+            result = load_standard(request.user, upload.read(), dry_run=dry_run)
+            errors, summary = [e.format(upload.name) for e in result.errors], result.summary
+            result = None if dry_run else result
+        if not errors and result is not None:
             if result.created:
                 messages.success(request, _("已加载：{title}").format(title=result.standard))
             else:
                 messages.info(request, _("该版本已加载，内容相同，未重复加载。"))
             return redirect("standards:standard_detail", pk=result.standard.pk)
-        errors, summary = check.errors, check.summary
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = load_standard(request.user, upload.read())
-        if result.ok:
-            if result.created:
-                messages.success(request, _("已加载：{title}").format(title=result.standard))
-            else:
-                messages.info(request, _("该版本已加载，内容相同，未重复加载。"))
-            return redirect("standards:standard_detail", pk=result.standard.pk)
-        errors = [e.format(upload.name) for e in result.errors]
     return render(request, "standards/standard_upload.html", {"form": form, "errors": errors, "summary": summary})
 
 
