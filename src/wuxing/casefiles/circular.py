@@ -4,8 +4,6 @@ unit's own problems and the deadline."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from wuxing.core import gongwen
 from wuxing.orgs import services as orgs
 
@@ -28,18 +26,12 @@ def notice_title(campaign) -> str:
     return f"关于{campaign.title}发现问题整改的通知"
 
 
-def _head(unit, key: str, title: str):
-    """Mark, number and date of `unit`'s document `key`: its number once issued, a blank one before."""
-    mark, prefix = orgs.letterhead(unit)
-    taken = orgs.issued(unit, key)
-    if taken is not None:
-        return mark, str(taken), timezone.localdate(taken.issued_at), ""
-    today = timezone.localdate()
-    return mark, gongwen.document_number(prefix, today.year, None), today, "（未编号稿，下发整改通知时编定发文字号）"
+DRAFT = "（未编号稿，下发整改通知时编定发文字号）"
 
 
 def circular(campaign, r: dict) -> gongwen.Official:
-    mark, number, day, draft = _head(campaign.unit, circular_key(campaign), circular_title(campaign))
+    head = orgs.document_head(campaign.unit, circular_key(campaign))
+    draft = "" if head.issued else DRAFT
     if not r["finished"]:
         # An unfinished review says so first, so no one reads a partial result as final.
         draft = (f"（评查尚未完成：共抽取 {r['drawn']} 份，已评定 {r['reviewed']} 份"
@@ -82,23 +74,27 @@ def circular(campaign, r: dict) -> gongwen.Official:
              campaign.causes or "部分单位对行政许可法规定的办理时限、送达和公示要求把握不准，案卷归档意识不强。",
              "请各单位对照问题清单逐项整改，按期报送整改情况。"]
     addressees = "、".join(units) if 0 < len(units) <= MAX_NAMED_ADDRESSEES else "各被评查单位"
-    return gongwen.Official(mark=mark, number=number, title=circular_title(campaign), addressees=addressees,
-                            body=body, signer=campaign.unit.name, date=day, draft=draft,
-                            printer=campaign.unit.name, printed=day)
+    return gongwen.Official(mark=head.mark, number=head.number, title=circular_title(campaign),
+                            addressees=addressees, body=body, signer=campaign.unit.name, date=head.date, draft=draft,
+                            printer=campaign.unit.name, printed=head.date)
 
 
 def notice(rect) -> gongwen.Official:
     campaign = rect.campaign
-    mark, number, day, draft = _head(campaign.unit, notice_key(rect), notice_title(campaign))
+    head = orgs.document_head(campaign.unit, notice_key(rect))
     lines = [line for line in rect.problems.splitlines() if line.strip()]
     body = [f"在{campaign.title}中，你单位被抽查的案卷存在以下问题：",
             *(f"{i}．{line}" for i, line in enumerate(lines, 1)),
             f"请对照上述问题逐卷整改，举一反三完善制度，并于{gongwen.date_words(rect.deadline)}前将整改情况"
             f"报送{campaign.unit.name}（可在系统“整改”页面直接报送）。"]
-    return gongwen.Official(mark=mark, number=number, title=notice_title(campaign), addressees=rect.unit.name,
-                            body=body, signer=campaign.unit.name, date=day, draft=draft,
-                            printer=campaign.unit.name, printed=day)
+    return gongwen.Official(mark=head.mark, number=head.number, title=notice_title(campaign),
+                            addressees=rect.unit.name, body=body, signer=campaign.unit.name, date=head.date,
+                            draft="" if head.issued else DRAFT, printer=campaign.unit.name, printed=head.date)
 
 
 def docx_bytes(campaign, r: dict) -> bytes:
     return gongwen.docx_bytes(circular(campaign, r))
+
+
+def notice_bytes(rect) -> bytes:
+    return gongwen.docx_bytes(notice(rect))

@@ -36,7 +36,7 @@ from wuxing.casefiles.models import (
     SampledFile,
     ScoreSheet,
 )
-from wuxing.core import gongwen, policy
+from wuxing.core import policy
 from wuxing.core.exports import XLSX_TYPE, document_response, export_response
 from wuxing.core.forms import action_of, form_failure, query_of, report_failure
 from wuxing.core.importing import template_bytes
@@ -261,8 +261,8 @@ def rectification(request, pk):
         return redirect("casefiles:rectification", pk=rect.pk)
     fmt = query_of(request)["format"]
     if fmt in ("docx", "pdf"):
-        doc = circular.notice(rect)
-        return document_response(request, fmt, f"{doc.title}_{rect.unit.name}", gongwen.docx_bytes(doc))
+        return document_response(request, fmt, f"{circular.notice_title(rect.campaign)}_{rect.unit.name}",
+                                 circular.notice_bytes(rect))
     return render(request, "casefiles/rectification.html", {
         "rect": rect, "is_unit": is_unit, "organiser": organiser,
         "number": orgs_services.issued(rect.campaign.unit, circular.notice_key(rect))})

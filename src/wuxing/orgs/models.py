@@ -218,7 +218,9 @@ class IssuedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.prefix}〔{self.year}〕{self.number}号"
+        from wuxing.core.gongwen import document_number
+
+        return document_number(self.prefix, self.year, self.number)
 
     @property
     def scope_path(self) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core import events, policy
+from wuxing.core import events, gongwen, policy
 from wuxing.core.audit import record
 from wuxing.core.credentials import revoke_tokens
 from wuxing.core.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
@@ -107,6 +110,27 @@ def letterhead(unit: OrgUnit) -> tuple[str, str]:
 
 def issued(unit: OrgUnit, key: str) -> IssuedDocument | None:
     return IssuedDocument.objects.filter(unit=unit, key=key).first()
+
+
+@dataclass(frozen=True)
+class Head:
+    """The head of one of `unit`'s documents: its mark, its number (blank until issued) and its date."""
+
+    mark: str
+    number: str
+    date: dt.date
+    issued: bool
+
+
+def document_head(unit: OrgUnit, key: str) -> Head:
+    """The number and date the document `key` took when it was issued; before that a blank number
+    (经开组〔2026〕　号) and today."""
+    mark, prefix = letterhead(unit)
+    taken = issued(unit, key)
+    if taken is not None:
+        return Head(mark, str(taken), timezone.localdate(taken.issued_at), True)
+    today = timezone.localdate()
+    return Head(mark, gongwen.document_number(prefix, today.year, None), today, False)
 
 
 @transaction.atomic

@@ -22,9 +22,9 @@ def title(office, week: tuple[int, int]) -> str:
     return _("{office}{y}年第{w}周工作动态汇总").format(office=office.name, y=week[0], w=week[1])
 
 
-def official(office, week: tuple[int, int], rows, taken=None) -> gongwen.Official:
-    """The roll-up printed for the office's meeting, in the layout of GB/T 9704; `taken` is its document
-    number once issued (a blank number before)."""
+def official(campaign, office, week: tuple[int, int], rows) -> gongwen.Official:
+    """The roll-up printed for the office's meeting, in the layout of GB/T 9704, with its document number once
+    the office has issued it (a blank number before)."""
     monday = deadlines.week_start(*week)
     sunday = monday + dt.timedelta(days=6)
     missing = [b.name for b, report, status in rows if report is None or report.submitted_at is None]
@@ -47,17 +47,15 @@ def official(office, week: tuple[int, int], rows, taken=None) -> gongwen.Officia
     if not submitted:
         body.append(_("本周暂无党支部报送工作动态。"))
     body += [_("三、未报送党支部"), ("、".join(missing) + "。") if missing else _("无。")]
-    mark, prefix = orgs.letterhead(office)
-    day = timezone.localdate(taken.issued_at) if taken else timezone.localdate()
+    head = orgs.document_head(office, key(campaign, office, week))
     return gongwen.Official(
-        mark=mark, number=str(taken) if taken else gongwen.document_number(prefix, day.year, None),
-        title=title(office, week), addressees=_("各社区（村）党组织"), body=body, signer=office.name, date=day,
-        draft="" if taken else _("（未编号稿，在汇总页点击“编号印发”后编定发文字号）"),
-        printer=office.name, printed=day)
+        mark=head.mark, number=head.number, title=title(office, week), addressees=_("各社区（村）党组织"), body=body,
+        signer=office.name, date=head.date, printer=office.name, printed=head.date,
+        draft="" if head.issued else _("（未编号稿，在汇总页点击“编号印发”后编定发文字号）"))
 
 
-def docx_bytes(office, week: tuple[int, int], rows, taken=None) -> bytes:
-    return gongwen.docx_bytes(official(office, week, rows, taken))
+def docx_bytes(campaign, office, week: tuple[int, int], rows) -> bytes:
+    return gongwen.docx_bytes(official(campaign, office, week, rows))
 
 
 def xlsx_rows(rows):

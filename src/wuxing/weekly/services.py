@@ -208,13 +208,18 @@ def add_attachment(actor, report: WeeklyReport, name: str, data: bytes) -> Attac
     return att
 
 
+def rollup_issuable(campaign: Campaign, week: tuple[int, int], now: dt.datetime | None = None) -> bool:
+    """A week's roll-up can be numbered once the week's reports are due (before, it is still changing)."""
+    return (now or timezone.now()) >= campaign.weekly_due(*week)
+
+
 @transaction.atomic
 def issue_rollup(actor, campaign: Campaign, office: OrgUnit, week: tuple[int, int]):
     """编号印发: the office's roll-up of `week` takes the office's next document number (once; printing it
     again keeps the number). Only for a week whose deadline has passed, by who manages the office."""
     if not policy.may(actor, "area.manage", office):
         raise PermissionDenied(_("只有本办事处的管理员可以编号印发周工作动态汇总。"))
-    if timezone.now() < campaign.weekly_due(*week):
+    if not rollup_issuable(campaign, week):
         raise ValidationError(_("本周报送尚未截止（{d}），截止后再编号印发。").format(
             d=timezone.localtime(campaign.weekly_due(*week)).strftime("%Y-%m-%d %H:%M")))
     return orgs.take_number(actor, office, rollup.key(campaign, office, week), rollup.title(office, week))

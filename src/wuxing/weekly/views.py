@@ -235,7 +235,7 @@ def office_rollup(request, pk, office, year, week):
     taken = orgs_services.issued(office, rollup.key(campaign, office, week))
     fmt = query_of(request)["format"]
     if fmt in ("docx", "pdf"):
-        return document_response(request, fmt, rollup.title(office, week), rollup.docx_bytes(office, week, rows, taken))
+        return document_response(request, fmt, rollup.title(office, week), rollup.docx_bytes(campaign, office, week, rows))
     if fmt in ("xlsx", "csv"):
         return export_response(fmt, f"周工作动态_{office.name}_{year}年第{week[1]}周", rollup.XLSX_HEADERS,
                                rollup.xlsx_rows(rows), title=_("周工作动态"))
@@ -244,7 +244,7 @@ def office_rollup(request, pk, office, year, week):
     return render(request, "weekly/rollup.html", {
         "campaign": campaign, "office": office, "week": week, "rows": rows, "monday": deadlines.week_start(*week),
         "due": campaign.weekly_due(*week), "previous": previous, "following": following,
-        "may_review": may_manage, "taken": taken, "due_passed": timezone.now() >= campaign.weekly_due(*week)})
+        "may_review": may_manage, "taken": taken, "issuable": services.rollup_issuable(campaign, week)})
 
 
 @login_required
