@@ -173,3 +173,13 @@ def test_a_report_in_shows_the_week_as_done(world, campaign):
         count, _url = items(world.branch_user, "branch")["weekly_due"]
         [label] = [i.label for s in todo(world.branch_user) for i in s.items if i.key == "weekly_due"]
     assert count == 0 and label == "2026年第48周动态已报送"
+
+
+def test_every_to_do_label_names_its_week_once(world, campaign):
+    """A week is written one way (core.weeks.label): never 第48周周动态."""
+    with at(2026, 12, 1, 9, 0):  # Tuesday: week 48 closed, week 49 due
+        labels = [i.label for user in (world.branch_user, world.office_admin, world.district_admin, world.leader)
+                  for s in todo(user) for i in s.items]
+    weeks = [label for label in labels if "第48周" in label or "第49周" in label]
+    assert weeks and not [label for label in weeks if "周周" in label], weeks
+    assert "2026年第48周动态未报齐的办事处" in labels

@@ -45,10 +45,6 @@ def _chart(kind: str, categories: list, series: list[dict], x: str, y: str, *, p
             "percent": percent, "integer": not percent}
 
 
-def week_label(year: int, week: int, *, with_year: bool = True) -> str:
-    return _("{y}年第{w}周").format(y=year, w=week) if with_year else _("第{w}周").format(w=week)
-
-
 def offices_in(user, campaign: Campaign) -> list[OrgUnit]:
     return list(OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
                                                       path__startswith=campaign.unit.path).order_by("path"))
@@ -105,10 +101,10 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
 
     weeks = weekly.report_weeks(campaign, last=12)
     rates = weekly.unit_rates(campaign, groups, weeks, totals=totals)
-    labels = [week_label(y, w) for y, w in weeks]
+    labels = [deadlines.label(y, w) for y, w in weeks]
     data.append(Dataset("weekly", _("周动态按时报送率"), [group_label] + labels,
                         [[r.office.name] + [x.on_time_rate for x in r.weeks] for r in rates],
-                        _chart("line", [week_label(y, w, with_year=False) for y, w in weeks],
+                        _chart("line", [deadlines.label(y, w, with_year=False) for y, w in weeks],
                                [_series(r.office.name, [x.on_time_rate for x in r.weeks]) for r in rates],
                                _("周次"), _("按时报送率（%）"), percent=True)))
 
@@ -161,11 +157,11 @@ def office_dashboard(user, campaign: Campaign, office: OrgUnit) -> tuple[list[Da
                                _("完成率（%）"), percent=True)))
     weeks = weekly.report_weeks(campaign, last=12)
     rate = weekly.unit_rates(campaign, [office], weeks, totals={office.pk: t})[0]
-    labels = [week_label(y, w) for y, w in weeks]
+    labels = [deadlines.label(y, w) for y, w in weeks]
     data.append(Dataset("weekly", _("周动态按时报送率"), [_("周"), _("应报"), _("按时"), _("迟报"), _("未报"), _("按时率%")],
                         [[lab, x.expected, x.on_time, x.late, x.missing, x.on_time_rate]
                          for lab, x in zip(labels, rate.weeks)],
-                        _chart("line", [week_label(y, w, with_year=False) for y, w in weeks],
+                        _chart("line", [deadlines.label(y, w, with_year=False) for y, w in weeks],
                                [_series(office.name, [x.on_time_rate for x in rate.weeks])], _("周次"),
                                _("按时报送率（%）"), percent=True)))
     flag = rules.flag([m.level for m in rows], campaign.flag_min_level, float(campaign.flag_min_share),
@@ -191,7 +187,7 @@ def branch_dashboard(user, campaign: Campaign, branch: OrgUnit) -> tuple[list[Da
                 _chart("bar", labels, [_series(_("任务数"), [status.get(v, 0) for v, _l in TaskStatus.choices])],
                        _("状态"), _("任务数（个）"))),
         Dataset("weekly", _("周动态报送"), [_("周"), _("情况")],
-                [[week_label(y, w), text[states[(branch.pk, (y, w))]]] for y, w in weeks]),
+                [[deadlines.label(y, w), text[states[(branch.pk, (y, w))]]] for y, w in weeks]),
     ]
     return data, {"metric": m}
 

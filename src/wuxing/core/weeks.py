@@ -20,6 +20,12 @@ def week_start(iso_year: int, iso_week: int) -> dt.date:
     return dt.date.fromisocalendar(iso_year, iso_week, 1)
 
 
+def label(iso_year: int, iso_week: int, *, with_year: bool = True) -> str:
+    """A week as people write it: 2026年第48周 (or 第48周 where the year is plain). Every page, document and
+    message names a week through this, so none reads 第48周周动态."""
+    return f"{iso_year}年第{iso_week}周" if with_year else f"第{iso_week}周"
+
+
 def week_of(day: dt.date) -> tuple[int, int]:
     iso = day.isocalendar()
     return iso.year, iso.week

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core import weeks
 from wuxing.evaluation.models import BranchScopedQuerySet
 
 
@@ -57,7 +58,7 @@ class WeeklyReport(models.Model):
                    models.Index(fields=["campaign", "-iso_year", "-iso_week", "branch"], name="weekly_report_list")]
 
     def __str__(self) -> str:
-        return f"{self.branch} {self.iso_year}年第{self.iso_week}周"
+        return f"{self.branch} {weeks.label(self.iso_year, self.iso_week)}"
 
     @property
     def scope_path(self) -> str:

@@ -19,7 +19,7 @@ def key(campaign, office, week: tuple[int, int]) -> str:
 
 
 def title(office, week: tuple[int, int]) -> str:
-    return _("{office}{y}年第{w}周工作动态汇总").format(office=office.name, y=week[0], w=week[1])
+    return _("{office}{week}工作动态汇总").format(office=office.name, week=deadlines.label(*week))
 
 
 def official(campaign, office, week: tuple[int, int], rows) -> gongwen.Official:

@@ -181,7 +181,7 @@ def return_report(actor, report: WeeklyReport, note: str) -> WeeklyReport:
         raise ValidationError({"note": _("退回时必须填写意见。")})
     report = _transition(actor, report, "may_return", ReportStatus.RETURNED, note)
     tell(people.union(people.branch_people(report.branch), without=actor),
-         _("{week}周动态被退回，请修改后重新报送").format(week=_week_label(report)), note, _report_url(report),
+         _("{week}动态被退回，请修改后重新报送").format(week=deadlines.label(report.iso_year, report.iso_week)), note, _report_url(report),
          unit=report.branch)
     return report
 
@@ -190,7 +190,7 @@ def return_report(actor, report: WeeklyReport, note: str) -> WeeklyReport:
 def accept_report(actor, report: WeeklyReport, note: str = "") -> WeeklyReport:
     report = _transition(actor, report, "may_accept", ReportStatus.ACCEPTED, note)
     tell(people.union(people.branch_people(report.branch), without=actor),
-         _("{week}周动态已采用").format(week=_week_label(report)), note, _report_url(report), unit=report.branch)
+         _("{week}动态已采用").format(week=deadlines.label(report.iso_year, report.iso_week)), note, _report_url(report), unit=report.branch)
     return report
 
 
@@ -226,11 +226,6 @@ def issue_rollup(actor, campaign: Campaign, office: OrgUnit, week: tuple[int, in
 
 
 # --- reminders -------------------------------------------------------------------------------------------
-
-def _week_label(report_or_week) -> str:
-    y, w = (report_or_week.iso_year, report_or_week.iso_week) if hasattr(report_or_week, "iso_year") else report_or_week
-    return _("{y}年第{w}").format(y=y, w=w)
-
 
 @dataclass
 class RemindResult:
@@ -270,7 +265,7 @@ def _remind_week(campaign: Campaign, y: int, w: int, due: dt.datetime, now: dt.d
     branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, is_active=True,
                                       path__startswith=campaign.unit.path).select_related("parent")
     late = now > due
-    week = _week_label((y, w))
+    week = deadlines.label(y, w)
     missing_by_office: dict[int, list[OrgUnit]] = {}
     nobody_by_office: dict[int, list[OrgUnit]] = {}
     for branch in branches:
@@ -282,9 +277,9 @@ def _remind_week(campaign: Campaign, y: int, w: int, due: dt.datetime, now: dt.d
         result.branches += 1
         url = reverse("weekly:report", args=[campaign.pk, branch.pk, y, w])
         if late:
-            title = _("{week}周工作动态未按时报送，请尽快补报").format(week=week)
+            title = _("{week}工作动态未按时报送，请尽快补报").format(week=week)
         else:
-            title = _("请于 {due} 前报送{week}周工作动态").format(
+            title = _("请于 {due} 前报送{week}工作动态").format(
                 due=timezone.localtime(due).strftime("%m月%d日 %H:%M"), week=week)
         reached = people.branch_people(branch)
         if reached:
@@ -303,9 +298,9 @@ def _remind_week(campaign: Campaign, y: int, w: int, due: dt.datetime, now: dt.d
         result.offices += 1
         listed = "、".join(b.name + ("（无账号）" if b in nobody else "") for b in (missing if late else nobody))
         if late:
-            title = _("{week}周：{n} 个支部未报送周工作动态").format(week=week, n=len(missing))
+            title = _("{week}：{n} 个支部未报送周工作动态").format(week=week, n=len(missing))
         else:
-            title = _("{week}周：{n} 个支部没有账号，收不到报送提醒").format(week=week, n=len(nobody))
+            title = _("{week}：{n} 个支部没有账号，收不到报送提醒").format(week=week, n=len(nobody))
         body = listed + ("\n" + _("没有账号的支部请尽快开通账号（用户管理 → 新建用户）。") if nobody else "")
         # An office nobody administers yet: the district's admins hear instead, so the reminder reaches a person.
         admins = people.office_admins(office) or people.district_admins(office)

@@ -237,7 +237,7 @@ def office_rollup(request, pk, office, year, week):
     if fmt in ("docx", "pdf"):
         return document_response(request, fmt, rollup.title(office, week), rollup.docx_bytes(campaign, office, week, rows))
     if fmt in ("xlsx", "csv"):
-        return export_response(fmt, f"周工作动态_{office.name}_{year}年第{week[1]}周", rollup.XLSX_HEADERS,
+        return export_response(fmt, f"周工作动态_{office.name}_{deadlines.label(*week)}", rollup.XLSX_HEADERS,
                                rollup.xlsx_rows(rows), title=_("周工作动态"))
     previous = deadlines.week_of(deadlines.week_start(*week) - dt.timedelta(days=7))
     following = deadlines.week_of(deadlines.week_start(*week) + dt.timedelta(days=7))
@@ -259,7 +259,7 @@ def district(request, pk):
     weeks = selectors.report_weeks(campaign, last=12)
     if query["format"] in ("xlsx", "csv"):
         offices = selectors.unit_rates(campaign, rollups.groups(request.user, root), weeks)
-        rows = [[o.office.name, _("{y}年第{w}周").format(y=r.week[0], w=r.week[1]), r.expected, r.on_time, r.late, r.missing,
+        rows = [[o.office.name, deadlines.label(*r.week), r.expected, r.on_time, r.late, r.missing,
                  r.report_rate, r.on_time_rate] for o in offices for r in o.weeks]
         return export_response(query["format"], f"周动态报送率_{root.name}_{campaign.year}",
                                ["单位", "周", "应报", "按时", "迟报", "未报", "报送率%", "按时率%"], rows)
@@ -267,7 +267,7 @@ def district(request, pk):
     def build():
         offices = selectors.unit_rates(campaign, rollups.groups(request.user, root), weeks)
         chart = {
-            "weeks": [_("第{w}周").format(w=w) for _y, w in weeks], "x_name": _("周次"), "y_name": _("按时报送率（%）"),
+            "weeks": [deadlines.label(y, w, with_year=False) for y, w in weeks], "x_name": _("周次"), "y_name": _("按时报送率（%）"),
             "series": [{"name": o.office.name, "report": [r.report_rate for r in o.weeks],
                         "on_time": [r.on_time_rate for r in o.weeks]} for o in offices],
         }

@@ -85,10 +85,6 @@ def closed_week(campaign: Campaign, now: dt.datetime) -> tuple[int, int]:
     return last if now > campaign.weekly_due(*last) else weeks.week_of(today - dt.timedelta(days=14))
 
 
-def _week_words(y: int, w: int) -> str:
-    return _("{y}年第{w}周").format(y=y, w=w)
-
-
 def todo(user, now: dt.datetime | None = None) -> list[Section]:
     """Every section of the user's to-do, one per role grant (the leader's is one for all their branches)."""
     now = now or timezone.now()
@@ -131,15 +127,15 @@ def _branch(user, campaign: Campaign, branch: OrgUnit, now: dt.datetime, role_na
     report_url = reverse("weekly:report", args=[campaign.pk, branch.pk, y, w])
     if report is None or report.submitted_at is None and report.status != ReportStatus.RETURNED:
         section.items.append(Item("weekly_due", _("{week}动态待报送（截止 {due}）").format(
-            week=_week_words(y, w), due=timezone.localtime(due).strftime("%m-%d %H:%M")), 1, report_url,
+            week=weeks.label(y, w), due=timezone.localtime(due).strftime("%m-%d %H:%M")), 1, report_url,
             urgent=now > due))
     else:
-        section.items.append(Item("weekly_due", _("{week}动态已报送").format(week=_week_words(y, w)), 0, report_url))
+        section.items.append(Item("weekly_due", _("{week}动态已报送").format(week=weeks.label(y, w)), 0, report_url))
     cy, cw = closed_week(campaign, now)
     if not WeeklyReport.objects.filter(campaign=campaign, branch=branch, iso_year=cy, iso_week=cw,
                                        submitted_at__isnull=False).exists() and (
             weeks.week_start(cy, cw) + dt.timedelta(days=6) >= campaign.weekly_start):
-        section.items.append(Item("weekly_late", _("{week}动态逾期未报送，请尽快补报").format(week=_week_words(cy, cw)), 1,
+        section.items.append(Item("weekly_late", _("{week}动态逾期未报送，请尽快补报").format(week=weeks.label(cy, cw)), 1,
                                   reverse("weekly:report", args=[campaign.pk, branch.pk, cy, cw]), urgent=True))
     returned = [r for r in reports.values() if r.status == ReportStatus.RETURNED]
     section.items.append(Item("weekly_returned", _("被退回待修改的周动态"), len(returned),
@@ -203,12 +199,12 @@ def _office(user, campaign: Campaign, office: OrgUnit, now: dt.datetime) -> Sect
                               reverse("evaluation:queue", args=[campaign.pk]) + f"?status=office&office={office.pk}"))
     cy, cw = closed_week(campaign, now)
     late = _missing(campaign, office, (cy, cw)).get(office.pk, [])
-    section.items.append(Item("reports_missing", _("{week}逾期未报送周动态的支部").format(week=_week_words(cy, cw)),
+    section.items.append(Item("reports_missing", _("{week}逾期未报送周动态的支部").format(week=weeks.label(cy, cw)),
                               len(late), reverse("weekly:rollup", args=[campaign.pk, office.pk, cy, cw]),
                               urgent=bool(late), detail=_names(late)))
     pending = _missing(campaign, office, (y, w)).get(office.pk, [])
     section.items.append(Item("reports_pending", _("{week}尚未报送周动态的支部（截止 {due}）").format(
-        week=_week_words(y, w), due=timezone.localtime(campaign.weekly_due(y, w)).strftime("%m-%d %H:%M")),
+        week=weeks.label(y, w), due=timezone.localtime(campaign.weekly_due(y, w)).strftime("%m-%d %H:%M")),
         len(pending), rollup, detail=_names(pending)))
     overdue = Counter(PlanTask.objects.filter(campaign=campaign, status=TaskStatus.OVERDUE, **inside)
                       .values_list("branch__name", flat=True))
@@ -244,7 +240,7 @@ def _district(user, campaign: Campaign, unit: OrgUnit, now: dt.datetime) -> Sect
     y, w = closed_week(campaign, now)
     behind = {o: len(b) for o, b in _missing(campaign, unit, (y, w)).items() if b}
     offices = {o.pk: o for o in OrgUnit.objects.filter(pk__in=behind)}
-    section.items.append(Item("offices_behind", _("{week}周动态未报齐的办事处").format(week=_week_words(y, w)),
+    section.items.append(Item("offices_behind", _("{week}动态未报齐的办事处").format(week=weeks.label(y, w)),
                               len(behind), reverse("weekly:district", args=[campaign.pk]),
                               detail="、".join(f"{offices[o].name}（{n}）" for o, n in sorted(
                                   behind.items(), key=lambda kv: -kv[1]) if o in offices)))
@@ -292,7 +288,7 @@ def _leader(user, campaign: Campaign, now: dt.datetime) -> Section:
         words = report.get_status_display() if report else _("未报送")
         sub = subs.get(u.pk)
         section.rows.append(LeaderRow(
-            branch=u, report=f"{_week_words(y, w)}：{words}",
+            branch=u, report=f"{weeks.label(y, w)}：{words}",
             report_url=reverse("weekly:report", args=[campaign.pk, u.pk, y, w]),
             stage=sub.get_status_display() if sub else _("未申报"), level=awards.get(u.pk), overdue=overdue[u.pk],
             activities=[a for a in recent if a.unit_id in near[u.pk]][:3],
@@ -301,7 +297,7 @@ def _leader(user, campaign: Campaign, now: dt.datetime) -> Section:
     done = set(WeeklyReport.objects.filter(campaign=campaign, branch_id__in=ids, iso_year=cy, iso_week=cw,
                                            submitted_at__isnull=False).values_list("branch_id", flat=True))
     late = [u for u in units if u.pk not in done]
-    section.items.append(Item("reports_missing", _("{week}逾期未报送周动态的包联支部").format(week=_week_words(cy, cw)),
+    section.items.append(Item("reports_missing", _("{week}逾期未报送周动态的包联支部").format(week=weeks.label(cy, cw)),
                               len(late), reverse("weekly:home"), urgent=bool(late), detail=_names(late)))
     section.items.append(Item("tasks_overdue", _("包联支部的逾期任务"), sum(overdue.values()),
                               reverse("creation:leader", args=[campaign.pk]), urgent=bool(overdue)))

@@ -27,15 +27,15 @@ def week_words(week) -> str:
 
     from django.utils import timezone
 
-    from wuxing.core.weeks import week_start
+    from wuxing.core.weeks import label, week_start
 
     if hasattr(week, "iso_year"):  # a weekly report
         week = (week.iso_year, week.iso_week)
     year, number = int(week[0]), int(week[1])
     monday = week_start(year, number)
     sunday = monday + dt.timedelta(days=6)
-    prefix = "" if year == timezone.localdate().year else f"{year}年"
-    return f"{prefix}第{number}周（{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日）"
+    named = label(year, number, with_year=year != timezone.localdate().year)
+    return f"{named}（{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日）"
 
 
 @register.filter
