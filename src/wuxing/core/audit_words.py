@@ -85,3 +85,9 @@ def details(data: dict, star_names: dict[str, str]) -> str:
             parts.append(f"“{str(data[key])[:200]}”")
             break
     return "，".join(parts)
+
+
+def line(event, star_names: dict[str, str]) -> tuple:
+    """One audit event as the history page reads it: (event, who by name, what they did, the facts). The stored
+    "姓名（用户名）" keeps the account for the audit; the page reads better with the name alone."""
+    return event, (event.actor_name or "").split("（")[0], verb(event.action), details(event.data or {}, star_names)

@@ -39,6 +39,14 @@ class EvidenceChangeForm(forms.Form):
     file = forms.FileField(required=False, label=_("替换为"))
     confirmed = forms.BooleanField(required=False, label=_("确认撤回"))
 
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "withdraw" and not data.get("confirmed"):
+            self.add_error("confirmed", _("撤回后该文件不再计入台账：请先勾选“确认撤回”。"))
+        if data.get("action") == "replace" and not data.get("file"):
+            self.add_error("file", _("请选择用来替换的文件。"))
+        return data
+
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,

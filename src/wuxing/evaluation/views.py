@@ -273,10 +273,11 @@ def evidence_page(request, pk, branch):
         if not may_upload:
             raise Http404
         change = EvidenceChangeForm(request.POST, request.FILES)
-        if change.is_valid() and change.cleaned_data["action"] in ("withdraw", "replace"):
-            return _change_evidence(request, campaign, branch, change)
+        change.is_valid()  # an upload has no file to change: only its action is read here
         if "action" in change.errors:
             raise Http404
+        if change.cleaned_data.get("action") in ("withdraw", "replace"):
+            return _change_evidence(request, campaign, branch, change)
         if form.is_valid():
             uploads = form.cleaned_data["file"]
             try:
@@ -298,19 +299,16 @@ def evidence_page(request, pk, branch):
 
 def _change_evidence(request, campaign, branch, form):
     """撤回 (with a tick) or 替换 one file of the ledger, until the claim goes up."""
-    action = form.cleaned_data["action"]
     try:
-        evidence = get_object_or_404(Evidence.objects.filter(campaign=campaign, branch=branch),
-                                     pk=form.cleaned_data["evidence"])
-        if action == "withdraw":
-            if not form.cleaned_data["confirmed"]:
-                raise ValidationError(_("撤回后该文件不再计入台账：请先勾选“确认撤回”。"))
+        if not form.is_valid():
+            raise form_failure(form)
+        evidence = get_object_or_404(Evidence.objects.for_user(request.user, "edit").filter(
+            campaign=campaign, branch=branch), pk=form.cleaned_data["evidence"])
+        if form.cleaned_data["action"] == "withdraw":
             services.withdraw_evidence(request.user, evidence)
             messages.success(request, _("已撤回“{name}”。").format(name=evidence.original_name))
         else:
             upload = form.cleaned_data["file"]
-            if upload is None:
-                raise ValidationError(_("请选择用来替换的文件。"))
             services.replace_evidence(request.user, evidence, upload.name, upload.read())
             messages.success(request, _("已用“{new}”替换“{old}”。").format(new=upload.name, old=evidence.original_name))
     except (ValidationError, PermissionDenied) as exc:
@@ -563,10 +561,8 @@ def history(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
     events = page_or_404(selectors.branch_history(request.user, branch), 100, query_of(request)["page"])
-    names = {s.code: s.name for s in campaign.standard_for(branch).stars.all()}
-    # The actor by name (the stored "姓名（用户名）" keeps the account for the audit, the page reads better without).
-    lines = [(e, (e.actor_name or "").split("（")[0], audit_words.verb(e.action), audit_words.details(e.data or {}, names))
-             for e in events]
+    names = star_names(campaign)
+    lines = [audit_words.line(e, names) for e in events]
     return render(request, "evaluation/history.html", {"campaign": campaign, "branch": branch, "page": events,
                                                        "lines": lines})
 
