@@ -155,8 +155,6 @@ def test_the_demo_dates_the_first_notice_its_objection_and_the_naming_in_their_r
 
 
 def test_the_public_notice_carries_its_issuer_hotline_qr_code_and_share_card(world, campaign, client):
-    import segno  # noqa: F401  (the dependency the QR code needs)
-
     from wuxing.evaluation import services
 
     proposed = _proposed_submission(world, campaign)

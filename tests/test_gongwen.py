@@ -44,9 +44,8 @@ def test_document_numbers_have_six_angle_brackets_no_leading_zero_and_no_di():
 
 def test_long_titles_break_at_a_word_boundary_and_short_ones_stay_whole():
     assert gongwen.title_lines("关于开展评查的通知") == ["关于开展评查的通知"]
-    lines = gongwen.title_lines("关于2026年度行政许可案卷评查情况的通报")
-    assert "".join(lines) == "关于2026年度行政许可案卷评查情况的通报" and len(lines) == 2
-    assert lines[0].endswith(("年度", "关于", "的")) or lines[1].startswith(("情况", "行政"))
+    # Broken after 年度, not mid-word; nothing lost.
+    assert gongwen.title_lines("关于2026年度行政许可案卷评查情况的通报") == ["关于2026年度", "行政许可案卷评查情况的通报"]
 
 
 # --- the .docx -----------------------------------------------------------------------------------------------

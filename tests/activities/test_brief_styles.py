@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from wuxing.activities import briefs
+from wuxing.activities import briefs, cleanup
 from wuxing.activities.parsing import parse
 from wuxing.activities.services import article_fields
 
@@ -40,7 +40,9 @@ def test_what_the_page_or_the_account_added_is_not_in_the_body(stem):
     for a in arts:
         for furniture in ("下转", "上接", "责任编辑", "编辑：", "阅读 ", "发布时间", "点击上方", "文/图", "经开区报"):
             assert furniture not in a.body, (furniture, a.body)
-        assert not a.body.rstrip().endswith(("）", ")")) or "（" not in a.body.splitlines()[-1][:1]
+        lines = a.body.splitlines()
+        # Neither a closing source （某某办事处 王某） nor a byline line is left as the body's last paragraph.
+        assert not cleanup.SOURCE_LINE.match(lines[-1]) and not cleanup.BARE_BYLINE.match(lines[-1]), lines[-1]
 
 
 def test_the_continued_article_is_joined_across_the_page_break():
