@@ -145,7 +145,8 @@ def take_number(actor, unit: OrgUnit, key: str, title: str, *, year: int | None 
     year = year or timezone.localdate().year
     last = IssuedDocument.objects.filter(unit=unit, year=year).aggregate(n=Max("number"))["n"] or 0
     doc = IssuedDocument.objects.create(unit=unit, year=year, number=last + 1, prefix=letterhead(unit)[1],
-                                        key=key, title=title[:200], issued_by=actor if getattr(actor, "pk", None) else None)
+                                        key=key, title=title[:200],
+                                        issued_by=actor if getattr(actor, "is_authenticated", False) else None)
     record(actor, "orgs.document.number", doc, {"number": str(doc), "title": doc.title, "key": key},
            unit_path=unit.path)
     return doc
