@@ -1,6 +1,7 @@
 """Every number on the district and office dashboards, recomputed independently from raw SQL."""
 
 import datetime as dt
+import io
 import json
 import re
 from collections import Counter, defaultdict
@@ -9,11 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.utils import timezone
+from docx import Document
 
 from tests.conftest import demo_at
 from wuxing.contest import selectors
+from wuxing.core import weeks as deadlines
 from wuxing.orgs.models import OrgUnit, User
 from wuxing.standards.engine import evaluate
+from wuxing.weekly import rollup
+from wuxing.weekly import selectors as weekly_selectors
 
 pytestmark = pytest.mark.django_db
 STAGE_RANK = {"self": 0, "office": 1, "district": 2}
@@ -48,15 +53,33 @@ def independent_levels(campaign):
     return out
 
 
+# The instants at which a week's rate is easiest to get wrong, all in Shanghai time.
+INSTANTS = {
+    "monday-0300-sunday-1900-utc": (2026, 11, 30, 3, 0),  # last week not yet due; still Sunday in UTC
+    "monday-0900": (2026, 11, 30, 9, 0),  # last week's reports coming in, not yet due
+    "monday-1159": (2026, 11, 30, 11, 59),  # one minute before the deadline
+    "monday-1201": (2026, 11, 30, 12, 1),  # one minute after: everybody is expected
+    "sunday-2330": (2026, 11, 29, 23, 30),  # the week itself is still running
+    "new-year-week": (2027, 1, 1, 10, 0),  # ISO week 53 of 2026, a holiday, across the year end
+    "national-day-week": (2026, 10, 5, 9, 0),  # a Monday inside the 国庆 holiday: the week before is due at noon
+}
+
+
 @pytest.fixture
 def demo():
     # Monday 09:00 in Shanghai: last week's reports are in but not yet due, the awkward instant of the rate.
-    with demo_at(2026, 11, 30, 9) as loaded:
+    with demo_at(*INSTANTS["monday-0900"]) as loaded:
         yield loaded
 
 
-def test_district_dashboard_numbers_match_an_independent_computation(demo):
-    campaign, user = demo
+@pytest.fixture(params=list(INSTANTS), ids=list(INSTANTS))
+def demo_any_time(request):
+    with demo_at(*INSTANTS[request.param]) as loaded:
+        yield loaded
+
+
+def test_district_dashboard_numbers_match_an_independent_computation(demo_any_time):
+    campaign, user = demo_any_time
     datasets, summary = selectors.district_dashboard(user, campaign)
     d = {x.key: x for x in datasets}
     offices = sql("SELECT id, name FROM orgs_orgunit WHERE level = 'office' ORDER BY path")
@@ -119,6 +142,24 @@ def test_district_dashboard_numbers_match_an_independent_computation(demo):
             expected = len(by_office[o]) if now > due else reported
             rates.append(round(100 * on_time / expected, 1) if expected else None)
         assert weekly_rows[name] == rates, name
+
+    # The office's weekly roll-up of the last week shown says the same: nobody missing before the deadline.
+    if labels:
+        y, w = (int(x) for x in re.fullmatch(r"(\d{4})年第(\d{1,2})周", labels[-1]).groups())
+        due = dt.datetime.combine(dt.date.fromisocalendar(y, w, 1) + dt.timedelta(days=7), dt.time(12), tzinfo=sh)
+        for o, _name in offices:
+            office = OrgUnit.objects.get(pk=o)
+            rows = weekly_selectors.rollup(user, campaign, office, (y, w))
+            for branch, _report, status in rows:
+                at = submitted.get((branch.pk, y, w))
+                assert status == (deadlines.status(at, due, now)), branch.name
+            text = "\n".join(p.text for p in Document(io.BytesIO(rollup.docx_bytes(campaign, office, (y, w), rows)))
+                             .paragraphs)
+            unreported = sum(1 for _b, _r, st in rows if st in (deadlines.MISSING, deadlines.PENDING))
+            if now > due:
+                assert f"未报送{unreported}个" in text and "尚未报送" not in text
+            else:
+                assert f"尚未报送{unreported}个" in text and "三、未报送党支部" not in text
 
 
 def test_office_dashboard_numbers_match_an_independent_computation(demo):

@@ -141,6 +141,25 @@ def test_docx_rollup_holds_every_submitted_report_of_the_office_and_nothing_else
     assert "三、未报送党支部\n李家村。" in text  # the missing list
 
 
+@pytest.mark.parametrize("moment", [(2026, 5, 18, 3, 0), (2026, 5, 18, 11, 59), (2026, 5, 17, 23, 30)])
+def test_rollup_of_a_week_not_yet_due_calls_nobody_missing(world, campaign, login, moment):
+    """Before Monday 12:00 the week is pending: the roll-up says who has reported so far and who has not yet,
+    as the weekly page (未到截止) and the dashboard (pending) do, and names nobody as 未报送."""
+    with at(2026, 5, 16, 9):
+        services.submit_report(world.branch_user, write(world, campaign, summary="东城社区本周事项"))
+    with at(*moment):
+        rows = selectors.rollup(world.office_admin, campaign, world.east, (2026, 20))
+        r = login(world.office_admin).get(reverse("weekly:rollup", args=[campaign.pk, world.east.pk, 2026, 20]),
+                                          {"format": "docx"})
+        page = login(world.office_admin).get(reverse("weekly:rollup", args=[campaign.pk, world.east.pk, 2026, 20]))
+    assert [(b.code, s) for b, _r, s in rows] == [("T102", deadlines.PENDING), ("T101", deadlines.ON_TIME)]
+    text = _docx_text(r.content)
+    assert "三、未报送党支部" not in text and "未报送0个" not in text
+    assert "已报送1个（其中按时1个），尚未报送1个（截止时间5月18日12时）" in text
+    assert "三、尚未报送党支部\n李家村。" in text
+    assert "未到截止" in page.content.decode()
+
+
 def test_rollup_lists_missing_first(world, campaign):
     with at(2026, 5, 16, 9):
         services.submit_report(world.branch_user, write(world, campaign))

@@ -27,13 +27,25 @@ def official(campaign, office, week: tuple[int, int], rows) -> gongwen.Official:
     the office has issued it (a blank number before)."""
     monday = deadlines.week_start(*week)
     sunday = monday + dt.timedelta(days=6)
-    missing = [b.name for b, report, status in rows if report is None or report.submitted_at is None]
     submitted = [(b, r, s) for b, r, s in rows if r is not None and r.submitted_at is not None]
+    # Before the deadline nobody is missing yet: the same rule as the weekly page (未到截止) and the dashboard.
+    due = campaign.weekly_due(*week)
+    pending = timezone.now() <= due
+    missing = [b.name for b, report, status in rows if report is None or report.submitted_at is None]
+    if pending:
+        due = timezone.localtime(due)
+        clock = f"{due.hour}时" + (f"{due.minute}分" if due.minute else "")
+        state = _("尚未报送{m}个（截止时间{month}月{day}日{clock}）").format(
+            m=len(missing), month=due.month, day=due.day, clock=clock)
+        missing_heading = _("三、尚未报送党支部")
+    else:
+        state = _("未报送{m}个").format(m=len(missing))
+        missing_heading = _("三、未报送党支部")
     body: list = [
         _("一、总体情况"),
-        _("{a}至{b}，全办事处应报送周工作动态的党支部{n}个，已报送{k}个（其中按时{t}个），未报送{m}个。").format(
+        _("{a}至{b}，全办事处应报送周工作动态的党支部{n}个，已报送{k}个（其中按时{t}个），{state}。").format(
             a=f"{monday.month}月{monday.day}日", b=f"{sunday.month}月{sunday.day}日", n=len(rows), k=len(submitted),
-            t=sum(1 for _b, _r, s in submitted if s == deadlines.ON_TIME), m=len(missing)),
+            t=sum(1 for _b, _r, s in submitted if s == deadlines.ON_TIME), state=state),
         _("二、各支部工作动态"),
     ]
     for i, (branch, report, status) in enumerate(submitted, 1):
@@ -46,7 +58,7 @@ def official(campaign, office, week: tuple[int, int], rows) -> gongwen.Official:
                 body.append(f"{heading}：{text}")
     if not submitted:
         body.append(_("本周暂无党支部报送工作动态。"))
-    body += [_("三、未报送党支部"), ("、".join(missing) + "。") if missing else _("无。")]
+    body += [missing_heading, ("、".join(missing) + "。") if missing else _("无。")]
     head = orgs.document_head(office, key(campaign, office, week))
     return gongwen.Official(
         mark=head.mark, number=head.number, title=title(office, week), addressees=_("各社区（村）党组织"), body=body,
