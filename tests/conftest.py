@@ -10,14 +10,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from wuxing.core.roles import Level, Role
 from wuxing.orgs import services
 from wuxing.orgs.models import OrgUnit, User
+
+# Property tests: 100 examples each in `make test` (HYPOTHESIS_PROFILE=thorough for 2,000 before a release).
+hypothesis_settings.register_profile("default", max_examples=100)
+hypothesis_settings.register_profile("thorough", max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PASSWORD = "Test@2026pass"
 SYSTEM = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)

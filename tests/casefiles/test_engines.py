@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wuxing.casefiles import engines
@@ -166,7 +166,6 @@ def test_the_draw_is_documented_well_enough_to_redo_by_hand():
     assert "HMAC-SHA256" in engines.ALGORITHM
 
 
-@settings(max_examples=300)
 @given(st.lists(st.sampled_from("ABCDEFG"), min_size=1, max_size=40), st.lists(st.sampled_from("ABCDEFGH"), min_size=2,
                                                                                  max_size=12), st.integers(0, 10**9))
 def test_no_reviewer_is_ever_assigned_a_file_of_their_own_unit(file_units, reviewer_units, seed):

@@ -125,9 +125,11 @@ def test_district_dashboard_numbers_match_an_independent_computation(demo_any_ti
     submitted = {(b, y, w): at for b, y, w, at in sql(
         "SELECT branch_id, iso_year, iso_week, submitted_at FROM weekly_weeklyreport WHERE submitted_at IS NOT NULL")}
     weekly_rows = {row[0]: row[1:] for row in d["weekly"].rows}
+    reported_rows = {row[0]: row[1:] for row in d["weekly_reported"].rows}
     labels = d["weekly"].headers[1:]
+    assert d["weekly_reported"].headers[1:] == labels
     for o, name in offices:
-        rates = []
+        rates, reported_rates = [], []
         for label in labels:
             y, w = (int(x) for x in re.fullmatch(r"(\d{4})年第(\d{1,2})周", label).groups())
             due = dt.datetime.combine(dt.date.fromisocalendar(y, w, 1) + dt.timedelta(days=7), dt.time(12), tzinfo=sh)
@@ -141,7 +143,9 @@ def test_district_dashboard_numbers_match_an_independent_computation(demo_any_ti
             # Before the due time only the branches that reported are expected; after it, all of them.
             expected = len(by_office[o]) if now > due else reported
             rates.append(round(100 * on_time / expected, 1) if expected else None)
+            reported_rates.append(round(100 * reported / expected, 1) if expected else None)
         assert weekly_rows[name] == rates, name
+        assert reported_rows[name] == reported_rates, name  # late reports count as reported
 
     # The office's weekly roll-up of the last week shown says the same: nobody missing before the deadline.
     if labels:

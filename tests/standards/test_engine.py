@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wuxing.standards.engine import (
@@ -135,7 +135,6 @@ def cases(draw, with_options=True):
     return std, results, triggered
 
 
-@settings(max_examples=300)
 @given(cases(with_options=False))
 def test_without_options_level_is_the_count_of_met_stars(case):
     std, results, triggered = case
@@ -143,7 +142,6 @@ def test_without_options_level_is_the_count_of_met_stars(case):
     assert ev.level == sum(o.met for o in ev.stars)
 
 
-@settings(max_examples=300)
 @given(cases())
 def test_a_triggered_veto_always_fails_its_star(case):
     std, results, triggered = case
@@ -153,7 +151,6 @@ def test_a_triggered_veto_always_fails_its_star(case):
             assert not ev.outcome(veto.star).met and not ev.outcome(veto.star).counted
 
 
-@settings(max_examples=300)
 @given(cases())
 def test_with_a_prerequisite_no_level_above_zero_without_it(case):
     std, results, triggered = case
@@ -162,7 +159,6 @@ def test_with_a_prerequisite_no_level_above_zero_without_it(case):
         assert ev.level == 0
 
 
-@settings(max_examples=300)
 @given(cases(), st.data())
 def test_turning_an_indicator_met_never_lowers_the_level(case, data):
     std, results, triggered = case
@@ -174,7 +170,6 @@ def test_turning_an_indicator_met_never_lowers_the_level(case, data):
     assert evaluate(std, improved, triggered).level >= before
 
 
-@settings(max_examples=200)
 @given(cases())
 def test_level_is_between_zero_and_the_number_of_stars_and_matches_held(case):
     std, results, triggered = case

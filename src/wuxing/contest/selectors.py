@@ -107,6 +107,12 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
                         _chart("line", [deadlines.label(y, w, with_year=False) for y, w in weeks],
                                [_series(r.office.name, [x.on_time_rate for x in r.weeks]) for r in rates],
                                _("周次"), _("按时报送率（%）"), percent=True)))
+    # Late reports count here: an office whose branches all report, some late, is not shown as silent.
+    data.append(Dataset("weekly_reported", _("周动态报送率（含迟报）"), [group_label] + labels,
+                        [[r.office.name] + [x.report_rate for x in r.weeks] for r in rates],
+                        _chart("line", [deadlines.label(y, w, with_year=False) for y, w in weeks],
+                               [_series(r.office.name, [x.report_rate for x in r.weeks]) for r in rates],
+                               _("周次"), _("报送率（%）"), percent=True)))
 
     years = []
     for c in Campaign.objects.filter(unit=campaign.unit).select_related("unit").order_by("year"):

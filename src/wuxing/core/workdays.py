@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -39,12 +40,22 @@ def is_workday(day: dt.date, entered: dict[int, YearEntry] | None = None, strict
         if day in entry.holidays:
             return False, True
         return day.weekday() < 5, True
-    try:
-        return chinese_calendar.is_workday(day), True
-    except NotImplementedError:
+    work = _official(day)
+    if work is None:
         if strict:
             raise UnknownYear(day.year) from None
         return day.weekday() < 5, False
+    return work, True
+
+
+@lru_cache(maxsize=8192)
+def _official(day: dt.date) -> bool | None:
+    """The published schedule's answer for a day (None for a year it does not cover); the package validates
+    every date on each call, and time limits count thousands of days, so each day is asked once."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
 
 
 @dataclass(frozen=True)

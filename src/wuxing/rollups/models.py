@@ -113,3 +113,16 @@ class UnitWeekStat(models.Model):
         verbose_name_plural = _("单位周统计")
         constraints = [models.UniqueConstraint(fields=["campaign", "unit", "iso_year", "iso_week"],
                                                name="rollups_unitweekstat_unique")]
+
+
+class Stamp(models.Model):
+    """A version number per kind of cached page, bumped inside every write's own transaction by whatever process
+    makes it (a request, a cron job, the command line), so a page cached under an older number is stale the
+    moment that write commits, and never before."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("版本戳")
+        verbose_name_plural = _("版本戳")

@@ -26,6 +26,7 @@ from wuxing.rollups.models import (
     TARGETED_FIELDS,
     UNIT_FIELDS,
     BranchStat,
+    Stamp,
     UnitStat,
     UnitWeekStat,
 )
@@ -217,6 +218,9 @@ def refresh_branch(campaign, branch_id: int, unit: OrgUnit | None = None) -> Non
             for uid in ancestors(campaign, new["path"]):
                 for k, v in contribution(new).items():
                     deltas[uid][k] += v
+        # The stamp before any shared row: the branch's own row, then the stamp, then the ancestors, in every
+        # writer, so writers of shared rows queue on the stamp instead of on each other's rows.
+        changed()
         grouped: dict[tuple, list[int]] = defaultdict(list)
         for uid, d in deltas.items():
             grouped[tuple(d[k] for k in UNIT_FIELDS)].append(uid)
@@ -232,7 +236,6 @@ def refresh_branch(campaign, branch_id: int, unit: OrgUnit | None = None) -> Non
                 for (y, w), (on, late) in weeks.items():
                     _add(UnitWeekStat, {"campaign": campaign, "iso_year": y, "iso_week": w}, ancestors(campaign, path),
                          {"on_time": sign * on, "late": sign * late})
-        changed()
         if new is None:
             old.delete()
         elif old is None:
@@ -354,6 +357,7 @@ def rebuild(campaign, batch_size: int = 5000) -> Drift:
     """Recompute the campaign's rollups from scratch, replace them, and report what had drifted."""
     rows, units, weeks = compute(campaign)
     with transaction.atomic():
+        changed()
         d = _compare(campaign, rows, units, weeks)
         BranchStat.objects.filter(campaign=campaign).delete()
         UnitStat.objects.filter(campaign=campaign).delete()
@@ -365,7 +369,6 @@ def rebuild(campaign, batch_size: int = 5000) -> Drift:
         UnitWeekStat.objects.bulk_create([UnitWeekStat(campaign=campaign, unit_id=u, iso_year=y, iso_week=w,
                                                        on_time=on, late=late)
                                           for (u, y, w), (on, late) in weeks.items()], batch_size=batch_size)
-        changed()
     return d
 
 
@@ -403,24 +406,18 @@ def units_changed(units: list[OrgUnit]) -> None:
 
 # --- a version stamp for caches of pages drawn from the rollups ------------------------------------------
 
-VERSION_KEY = "wuxing:rollups:version"
+STAMP = "rollups"
 
 
 def version() -> int:
-    """Bumped after every commit that changed a rollup: a page cached under an older stamp is stale."""
-    from django.core.cache import cache
-
-    return cache.get(VERSION_KEY) or 0
-
-
-def _bump() -> None:
-    from django.core.cache import cache
-
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+    """The rollups' version: a page cached under an older one is stale. Read before the page is built, so a
+    body is never filed under a version newer than the rows it was built from."""
+    return Stamp.objects.filter(name=STAMP).values_list("version", flat=True).first() or 0
 
 
 def changed() -> None:
-    transaction.on_commit(_bump)
+    """Called by every write that changed a rollup, inside its transaction: the new version is visible to
+    every process exactly when the write commits, and not at all if it rolls back. The stamp row is locked
+    until then, as the campaign root's UnitStat row already is by the same writes, so it adds no new wait."""
+    if not Stamp.objects.filter(name=STAMP).update(version=F("version") + 1):
+        Stamp.objects.get_or_create(name=STAMP, defaults={"version": 1})

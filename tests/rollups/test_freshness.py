@@ -1,0 +1,55 @@
+"""Pages cached under the rollups' version stamp are fresh after a write from any process: the stamp lives in the
+database and changes in the write's own transaction, so a cron job or command line without the shared cache
+(no REDIS_URL) invalidates them as surely as a request does."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.conftest import at
+from wuxing.creation.services import create_task
+from wuxing.rollups import services as rollups
+
+pytestmark = pytest.mark.django_db
+
+# The cron job's process: a cache of its own, as any process started without REDIS_URL has.
+OWN_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cron-job"}}
+
+
+def _overdue(html: str, office: str) -> str:
+    """The 已逾期 cell of an office's row in the dashboard's task-progress table."""
+    table = html[html.index("创建任务进度"):]
+    row = re.search(rf"<tr>\s*<td[^>]*>{office}</td>(.*?)</tr>", table, re.S).group(1)
+    return re.findall(r"<td[^>]*>([^<]*)</td>", row)[2].strip()
+
+
+def test_a_task_marked_overdue_by_the_cron_job_shows_on_the_next_read_of_the_cached_dashboard(world, campaign, login):
+    with at(2026, 6, 1, 9):
+        create_task(world.branch_user, campaign, world.community, title="建设党员活动室", star_code="zbgy",
+                    due_date=dt.date(2026, 6, 30), responsible_name="张三")
+    with at(2026, 7, 10, 9):
+        client = login(world.district_admin)
+        url = reverse("contest:district", args=[campaign.pk])
+        assert _overdue(client.get(url).content.decode(), "东城办事处") == "0"
+        stamp = rollups.version()
+        with override_settings(CACHES=OWN_CACHE):
+            call_command("tasks", "mark-overdue")
+        assert rollups.version() > stamp
+        assert _overdue(client.get(url).content.decode(), "东城办事处") == "1"
+
+
+def test_the_stamp_moves_with_the_write_and_not_without_it(world, campaign):
+    stamp = rollups.version()
+    with transaction.atomic():
+        rollups.changed()
+        rollups.changed()
+        transaction.set_rollback(True)
+    assert rollups.version() == stamp  # a rolled-back write leaves cached pages valid
+    with transaction.atomic():
+        rollups.changed()
+    assert rollups.version() > stamp
