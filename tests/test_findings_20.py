@@ -217,7 +217,7 @@ def test_charts_name_their_axes_with_units_and_counts_tick_in_whole_numbers(worl
 
     datasets, summary = selectors.district_dashboard(world.district_admin, campaign)
     charts = {d.key: d.chart for d in datasets if d.chart}
-    assert set(charts) == {"levels", "stars", "targets", "progress", "weekly", "years"}
+    assert set(charts) == {"levels", "stars", "targets", "progress", "weekly", "weekly_reported", "years"}
     for key, chart in charts.items():
         assert chart["x_name"] and chart["y_name"], key
         assert ("（%）" in chart["y_name"]) == chart["percent"] and chart["integer"] == (not chart["percent"]), key

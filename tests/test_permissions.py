@@ -547,6 +547,7 @@ CASES = [
     Case("contest:office", _c("contest:office", _cid, lambda w: w.east.pk), EAST_OFFICE),
     Case("contest:branch", _c("contest:branch", _cid, lambda w: w.community.pk), EAST_COMMUNITY),
     Case("contest:rankings", _c("contest:rankings", _cid), IN_DISTRICT),
+    Case("contest:matrix", _c("contest:matrix", _cid), IN_DISTRICT),
     Case("contest:flags", _c("contest:flags", _cid), IN_DISTRICT),
     Case("contest:flag_confer", _c("contest:flag_confer", _cid), DISTRICT_ADMINS, method="post", reach_only=True),
     Case("contest:flag_revoke", lambda w: reverse("contest:flag_revoke", args=[_flag(w).pk]), DISTRICT_ADMINS,

@@ -60,6 +60,7 @@ def _urls():
         "contest:office": reverse("contest:office", args=[c, office]),
         "contest:branch": reverse("contest:branch", args=[c, branch]),
         "contest:rankings": reverse("contest:rankings", args=[c]),
+        "contest:matrix": reverse("contest:matrix", args=[c]),
         "contest:flags": reverse("contest:flags", args=[c]),
         "contest:pairings": reverse("contest:pairings", args=[c]),
         "contest:highlights": reverse("contest:highlights", args=[c]),

@@ -227,19 +227,37 @@ def test_leader_view_shows_targets_overdue_tasks_and_open_gaps(world, campaign):
     assert selectors.leader_view(world.office_admin, campaign) == []
 
 
-def test_district_matrix_counts_targets_and_stars_held(world, campaign):
+def test_the_area_matrix_counts_targets_and_stars_held_from_the_rollups(world, campaign, login):
+    from openpyxl import load_workbook
+
+    from wuxing.contest.selectors import area_matrix
+
+    def xlsx_rows(data):
+        return [list(r) for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+
     set_target(world, campaign, ["zbgy", "wmxf"])
     services.save_target(world.village_user, campaign, world.village, star_codes=["wmxf"])
     save_self_results(world.branch_user, campaign, world.community, {f"U-WMXF-0{i}": True for i in range(1, 5)} | {
         "U-WMXF-05": 95})
-    columns, offices = selectors.district_matrix(world.district_admin, campaign)
-    east = next(o for o in offices if o.office == world.east)
-    west = next(o for o in offices if o.office == world.west)
-    assert (east.branches, east.with_target, east.target_levels, east.levels_now) == (2, 2, 3, 1)
+    columns, rows, whole = area_matrix(world.district_admin, campaign, world.district)
+    east = next(r.totals for r in rows if r.unit == world.east)
+    west = next(r.totals for r in rows if r.unit == world.west)
+    assert (east.n_branches, east.with_target, east.target_sum, east.level_sum) == (2, 2, 3, 1)
     assert east.targeted == [1, 0, 0, 0, 2] and east.held == [0, 0, 0, 0, 1]
-    assert west.branches == 2 and west.with_target == 0
-    _, office_only = selectors.district_matrix(world.office_admin, campaign)
-    assert [o.office for o in office_only] == [world.east]
+    assert west.n_branches == 2 and west.with_target == 0
+    assert (whole.totals.n_branches, whole.totals.target_sum) == (4, 3)
+    _, office_only, _ = area_matrix(world.office_admin, campaign, world.district)
+    assert [r.unit for r in office_only] == [world.east]
+    # The page: the district's offices link to their own matrix; the export holds the same numbers.
+    client = login(world.district_admin)
+    page = client.get(reverse("contest:matrix", args=[campaign.pk])).content.decode()
+    assert reverse("creation:office", args=[campaign.pk, world.east.pk]) in page and "1 → 0" in page
+    export = xlsx_rows(client.get(reverse("contest:matrix", args=[campaign.pk]), {"export": "matrix"}).content)
+    assert export[0][:3] == ["单位", "支部数", "已定目标"] and export[-1][0] == "测试区"
+    assert export[1][0] == "东城办事处" and export[1][-2:] == [3, 1]
+    # An office admin asking for the district's matrix lands on their office's own branch matrix.
+    r = login(world.office_admin).get(reverse("contest:matrix", args=[campaign.pk]), {"unit": world.east.pk})
+    assert r.status_code == 302 and r.url == reverse("creation:office", args=[campaign.pk, world.east.pk])
 
 
 # --- pages and API ------------------------------------------------------------------------------------

@@ -53,6 +53,8 @@ def test_dashboard_ranking_and_lists_take_a_fixed_number_of_queries(seeded, djan
     for url, most in [
         (reverse("contest:district", args=[campaign.pk]), 14),
         (reverse("contest:rankings", args=[campaign.pk]), 12),
+        (reverse("contest:matrix", args=[campaign.pk]), 10),
+        (reverse("creation:campaign", args=[campaign.pk]), 7),
         (reverse("weekly:district", args=[campaign.pk]), 12),
         (reverse("contest:office", args=[campaign.pk, office.pk]), 14),
         (reverse("api:rankings") + f"?campaign={campaign.pk}", 10),

@@ -204,3 +204,43 @@ def dataset(datasets: list[Dataset], key: str) -> Dataset | None:
 
 def chart_payload(datasets: list[Dataset]) -> dict:
     return {d.key: d.chart for d in datasets if d.chart}
+
+
+# --- the creation matrix of an area, from the rollups ----------------------------------------------------------
+
+@dataclass
+class MatrixRow:
+    """One unit of the matrix: its branches, targets and, per star column, branches going for it and holding it."""
+
+    unit: OrgUnit
+    totals: rollups.Totals
+
+    @property
+    def cells(self) -> list[tuple[int, int, int]]:
+        """Per column: (targeted, held now, held as % of targeted, capped at 100) for the heat map."""
+        return [(t, h, min(100, round(100 * h / t)) if t else (100 if h else 0))
+                for t, h in zip(self.totals.targeted, self.totals.held)]
+
+
+def area_matrix(user, campaign: Campaign, root: OrgUnit) -> tuple[list[tuple[int, str]], list[MatrixRow], MatrixRow]:
+    """Units × stars under `root` (its cities, counties or offices the user sees), one row each plus the whole
+    area, read from the per-unit rollups: a few queries whatever the number of branches below."""
+    columns = star_columns(campaign)
+    groups = rollups.groups(user, root)
+    totals = rollups.unit_totals(campaign, groups + [root])
+    rows = [MatrixRow(g, totals[g.pk]) for g in groups]
+    whole = totals[root.pk] if policy.may(user, "star.view", root) else sum((r.totals for r in rows), rollups.Totals())
+    return columns, rows, MatrixRow(root, whole)
+
+
+def matrix_export(columns, rows: list[MatrixRow], whole: MatrixRow) -> tuple[list[str], list[list]]:
+    """The matrix as an export's headers and rows, the whole area last."""
+    headers = [_("单位"), _("支部数"), _("已定目标"), *[name for _i, name in columns], _("目标星数"), _("现有星数")]
+    return headers, list(_matrix_rows(columns, rows, whole))
+
+
+def _matrix_rows(columns, rows: list[MatrixRow], whole: MatrixRow):
+    for r in [*rows, whole]:
+        t = r.totals
+        yield [r.unit.name, t.n_branches, t.with_target] + [f"{a} → {b}" for a, b, _p in r.cells[:len(columns)]] + [
+            t.target_sum, t.level_sum]

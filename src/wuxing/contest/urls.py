@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<int:pk>/", views.district, name="district"),
     path("<int:pk>/offices/<int:office>/", views.office, name="office"),
+    path("<int:pk>/matrix/", views.matrix, name="matrix"),
     path("<int:pk>/branches/<int:branch>/", views.branch, name="branch"),
     path("<int:pk>/rankings/", views.rankings, name="rankings"),
     path("<int:pk>/flags/", views.flags, name="flags"),

@@ -88,6 +88,30 @@ def home(request):
 
 
 @login_required
+def matrix(request, pk):
+    """The creation matrix (units × stars) of an area, drilled down level by level from the campaign's unit to
+    its offices, whose own matrix lists their branches."""
+    campaign = _campaign(request, pk)
+    query = query_of(request, DashboardQuery)
+    root = rollups.area(request.user, campaign, query["unit"])
+    if root.level == Level.OFFICE:
+        return redirect("creation:office", pk=campaign.pk, office=root.pk)
+    columns, rows, whole = selectors.area_matrix(request.user, campaign, root)
+    if query["export"]:
+        headers, data = selectors.matrix_export(columns, rows, whole)
+        return export_response(query["format"] or "xlsx", f"创建矩阵_{root.name}_{campaign.year}", headers, data,
+                               title=_("创建矩阵"))
+    trail = [u for u in OrgUnit.objects.for_user(request.user).filter(
+        pk__in=[int(x) for x in root.path.split("/") if x], path__startswith=campaign.unit.path).order_by("depth")
+        if u.pk != root.pk]
+    context = {"campaign": campaign, "root": root, "columns": columns, "rows": rows, "whole": whole, "trail": trail,
+               "unit_param": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""}
+    # The campaign page embeds the table (htmx); the page itself adds the trail and the export.
+    template = "contest/_matrix_table.html" if request.htmx else "contest/matrix.html"
+    return render(request, template, context)
+
+
+@login_required
 def district(request, pk):
     campaign = _campaign(request, pk)
     query = query_of(request, DashboardQuery)

@@ -4,12 +4,12 @@ from a handful of queries (no N+1), independent of the number of branches shown.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from wuxing.campaigns.models import Campaign
-from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
+from wuxing.core.roles import BRANCH_LEVELS, Kind
 from wuxing.creation import gaps as gap_engine
 from wuxing.creation.models import PlanTask, Target, TaskStatus
 from wuxing.evaluation.models import Evidence
@@ -90,51 +90,6 @@ def office_matrix(user, campaign: Campaign, office: OrgUnit) -> tuple[list[tuple
         counts = task_counts.get(b.pk, {})
         rows.append(MatrixRow(b, target, levels[b.pk].level, cells, counts.get("overdue", 0), counts.get("n", 0)))
     return columns, rows
-
-
-@dataclass
-class OfficeSummary:
-    office: OrgUnit
-    branches: int = 0
-    targeted: list[int] = field(default_factory=list)  # per column: branches going for the star
-    held: list[int] = field(default_factory=list)  # per column: branches meeting it now
-    target_levels: int = 0
-    levels_now: int = 0
-    with_target: int = 0
-
-    @property
-    def cells(self) -> list[tuple[int, int, int]]:
-        """Per column: (targeted, held now, held as % of targeted, capped at 100) for the heat map."""
-        return [(t, h, min(100, round(100 * h / t)) if t else (100 if h else 0))
-                for t, h in zip(self.targeted, self.held)]
-
-
-def district_matrix(user, campaign: Campaign) -> tuple[list[tuple[int, str]], list[OfficeSummary]]:
-    """Offices × stars: how many branches go for each star, and how many meet it now."""
-    columns = star_columns(campaign)
-    offices = list(OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, path__startswith=campaign.unit.path,
-                                                         is_active=True).order_by("path"))
-    branches = list(visible_branches(user, campaign))
-    targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign, branch__in=[b.pk for b in branches])}
-    levels = current_levels(campaign, branches)
-    summaries = {o.pk: OfficeSummary(o, 0, [0] * len(columns), [0] * len(columns)) for o in offices}
-    for b in branches:
-        summary = summaries.get(b.parent_id)
-        if summary is None:
-            continue
-        codes = [s.code for s in campaign.standard_for(b).stars.all()]
-        target = targets.get(b.pk)
-        summary.branches += 1
-        summary.levels_now += levels[b.pk].level
-        if target is not None and target.level:
-            summary.with_target += 1
-            summary.target_levels += target.level
-        for i, code in enumerate(codes[: len(columns)]):
-            if target is not None and code in target.star_codes:
-                summary.targeted[i] += 1
-            if code in levels[b.pk].stars:
-                summary.held[i] += 1
-    return columns, list(summaries.values())
 
 
 @dataclass

@@ -68,7 +68,7 @@ def campaign_list(request):
                 shortcuts.append((_("{name} 创建矩阵").format(name=office.name),
                                   reverse("creation:office", args=[current.pk, office.pk])))
         if policy.may(request.user, "star.view", current.unit) and not own:
-            shortcuts.insert(0, (_("全区创建矩阵"), reverse("creation:campaign", args=[current.pk])))
+            shortcuts.insert(0, (_("创建矩阵"), reverse("creation:campaign", args=[current.pk])))
         if Assignment.objects.filter(leader=request.user).exists():
             shortcuts.insert(0, (_("我包联的支部"), reverse("creation:leader", args=[current.pk])))
     may_create = policy.may_anywhere(request.user, "campaign.manage")
@@ -145,12 +145,10 @@ def campaign_rerate(request, pk: int):
 
 @login_required
 def campaign_detail(request, pk: int):
-    """The district matrix: offices × stars, targeted against met now."""
+    """The campaign's settings; its matrix (units × stars, from the rollups) is contest:matrix, embedded."""
     campaign = _campaign(request, pk)
-    columns, offices = selectors.district_matrix(request.user, campaign)
     return render(request, "creation/campaign_detail.html", {
-        "campaign": campaign, "columns": columns, "offices": offices,
-        "may_edit": policy.may(request.user, "campaign.manage", campaign.unit),
+        "campaign": campaign, "may_edit": policy.may(request.user, "campaign.manage", campaign.unit),
     })
 
 

@@ -21,8 +21,8 @@ LEVEL_FIELDS = [f"l{i}" for i in range(6)]
 HELD_FIELDS = [f"h{i}" for i in range(5)]
 TARGETED_FIELDS = [f"t{i}" for i in range(5)]
 # The additive fields of UnitStat, in a fixed order: what a branch contributes to each ancestor.
-UNIT_FIELDS = ["n_branches", *LEVEL_FIELDS, "named", "with_target", "met_target", "level_sum", "tasks", "done",
-               "overdue", *HELD_FIELDS, *TARGETED_FIELDS]
+UNIT_FIELDS = ["n_branches", *LEVEL_FIELDS, "named", "with_target", "met_target", "level_sum", "target_sum", "tasks",
+               "done", "overdue", *HELD_FIELDS, *TARGETED_FIELDS]
 
 
 class BranchStatQuerySet(ScopedQuerySet):
@@ -80,6 +80,7 @@ class UnitStat(models.Model):
     with_target = models.IntegerField(default=0)
     met_target = models.IntegerField(default=0)
     level_sum = models.IntegerField(default=0)
+    target_sum = models.IntegerField(default=0)  # the target levels set: the matrix's 目标星数
     tasks = models.IntegerField(default=0)
     done = models.IntegerField(default=0)
     overdue = models.IntegerField(default=0)

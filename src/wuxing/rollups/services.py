@@ -117,8 +117,8 @@ def contribution(row) -> dict[str, int]:
     level, target = get("level"), get("target_level")
     c = dict.fromkeys(UNIT_FIELDS, 0)
     c.update(n_branches=1, named=int(get("named")), with_target=int(target > 0),
-             met_target=int(target > 0 and level >= target), level_sum=level, tasks=get("tasks"), done=get("done"),
-             overdue=get("overdue"))
+             met_target=int(target > 0 and level >= target), level_sum=level, target_sum=target, tasks=get("tasks"),
+             done=get("done"), overdue=get("overdue"))
     c[f"l{min(level, 5)}"] = 1
     for p in get("positions"):
         c[HELD_FIELDS[p]] += 1
