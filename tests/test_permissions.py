@@ -543,6 +543,7 @@ CASES = [
         "api:objection-resolve", args=[_chain(w)["objection"].pk]), DISTRICT_ADMINS, method="post", api=True,
         data=lambda w: {"ruling": "dismissed", "outcome": "经核查，反映情况不属实。"}),
     Case("contest:home", _c("contest:home"), SIGNED_IN, reach_only=True),
+    Case("orgs:unit_search", _c("orgs:unit_search"), SIGNED_IN, reach_only=True),
     Case("contest:district", _c("contest:district", _cid), IN_DISTRICT),
     Case("contest:office", _c("contest:office", _cid, lambda w: w.east.pk), EAST_OFFICE),
     Case("contest:branch", _c("contest:branch", _cid, lambda w: w.community.pk), EAST_COMMUNITY),

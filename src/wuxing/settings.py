@@ -26,6 +26,8 @@ if not SECRET_KEY or (SECRET_KEY == _INSECURE_KEY and not _RELAXED):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Widgets render through the project's TEMPLATES, so a widget of ours (orgs/widgets/) lives with the other templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the built-in widget templates, found through TEMPLATES with our own (FORM_RENDERER)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

@@ -146,3 +146,11 @@ def shot(page, name: str) -> None:
     """Save a screenshot for the user guide: var/screenshots/<name>-<viewport>.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_name}.png"), full_page=True)
+
+
+def choose_unit(page, field_id: str, words: str, pick: str | None = None) -> None:
+    """Type into a unit chooser (orgs/search.py) and click the result that reads `pick` (or the first one)."""
+    page.fill(f"#{field_id}", words)
+    results = page.locator(f"#{field_id} ~ .unit-search-results .unit-search-pick")
+    target = results.filter(has_text=pick).first if pick else results.first
+    target.click()

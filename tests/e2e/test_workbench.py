@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import choose_unit, shot, sign_in
 from tests.e2e.test_roles import no_sideways_scroll, unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -98,7 +98,7 @@ def test_the_office_admin_sets_up_its_robot_and_the_test_message_arrives(device,
     with Sink() as sink:
         sign_in(device, "demo_office")
         device.click("text=单位推送渠道")
-        device.select_option("#id_unit", str(unit("JK0101").pk))
+        choose_unit(device, "id_unit", "明湖社区")
         device.fill("#id_name", "明湖社区两委群")
         device.fill("#id_address", sink.webhook("mh-community"))
         device.click("main form button.primary")

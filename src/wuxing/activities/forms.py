@@ -3,14 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.activities.models import ActivityType
 from wuxing.core.forms import ListQuery
+from wuxing.orgs.search import UnitField, UnitsField
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class UnitChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * obj.depth}{obj.name}"
 
 
 def _lines(value: str) -> list[str]:
@@ -18,7 +14,7 @@ def _lines(value: str) -> list[str]:
 
 
 class ActivityForm(forms.Form):
-    unit = UnitChoice(label=_("组织单位"), queryset=None)
+    unit = UnitField(label=_("组织单位"), scope="areas")
     organiser_name = forms.CharField(label=_("组织单位名称（如与上不同，例如区直部门）"), max_length=60, required=False,
                                      validators=[no_nul])
     type = forms.ChoiceField(label=_("类型"), choices=ActivityType.choices)
@@ -66,12 +62,12 @@ class DecisionForm(forms.Form):
     text = forms.CharField(label=_("决定事项"), max_length=300, validators=[no_nul])
     star_code = forms.ChoiceField(label=_("对应的星"), required=False)
     due_date = forms.DateField(label=_("完成时限"), required=False, widget=DATE)
-    branches = forms.ModelMultipleChoiceField(label=_("落实支部"), queryset=None, required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+    branches = UnitsField(label=_("落实支部"), required=False)
 
-    def __init__(self, *args, branches=None, stars=(), **kwargs):
+    def __init__(self, *args, branches=None, stars=(), within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branches"].queryset = branches
+        self.fields["branches"].widget.within = within
         self.fields["star_code"].choices = [("", "—")] + list(stars)
 
 

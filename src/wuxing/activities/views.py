@@ -132,7 +132,7 @@ def activity_detail(request, pk):
     activity = get_object_or_404(Activity.objects.for_user(request.user).select_related("unit", "campaign"), pk=pk)
     may_edit = services.may_record(request.user, activity.unit)
     branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, path__startswith=activity.unit.path).order_by("path")
-    form = DecisionForm(request.POST or None, branches=branches, stars=_stars(activity))
+    form = DecisionForm(request.POST or None, branches=branches, stars=_stars(activity), within=activity.unit)
     if request.method == "POST":
         if not may_edit:
             raise Http404

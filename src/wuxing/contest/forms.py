@@ -4,31 +4,23 @@ from django.utils.translation import gettext_lazy as _
 from wuxing.contest.models import ContestKind, SanctionKind
 from wuxing.core.forms import ListQuery, choice_query
 from wuxing.core.roles import Kind
+from wuxing.orgs.search import UnitField, UnitsField
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.parent.name if obj.parent_id and obj.parent else ''} {obj.name}".strip()
-
-
-class UnitMultiChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.parent.name if obj.parent_id and obj.parent else ''} {obj.name}".strip()
-
-
 class PairingForm(forms.Form):
-    mentor = UnitChoice(label=_("帮带支部（如五星支部）"), queryset=None)
-    mentees = UnitMultiChoice(label=_("结对支部"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 8}))
+    mentor = UnitField(label=_("帮带支部（如五星支部）"))
+    mentees = UnitsField(label=_("结对支部"))
     goals = forms.CharField(label=_("结对目标"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                             validators=[no_nul])
 
-    def __init__(self, *args, branches=None, **kwargs):
+    def __init__(self, *args, branches=None, within=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = branches
-        self.fields["mentees"].queryset = branches
+        for name in ("mentor", "mentees"):
+            self.fields[name].queryset = branches
+            self.fields[name].widget.within = within
 
 
 class ActivityForm(forms.Form):
@@ -38,15 +30,16 @@ class ActivityForm(forms.Form):
 
 
 class HighlightForm(forms.Form):
-    branch = UnitChoice(label=_("支部"), queryset=None)
+    branch = UnitField(label=_("支部"), scope="worked")
     title = forms.CharField(label=_("标题"), max_length=120, validators=[no_nul])
     story = forms.CharField(label=_("事迹"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000,
                             validators=[no_nul])
     star_codes = forms.MultipleChoiceField(label=_("相关的星"), required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, branches=None, stars=(), **kwargs):
+    def __init__(self, *args, branches=None, stars=(), within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
+        self.fields["branch"].widget.within = within
         self.fields["star_codes"].choices = stars
 
 
@@ -56,16 +49,17 @@ class PhotoForm(forms.Form):
 
 class SanctionForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=SanctionKind.choices)
-    unit = UnitChoice(label=_("单位"), queryset=None)
+    unit = UnitField(label=_("单位"), scope="units")
     person = forms.CharField(label=_("个人（可空）"), max_length=50, required=False, validators=[no_nul])
     reason = forms.CharField(label=_("事由"), max_length=300, validators=[no_nul])
     decided_on = forms.DateField(label=_("日期"), widget=DATE)
     amount = forms.DecimalField(label=_("金额（元，可空）"), required=False, min_value=0, max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("备注"), max_length=300, required=False, validators=[no_nul])
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["unit"].widget.within = within
 
 
 class ContestForm(forms.Form):
@@ -76,11 +70,12 @@ class ContestForm(forms.Form):
     criteria = forms.CharField(label=_("评分项（每行：名称 分值）"), widget=forms.Textarea(attrs={"rows": 4}),
                                initial="内容 40\n语言表达 30\n整体印象 20\n时间控制 10", validators=[no_nul])
     judges = forms.CharField(label=_("评委（每行一位）"), widget=forms.Textarea(attrs={"rows": 4}), validators=[no_nul])
-    entries = UnitMultiChoice(label=_("参赛支部"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 10}))
+    entries = UnitsField(label=_("参赛支部"))
 
-    def __init__(self, *args, branches=None, **kwargs):
+    def __init__(self, *args, branches=None, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entries"].queryset = branches
+        self.fields["entries"].widget.within = within
 
     def clean_criteria(self):
         from decimal import Decimal, InvalidOperation

@@ -270,7 +270,7 @@ def pairing_create(request, pk):
     campaign = _campaign(request, pk)
     if not policy.may_anywhere(request.user, "area.manage"):
         raise Http404
-    form = PairingForm(request.POST or None, branches=_branches(request, campaign))
+    form = PairingForm(request.POST or None, branches=_branches(request, campaign), within=campaign.unit)
     if request.method == "POST" and form.is_valid():
         try:
             p = services.create_pairing(request.user, campaign, form.cleaned_data["mentor"],
@@ -316,16 +316,15 @@ def highlights(request, pk):
 @login_required
 def highlight_create(request, pk):
     campaign = _campaign(request, pk)
-    branches = OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path)
-    branches = [b.pk for b in branches if policy.may(request.user, "branch.work", b)]
-    if not branches:
+    branches = OrgUnit.objects.for_user(request.user, "work").filter(
+        level__in=BRANCH_LEVELS, is_active=True, path__startswith=campaign.unit.path).select_related("parent")
+    if not branches.exists():
         raise Http404
     stars = {}
     for kind in ("urban", "rural"):
         for s in campaign.standard_for_kind(kind).stars.all():
             stars.setdefault(s.code, s.name)
-    form = HighlightForm(request.POST or None, branches=OrgUnit.objects.filter(pk__in=branches).select_related("parent"),
-                         stars=list(stars.items()))
+    form = HighlightForm(request.POST or None, branches=branches, stars=list(stars.items()), within=campaign.unit)
     if request.method == "POST" and form.is_valid():
         try:
             h = services.create_highlight(request.user, campaign, form.cleaned_data["branch"], title=form.cleaned_data["title"],
@@ -387,7 +386,8 @@ def sanctions(request, pk):
     form = None
     if policy.may_anywhere(request.user, "area.manage"):
         units = OrgUnit.objects.for_user(request.user, "manage").filter(path__startswith=campaign.unit.path).select_related("parent").order_by("path")
-        form = SanctionForm(request.POST or None, units=units, initial={"decided_on": timezone.localdate()})
+        form = SanctionForm(request.POST or None, units=units, within=campaign.unit,
+                            initial={"decided_on": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
             try:
                 services.record_sanction(request.user, campaign, **form.cleaned_data)
@@ -418,7 +418,7 @@ def contest_create(request, pk):
     if not units:
         raise Http404
     unit = units[0]
-    form = ContestForm(request.POST or None, branches=_branches(request, campaign),
+    form = ContestForm(request.POST or None, branches=_branches(request, campaign), within=campaign.unit,
                        initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

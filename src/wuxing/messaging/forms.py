@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wuxing.core.forms import LongSelect
 from wuxing.messaging.models import ChannelKind
 from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.search import UnitField
 from wuxing.orgs.validators import no_nul
 
 
@@ -18,7 +18,7 @@ class PreferenceForm(forms.Form):
 
 
 class ChannelForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=OrgUnit.objects.none(), widget=LongSelect)
+    unit = UnitField(label=_("单位"), scope="units")
     kind = forms.ChoiceField(label=_("渠道"), choices=[(ChannelKind.WECOM, ChannelKind.WECOM.label),
                                                       (ChannelKind.EMAIL, ChannelKind.EMAIL.label)])
     name = forms.CharField(label=_("名称"), max_length=60, validators=[no_nul],

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.forms import ListQuery
 from wuxing.core.roles import Kind, Level, Role
 from wuxing.orgs.models import OrgUnit, User
+from wuxing.orgs.search import UnitField
 from wuxing.orgs.validators import area_code_validator, code_validator, mobile_validator, no_nul
 
 
@@ -45,17 +47,12 @@ class UnitEditForm(forms.Form):
                                  help_text=_("如“经开组”，发文字号为“经开组〔2026〕12号”；留空时使用单位名称。"))
 
 
-class ScopedUnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{'　' * obj.depth}{obj.name}（{obj.get_level_display()}）"
-
-
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, validators=[User.username_validator, no_nul])
     real_name = forms.CharField(label=_("姓名"), max_length=50, validators=[no_nul])
     mobile = forms.CharField(label=_("手机号码"), max_length=11, required=False, validators=[mobile_validator])
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = ScopedUnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none())
+    unit = UnitField(label=_("单位"), scope="units")
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput(render_value=False),
                                help_text=_("至少 8 位，同时包含字母和数字。"))
     star_codes = forms.MultipleChoiceField(label=_("负责审核的星（仅星级审核员）"), required=False,
@@ -81,7 +78,7 @@ class UserEditForm(forms.Form):
 
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = ScopedUnitChoiceField(label=_("单位"), queryset=OrgUnit.objects.none())
+    unit = UnitField(label=_("单位"), scope="units")
     star_codes = forms.MultipleChoiceField(label=_("负责审核的星（星级审核员）"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
 
@@ -115,3 +112,10 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件。"))
         return upload
+
+
+class UnitSearchQuery(ListQuery):
+    """The unit chooser's search: which reach (`scope`), the words typed (`q`), optionally under which unit."""
+
+    scope = forms.ChoiceField(required=False, choices=[(s, s) for s in ("branches", "units", "areas", "worked")])
+    within = forms.IntegerField(required=False, min_value=1, max_value=2**62)

@@ -19,7 +19,7 @@ def path_segment(pk: int) -> str:
 
 class OrgUnitQuerySet(ScopedQuerySet):
     scope_field = "path"
-    actions = {"view": "unit.view", "manage": "unit.manage"}
+    actions = {"view": "unit.view", "manage": "unit.manage", "work": "branch.work"}
 
     def branches(self):
         return self.filter(level__in=BRANCH_LEVELS)

@@ -6,6 +6,7 @@ app_name = "orgs"
 
 urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
+    path("units/search/", views.unit_search, name="unit_search"),
     path("units/export/", views.unit_export, name="unit_export"),
     path("units/import/", views.unit_import, name="unit_import"),
     path("units/import/template/", views.unit_import_template, name="unit_import_template"),

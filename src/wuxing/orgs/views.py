@@ -16,7 +16,7 @@ from wuxing.core.forms import apply_errors, choice_query, query_of
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level, Role
-from wuxing.orgs import importers, selectors, services
+from wuxing.orgs import importers, search, selectors, services
 from wuxing.orgs.forms import (
     AssignmentForm,
     ImportForm,
@@ -24,6 +24,7 @@ from wuxing.orgs.forms import (
     RoleGrantForm,
     UnitEditForm,
     UnitForm,
+    UnitSearchQuery,
     UserCreateForm,
     UserEditForm,
     star_choices,
@@ -306,3 +307,17 @@ def assignment_delete(request, pk: int):
         raise Http404 from None
     messages.success(request, _("已取消包联。"))
     return redirect("orgs:unit_detail", pk=assignment.unit_id)
+
+
+@login_required
+def unit_search(request):
+    """The unit chooser's answers (htmx): the first matches within the user's own reach, nothing beyond it."""
+    query = query_of(request, UnitSearchQuery)
+    within = None
+    if query["within"]:
+        within = OrgUnit.objects.for_user(request.user).filter(pk=query["within"]).first()
+    units = [] if query["within"] and within is None else search.search(
+        request.user, query["scope"] or "branches", query["q"], within, limit=search.LIMIT + 1)
+    return render(request, "orgs/_unit_search_results.html", {
+        "units": [{"pk": u.pk, "label": search.label(u)} for u in units[:search.LIMIT]],
+        "more": len(units) > search.LIMIT, "limit": search.LIMIT})

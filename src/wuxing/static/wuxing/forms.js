@@ -43,5 +43,33 @@
       select.addEventListener("change", function () { narrow(select); });
     });
   }
+  // The unit chooser (orgs/search.py): a picked search result becomes a ticked box (several) or the one chosen
+  // radio (one) named like the field; unticking a box drops it from what is posted.
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest ? event.target.closest(".unit-search-pick") : null;
+    if (!pick) { return; }
+    var box = pick.closest(".unit-search");
+    var chosen = box.querySelector(".unit-search-chosen");
+    var multiple = box.dataset.multiple === "1";
+    var existing = chosen.querySelector("input[value='" + pick.dataset.value + "']");
+    if (existing) { existing.checked = true; } else {
+      if (!multiple) { chosen.innerHTML = ""; }
+      var item = document.createElement("li");
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = multiple ? "checkbox" : "radio";
+      input.name = box.dataset.name;
+      input.value = pick.dataset.value;
+      input.checked = true;
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + pick.dataset.label));
+      item.appendChild(label);
+      chosen.appendChild(item);
+    }
+    box.querySelector(".unit-search-results").innerHTML = "";
+    var q = box.querySelector(".unit-search-q");
+    q.value = "";
+    q.focus();
+  });
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

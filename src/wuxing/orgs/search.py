@@ -1,0 +1,118 @@
+"""Choosing units by typing, not from a list of every unit: a form field whose page holds only the units already
+chosen, and a search (htmx) that answers the first matches within the chooser's own reach.
+
+Which units a field offers is one of SCOPES, named in the page and checked again by the form's own queryset
+when it is posted, so a value typed by hand outside the reach is refused like any other wrong choice.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.orgs.models import OrgUnit
+
+LIMIT = 20
+
+
+def _branches(user) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_user(user, "manage").filter(level__in=BRANCH_LEVELS, is_active=True)
+
+
+def _units(user) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_user(user, "manage")
+
+
+def _areas(user) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_user(user, "manage").filter(is_active=True).exclude(level__in=BRANCH_LEVELS)
+
+
+def _worked(user) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.for_user(user, "work").filter(level__in=BRANCH_LEVELS, is_active=True)
+
+
+# name -> the units a user may choose: what the search answers from (the form narrows further, e.g. to a campaign)
+SCOPES = {"branches": _branches, "units": _units, "areas": _areas, "worked": _worked}
+
+
+def search(user, scope: str, q: str, within: OrgUnit | None = None, limit: int = LIMIT) -> list[OrgUnit]:
+    """The first `limit` units of `scope` for `user` whose name contains `q` or whose code starts with it."""
+    qs = SCOPES[scope](user)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    return list(qs.select_related("parent").order_by("path")[:limit])
+
+
+def label(unit: OrgUnit) -> str:
+    """A unit as a chooser shows it: its parent's name first (two 东城社区 in different offices differ)."""
+    return f"{unit.parent.name if unit.parent_id and unit.parent else ''} {unit.name}".strip()
+
+
+class UnitSearch(forms.Widget):
+    """A search box and the chosen units (radio or ticked boxes named like the field): the page never lists
+    more units than are chosen, whatever the size of the province."""
+
+    template_name = "orgs/widgets/unit_search.html"
+    multiple = False
+
+    def __init__(self, scope: str, attrs=None):
+        super().__init__(attrs)
+        self.scope = scope
+        self.within: OrgUnit | None = None
+        self.choices = ()
+
+    def value_from_datadict(self, data, files, name):
+        if self.multiple:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def _chosen(self, value) -> list[OrgUnit]:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        ids = [int(v) for v in values if v not in (None, "") and str(v).isdigit()]
+        queryset = getattr(self.choices, "queryset", None)
+        if not ids or queryset is None:
+            return []
+        return list(queryset.filter(pk__in=ids).select_related("parent").order_by("path"))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        url = reverse("orgs:unit_search") + f"?scope={self.scope}"
+        if self.within is not None:
+            url += f"&within={self.within.pk}"
+        context["widget"].update(search_url=url, multiple=self.multiple,
+                                 chosen=[(u.pk, label(u)) for u in self._chosen(value)])
+        return context
+
+
+class UnitSearchMultiple(UnitSearch):
+    multiple = True
+
+
+class UnitField(forms.ModelChoiceField):
+    """One unit, chosen by typing. `scope` names what the search offers; the form sets the queryset that decides."""
+
+    def __init__(self, *, scope: str = "branches", **kwargs):
+        kwargs.setdefault("queryset", OrgUnit.objects.none())
+        super().__init__(widget=UnitSearch(scope), **kwargs)
+
+    def label_from_instance(self, obj):
+        return label(obj)
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    """Several units, chosen by typing (see UnitField)."""
+
+    def __init__(self, *, scope: str = "branches", **kwargs):
+        kwargs.setdefault("queryset", OrgUnit.objects.none())
+        super().__init__(widget=UnitSearchMultiple(scope), **kwargs)
+
+    def label_from_instance(self, obj):
+        return label(obj)
