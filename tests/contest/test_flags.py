@@ -99,3 +99,22 @@ def test_only_the_district_admin_confers_and_only_periods_begun(world, campaign,
                                                               "period": "2026"}, format="json")
         assert r.status_code == 400 and "授旗周期" in r.content.decode()
     assert not FlagAward.objects.exists()
+
+
+def test_the_flags_page_shows_one_page_of_offices_and_finds_one_by_name(world, campaign, login):
+    from tests.conftest import SYSTEM
+    from wuxing.core.roles import Level
+    from wuxing.orgs import services as orgs
+
+    for i in range(25):
+        orgs.create_unit(SYSTEM, parent=world.district, code=f"TX{i:02d}", name=f"新区{i:02d}办事处", level=Level.OFFICE)
+    client = login(world.district_admin)
+    url = reverse("contest:flags", args=[campaign.pk])
+    first = client.get(url).content.decode()
+    assert first.count('class="card flag-card"') == 20 and "第 1 / 2 页" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('class="card flag-card"') == 7
+    found = client.get(url, {"q": "东城"}).content.decode()
+    assert found.count('class="card flag-card"') == 1 and "东城办事处" in found
+    assert "没有符合条件的办事处" in client.get(url, {"q": "不存在"}).content.decode()
+    assert client.get(url, {"page": 3}).status_code == 404

@@ -53,3 +53,21 @@ def test_the_stamp_moves_with_the_write_and_not_without_it(world, campaign):
     with transaction.atomic():
         rollups.changed()
     assert rollups.version() > stamp
+
+
+def test_a_submission_moves_the_stamp_once(world, campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuxing.weekly import services as weekly
+
+    with at(2026, 5, 15, 9):
+        task = create_task(world.branch_user, campaign, world.community, title="建设党员活动室", star_code="zbgy",
+                           due_date=dt.date(2026, 6, 30), responsible_name="张三")
+        items = [weekly.ItemInput(text="推进任务", task=task, indicator_codes=(), task_done=False)]
+        report = weekly.save_report(world.branch_user, campaign, world.community, 2026, 20, summary="本周", items=items)
+        stamp = rollups.version()
+        with CaptureQueriesContext(connection) as ctx:
+            weekly.submit_report(world.branch_user, report)
+    assert rollups.version() == stamp + 1
+    assert sum(q["sql"].startswith("UPDATE") and "rollups_stamp" in q["sql"] for q in ctx.captured_queries) == 1

@@ -18,7 +18,7 @@ from wuxing.creation.selectors import star_columns
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import metrics, rules
 from wuxing.rollups import selectors as rollups
-from wuxing.rollups.metrics import BranchMetric
+from wuxing.rollups.models import BranchStat
 from wuxing.weekly import selectors as weekly
 
 LEVELS = list(range(6))
@@ -50,9 +50,13 @@ def offices_in(user, campaign: Campaign) -> list[OrgUnit]:
                                                       path__startswith=campaign.unit.path).order_by("path"))
 
 
-def office_flags(campaign: Campaign, offices: list[OrgUnit], grouped: dict[int, list[BranchMetric]]):
-    return {o.pk: rules.flag([m.level for m in grouped.get(o.pk, [])], campaign.flag_min_level,
-                             float(campaign.flag_min_share), campaign.flag_allow_zero) for o in offices}
+def branch_levels(user, campaign: Campaign, offices: list[OrgUnit]) -> dict[int, list[BranchStat]]:
+    """office id -> its branches' rollup rows (level first), for the offices shown only."""
+    out: dict[int, list[BranchStat]] = {}
+    for s in BranchStat.objects.for_user(user).filter(campaign=campaign, office__in=offices).select_related(
+            "branch").order_by("-level", "path"):
+        out.setdefault(s.office_id, []).append(s)
+    return out
 
 
 def _stars_dataset(columns: list[tuple[int, str]], totals: rollups.Totals) -> Dataset:

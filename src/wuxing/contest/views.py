@@ -198,19 +198,29 @@ def flags(request, pk):
     period = query_of(request, FlagQuery)["period"]
     if period not in dict(periods):
         period = begun[-1] if begun else periods[0][0]
-    offices = selectors.offices_in(request.user, campaign)
-    grouped = metrics.by_office(metrics.branch_metrics(request.user, campaign))
-    results = selectors.office_flags(campaign, offices, grouped)
+    # One page of offices; each office's rule from its rollup counts, its branches' levels only for the page.
+    query = query_of(request, FlagQuery)
+    offices = OrgUnit.objects.for_user(request.user).filter(
+        level=Level.OFFICE, is_active=True, path__startswith=campaign.unit.path).order_by("path")
+    if query["q"]:
+        offices = offices.filter(name__icontains=query["q"])
+    page = page_or_404(offices, 20, query["page"])
+    shown = list(page.object_list)
+    totals = rollups.unit_totals(campaign, shown)
+    branches = selectors.branch_levels(request.user, campaign, shown)
     conferred = {}
-    for a in FlagAward.objects.for_user(request.user).filter(campaign=campaign, period=period).select_related(
-            "conferred_by", "revoked_by").order_by("conferred_at"):
+    for a in FlagAward.objects.for_user(request.user).filter(campaign=campaign, period=period, office__in=shown) \
+            .select_related("conferred_by", "revoked_by").order_by("conferred_at"):
         conferred.setdefault(a.office_id, []).append(a)
+    rows = []
+    for o in shown:
+        result = rollups.flag(campaign, totals[o.pk])
+        rows.append((o, result, branches.get(o.pk, []), conferred.get(o.pk, []),
+                     services.next_flag_step(conferred.get(o.pk, []), result.won)))
     return render(request, "contest/flags.html", {
         "campaign": campaign, "periods": periods, "period": period, "period_begun": period in begun,
-        "may_confer": policy.may(request.user, "campaign.manage", campaign.unit),
-        "rows": [(o, results[o.pk], sorted(grouped.get(o.pk, []), key=lambda m: (-m.level, m.branch.path)),
-                  conferred.get(o.pk, []), services.next_flag_step(conferred.get(o.pk, []), results[o.pk].won))
-                 for o in offices]})
+        "may_confer": policy.may(request.user, "campaign.manage", campaign.unit), "rows": rows, "page": page,
+        "q": query["q"]})
 
 
 @login_required

@@ -273,7 +273,8 @@ def report_submitted(report, branch_row: bool = True) -> None:
             return
     elif not counted(campaign, report.branch):
         return
-    changed()
+    if branch_row:  # else the branch's refresh just before, in this transaction, has moved the stamp
+        changed()
     _add(UnitWeekStat, {"campaign": campaign, "iso_year": report.iso_year, "iso_week": report.iso_week},
          ancestors(campaign, report.branch.path), {key: 1})
 
