@@ -42,7 +42,7 @@ def test_units_list_holds_only_the_callers_subtree(world, api):
     body = api.get(reverse("api:unit-list")).json()
     codes = {u["code"] for u in body["results"]}
     assert codes == {"T1", "T101", "T102", "T10101"}
-    assert body["count"] == 4
+    assert len(body["results"]) == 4 and body["next"] is None
     assert set(body["results"][0]) >= {"id", "code", "name", "level", "kind", "parent"}
 
 

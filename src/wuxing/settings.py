@@ -247,8 +247,7 @@ REST_FRAMEWORK = {
     # JSON bodies only; endpoints that take files declare multipart themselves.
     "DEFAULT_PARSER_CLASSES": ["wuxing.core.api.ObjectJSONParser"],
     "EXCEPTION_HANDLER": "wuxing.core.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "wuxing.api.pagination.CappedPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "wuxing.api.pagination.KeysetPagination",
     "DEFAULT_SCHEMA_CLASS": "wuxing.api.schema.WuxingAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
     # The client address for throttles: only TRUSTED_PROXY_COUNT proxies are believed (wuxing.core.net).
