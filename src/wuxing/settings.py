@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    *(["wuxing.core.replica.ReplicaMiddleware"] if env_str("DATABASE_REPLICA_URL", "") else []),
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Runs after the view (inside SessionMiddleware's response handling), so the touch is saved.
@@ -109,6 +110,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming replica (docs/operations.md): GET requests read from it, writes and the writer's next reads go
+# to the primary (wuxing.core.replica). Needs REDIS_URL, which carries the writer's mark across app servers.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(env_str("DATABASE_REPLICA_URL", ""),
+                                                 conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+                                                 conn_health_checks=True)
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["wuxing.core.replica.Router"]
+WUXING_READ_HEADER = env_bool("WUXING_READ_HEADER", False)  # X-Wuxing-Read: replica|primary, for the checks
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
@@ -276,9 +287,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Pages drawn from the rollups are cached under their version stamp only where every app process
-# shares the cache (Redis); a per-process memory cache would serve other processes' stale pages.
-WUXING_SHARED_CACHE = bool(_redis) or TESTING
+# Pages drawn from the rollups are cached under their version stamp, which is a database row every write
+# moves in its own transaction: any cache is safe, Redis (shared by the app processes) or each process's own.
+WUXING_SHARED_CACHE = env_bool("PAGE_CACHE", True)
+if _redis:
+    # Sessions read from Redis, written through to the database: every app server sees a sign-in at once,
+    # and a session read never lands on a lagging replica.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

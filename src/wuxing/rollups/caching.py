@@ -15,7 +15,8 @@ from wuxing.rollups.services import version
 
 
 def cached_body(request, campaign, root, name: str, build) -> str:
-    """`build()` once per state of the rollups, where the cache is shared by every app process.
+    """`build()` once per state of the rollups, in any cache: the version stamp is a database row that every
+    write moves in its own transaction, so a body filed under an older stamp is never served again.
 
     The body depends on the rollups (version stamp), the area, the user's grants, the query string, the weeks
     shown and whether the last week's deadline has passed; anything else is the same for every request.
