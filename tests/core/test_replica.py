@@ -5,6 +5,7 @@ from django.db import transaction
 
 from wuxing.core import replica
 
+
 @pytest.mark.django_db(transaction=True)  # outside the test's own transaction, as a request runs
 def test_reads_go_where_the_request_said_until_it_writes_or_opens_a_transaction():
     router = replica.Router()
