@@ -386,10 +386,31 @@ def test_malformed_api_bodies_answer_400_and_store_nothing(world, campaign):
             assert r.status_code in (200, 201), (url, r.status_code, r.content)
 
 
+def _cursor(values) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+# Since issue 21 API lists page by cursor: a cursor that is not one, or carries values of the wrong kind or
+# beyond any column's range, is refused in Chinese (400), never a 500.
+BAD_CURSORS = ["99999999999999999999", "!!!", _cursor([1]), _cursor(["abc", "abc", "abc", "abc"]),
+               _cursor(["2026-13-45", 1, 1, 1]), _cursor({"a": 1})]
+
+
 @pytest.mark.parametrize("url", ["/api/v1/tasks/", "/api/v1/units/", "/api/v1/weekly-reports/", "/api/v1/awards/"])
-def test_a_page_number_past_any_list_answers_404_in_chinese(world, url):
-    r = _api(world.district_admin).get(url, {"page": "99999999999999999999"})
-    assert r.status_code == 404 and r.json() == {"detail": "未找到。"}
+def test_a_cursor_that_is_not_one_is_refused_in_chinese(world, campaign, url):
+    from wuxing.api.pagination import _fields
+
+    api = _api(world.district_admin)
+    for cursor in BAD_CURSORS:
+        r = api.get(url, {"cursor": cursor})
+        assert r.status_code == 400 and r.json() == {"cursor": ["翻页参数无效，请从第一页重新开始。"]}, (cursor, r.content)
+    # Numbers beyond any column: refused, or (where every key is a number) simply past the end of the list.
+    r = api.get(url, {"cursor": _cursor([10**30] * 4)})
+    assert r.status_code == 400 or (r.status_code == 200 and r.json()["results"] == [] and r.json()["next"] is None)
+    assert _fields  # the keys a good cursor carries come from the list's own order
 
 
 def test_a_page_number_past_a_page_list_answers_404(world, login):

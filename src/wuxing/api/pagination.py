@@ -15,9 +15,11 @@ from __future__ import annotations
 import base64
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -77,6 +79,10 @@ def _after(keys: list[tuple[str, bool, bool]], values: list) -> Q:
     return condition
 
 
+def _bad_cursor() -> ValidationError:
+    return ValidationError({"cursor": [_("翻页参数无效，请从第一页重新开始。")]})
+
+
 class KeysetPagination(BasePagination):
     cursor_query_param = "cursor"
 
@@ -87,9 +93,12 @@ class KeysetPagination(BasePagination):
         ordered = queryset.annotate(**{k: F(f) for (k, _d, _n), (f, _d2, _n2) in zip(keys, fields)}).order_by(*[
             F(k).desc(nulls_first=True) if desc else F(k).asc(nulls_last=True) for k, desc, _n in keys])
         cursor = request.query_params.get(self.cursor_query_param)
-        if cursor:
-            ordered = ordered.filter(_after(keys, self._decode(cursor, len(keys))))
-        rows = list(ordered[: PAGE_SIZE + 1])
+        try:  # a forged cursor's values are refused by the fields (wrong kind) or the database (out of range)
+            if cursor:
+                ordered = ordered.filter(_after(keys, self._decode(cursor, len(keys))))
+            rows = list(ordered[: PAGE_SIZE + 1])
+        except (ValueError, TypeError, DjangoValidationError, DataError):
+            raise _bad_cursor() from None
         self.more = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         last = rows[-1] if rows else None
@@ -105,7 +114,7 @@ class KeysetPagination(BasePagination):
         except (ValueError, UnicodeDecodeError):
             values = None
         if not isinstance(values, list) or len(values) != n:
-            raise NotFound(_("翻页参数无效，请从第一页重新开始。"))
+            raise _bad_cursor()
         return values
 
     @staticmethod
