@@ -20,13 +20,10 @@ import resource
 import sys
 import time
 from collections import Counter, deque
-from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-HREF = re.compile(r'href="([^"]+)"')
-SKIP = ("/static/", "/admin/", "/accounts/logout/", "/api/schema/", "/api/docs/")
 TARGET_MS = 300
 
 
@@ -40,17 +37,6 @@ def rss_mb() -> float:
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def links(html: str) -> list[str]:
-    found = []
-    for raw in HREF.findall(html):
-        url = unescape(raw)
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path.startswith("/") or url.startswith(SKIP):
-            continue
-        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    return found
 
 
 def main() -> int:
@@ -67,17 +53,10 @@ def main() -> int:
     django.setup()
     from django.db import connection, reset_queries
     from django.test import Client
-    from django.urls import Resolver404, resolve
 
+    sys.path.insert(0, str(ROOT))
+    from tests.test_crawl import kind, links  # the same links and kinds of page as the crawl test
     from wuxing.orgs.models import User
-
-    def kind(url: str) -> tuple:
-        parts = urlsplit(url)
-        try:
-            name = resolve(parts.path).view_name
-        except Resolver404:
-            name = parts.path
-        return name, tuple(sorted({p.split("=")[0] for p in parts.query.split("&") if p}))
 
     client = Client()
     client.force_login(User.objects.get(username=args.user))
@@ -105,7 +84,7 @@ def main() -> int:
         rows.append({"url": url, "route": k[0], "status": response.status_code, "ms": round(ms, 1),
                      "queries": len(queries), "db_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
                      "bytes": len(body), "rss_mb": round(rss_mb(), 1),
-                     "export": "format=" in url or "export=" in url})
+                     "export": bool(re.search(r"[?&](format|export)=|/export/|/workbook/|/qr/", url))})
         kind_of = response.get("Content-Type", "")
         if response.status_code == 200 and kind_of.startswith("text/html"):
             queue.extend(links(body.decode("utf-8", "replace")))

@@ -96,23 +96,25 @@ class UnitSearchMultiple(UnitSearch):
     multiple = True
 
 
-class UnitField(forms.ModelChoiceField):
-    """One unit, chosen by typing. `scope` names what the search offers; the form sets the queryset that decides."""
+class _Searched:
+    """A model choice field over units whose widget is the search box: `scope` names what the search offers;
+    the form sets the queryset, which decides what is accepted."""
+
+    widget_class = UnitSearch
 
     def __init__(self, *, scope: str = "branches", **kwargs):
         kwargs.setdefault("queryset", OrgUnit.objects.none())
-        super().__init__(widget=UnitSearch(scope), **kwargs)
+        super().__init__(widget=self.widget_class(scope), **kwargs)
 
     def label_from_instance(self, obj):
         return label(obj)
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
-    """Several units, chosen by typing (see UnitField)."""
+class UnitField(_Searched, forms.ModelChoiceField):
+    """One unit, chosen by typing."""
 
-    def __init__(self, *, scope: str = "branches", **kwargs):
-        kwargs.setdefault("queryset", OrgUnit.objects.none())
-        super().__init__(widget=UnitSearchMultiple(scope), **kwargs)
 
-    def label_from_instance(self, obj):
-        return label(obj)
+class UnitsField(_Searched, forms.ModelMultipleChoiceField):
+    """Several units, chosen by typing."""
+
+    widget_class = UnitSearchMultiple
