@@ -120,7 +120,7 @@ def test_api_lists_page_by_keyset_every_row_once_and_any_page_as_cheap_as_the_fi
             body = client.get(link).json()
         seen += [r["id"] for r in body["results"]]
         pages, link = pages + 1, body["next"]
-    expected = list(WeeklyReport.objects.filter(campaign=campaign).order_by("-iso_year", "-iso_week", "branch_id", "pk")
+    expected = list(WeeklyReport.objects.filter(campaign=campaign).order_by("campaign_id", "-iso_year", "-iso_week", "branch_id", "pk")
                     .values_list("pk", flat=True))
     assert pages > 3 and seen == expected
     assert client.get(url + "&cursor=bm90LWEtY3Vyc29y").status_code == 400  # "not-a-cursor"

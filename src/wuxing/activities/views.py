@@ -191,9 +191,10 @@ def activity_import(request):
     if campaign is None:
         return render(request, "weekly/none.html")
     form = PasteForm(request.POST or None, request.FILES or None)
-    units = {u.name: u for u in OrgUnit.objects.for_user(request.user)}
     drafts = clean = None
     if request.method == "POST" and form.is_valid():
+        # The names the parser looks for: read when a brief is pasted, not on every visit of the empty form.
+        units = {u.name: u for u in OrgUnit.objects.for_user(request.user)}
         clean, drafts = parse(form.cleaned_data["text"], list(units), campaign.year)
         if form.cleaned_data["confirm"] and drafts:
             chosen = set(form.cleaned_data["pick"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import IO
 
 from django.db import transaction
@@ -43,30 +44,26 @@ _SPLIT = re.compile(r"[、,，;；\s]+")
 _USER_IN_NAME = re.compile(r"^(?P<name>.+?)[（(](?P<username>[\w.@+-]+)[）)]$")
 
 
-def responsible_text(task: PlanTask) -> str:
-    if task.responsible_user_id:
-        return f"{task.responsible_name}（{task.responsible_user.username}）"
-    return task.responsible_name
-
-
-def export_rows(campaign: Campaign, branches) -> list[list]:
-    branches = list(branches)
-    targets = {t.branch_id: t for t in Target.objects.filter(campaign=campaign, branch__in=branches)}
+def export_rows(campaign: Campaign, branches) -> Iterator[list]:
+    """The plan rows of `branches` (a queryset: it stays a subquery), yielded as read: a province's half a
+    million tasks stream into the workbook in chunks instead of being held as objects."""
+    branch_ids = branches.values("pk") if hasattr(branches, "values") else [b.pk for b in branches]
+    targets = dict(Target.objects.filter(campaign=campaign, branch__in=branch_ids).values_list("branch_id", "level"))
     star_names = {}
     for kind in ("urban", "rural"):
         for s in campaign.standard_for_kind(kind).stars.all():
             star_names[(kind, s.code)] = s.name
-    tasks = PlanTask.objects.filter(campaign=campaign, branch__in=branches).select_related(
-        "branch__parent", "responsible_user").order_by("branch__path", "star_code", "due_date", "pk")
-    rows = []
-    for t in tasks:
-        kind = "urban" if t.branch.kind == "urban" else "rural"
-        target = targets.get(t.branch_id)
-        rows.append([t.branch.parent.name if t.branch.parent else "", t.branch.code, t.branch.name,
-                     target.level if target else "", star_names.get((kind, t.star_code), t.star_code), t.title,
-                     t.measures, "、".join(t.indicator_codes), responsible_text(t), t.due_date,
-                     t.get_status_display(), "、".join(t.tags)])
-    return rows
+    status = dict(TaskStatus.choices)
+    tasks = PlanTask.objects.filter(campaign=campaign, branch__in=branch_ids).order_by(
+        "branch__path", "star_code", "due_date", "pk").values_list(
+        "branch__parent__name", "branch_id", "branch__code", "branch__name", "branch__kind", "star_code", "title",
+        "measures", "indicator_codes", "responsible_name", "responsible_user__username", "due_date", "status", "tags")
+    for (office, branch_id, code, name, kind, star, title, measures, indicators, responsible, username, due,
+         state, tags) in tasks.iterator(chunk_size=2000):
+        kind = "urban" if kind == "urban" else "rural"
+        yield [office or "", code, name, targets.get(branch_id, ""), star_names.get((kind, star), star), title,
+               measures, "、".join(indicators), f"{responsible}（{username}）" if username else responsible, due,
+               status.get(state, state), "、".join(tags)]
 
 
 def import_plans(actor, campaign: Campaign, fileobj: IO[bytes], *, dry_run: bool = True, filename: str = "") -> ImportReport:

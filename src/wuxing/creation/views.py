@@ -50,6 +50,9 @@ def _branch(request, campaign: Campaign, pk: int) -> OrgUnit:
         level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path), pk=pk)
 
 
+OFFICE_SHORTCUTS = 10
+
+
 @login_required
 def campaign_list(request):
     """Entry page: the campaigns, and shortcuts to what this person works on."""
@@ -63,12 +66,16 @@ def campaign_list(request):
         for u in own:
             shortcuts.append((_("{name} 创建工作台").format(name=u.name),
                               reverse("creation:branch", args=[current.pk, u.pk])))
-        for office in units.filter(level=Level.OFFICE).order_by("path"):
+        # A few offices get a shortcut each; a county, city or province reaches them through its matrix.
+        offices = list(units.filter(level=Level.OFFICE).order_by("path")[:OFFICE_SHORTCUTS + 1])
+        for office in offices if len(offices) <= OFFICE_SHORTCUTS else []:
             if policy.may(request.user, "area.manage", office) or policy.may(request.user, "branch.decide_star", office):
                 shortcuts.append((_("{name} 创建矩阵").format(name=office.name),
                                   reverse("creation:office", args=[current.pk, office.pk])))
         if policy.may(request.user, "star.view", current.unit) and not own:
             shortcuts.insert(0, (_("创建矩阵"), reverse("creation:campaign", args=[current.pk])))
+        elif len(offices) > OFFICE_SHORTCUTS:
+            shortcuts.insert(0, (_("创建矩阵"), reverse("contest:matrix", args=[current.pk])))
         if Assignment.objects.filter(leader=request.user).exists():
             shortcuts.insert(0, (_("我包联的支部"), reverse("creation:leader", args=[current.pk])))
     may_create = policy.may_anywhere(request.user, "campaign.manage")

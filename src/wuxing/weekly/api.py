@@ -60,8 +60,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = ReportSerializer
 
     def get_queryset(self):
+        # The order of the index weekly_report_list, so a page is an index walk even across campaigns.
         qs = WeeklyReport.objects.for_user(self.request.user).select_related("branch").order_by(
-            "-iso_year", "-iso_week", "branch_id")
+            "campaign_id", "-iso_year", "-iso_week", "branch_id")
         if self.action in ("list", "retrieve"):  # transitions reload the report under a lock anyway
             qs = qs.prefetch_related("items")
         params = self.request.query_params

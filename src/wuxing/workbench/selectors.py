@@ -19,7 +19,7 @@ from wuxing.campaigns.selectors import current_campaign, star_names
 from wuxing.casefiles import services as casefiles
 from wuxing.casefiles.models import CampaignStatus, Rectification, ReviewCampaign, SampledFile, SheetStatus
 from wuxing.core import weeks
-from wuxing.core.roles import BRANCH_LEVELS, BRANCH_ROLES, Role
+from wuxing.core.roles import BRANCH_LEVELS, BRANCH_ROLES, Level, Role
 from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskStatus
 from wuxing.evaluation.models import (
     Award,
@@ -34,6 +34,7 @@ from wuxing.evaluation.models import (
     VetoStatus,
 )
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment
+from wuxing.rollups import selectors as rollups
 from wuxing.weekly.models import ReportStatus, WeeklyReport
 
 
@@ -238,8 +239,12 @@ def _district(user, campaign: Campaign, unit: OrgUnit, now: dt.datetime) -> Sect
     section.items.append(Item("vetoes_to_confirm", _("待确认的一票否决事件"), vetoes,
                               reverse("evaluation:vetoes", args=[campaign.pk])))
     y, w = closed_week(campaign, now)
-    behind = {o: len(b) for o, b in _missing(campaign, unit, (y, w)).items() if b}
-    offices = {o.pk: o for o in OrgUnit.objects.filter(pk__in=behind)}
+    # From the rollups: an office's branches counted, less the reports of the week it has received.
+    offices = {o.pk: o for o in OrgUnit.objects.filter(level=Level.OFFICE, is_active=True,
+                                                       path__startswith=unit.path).only("pk", "name")}
+    totals = rollups.unit_totals(campaign, list(offices.values()))
+    received = rollups.week_counts(campaign, list(offices), [(y, w)])
+    behind = {o: n for o in offices if (n := totals[o].n_branches - sum(received.get((o, y, w), (0, 0)))) > 0}
     section.items.append(Item("offices_behind", _("{week}动态未报齐的办事处").format(week=weeks.label(y, w)),
                               len(behind), reverse("weekly:district", args=[campaign.pk]),
                               detail="、".join(f"{offices[o].name}（{n}）" for o, n in sorted(
