@@ -122,8 +122,9 @@ def test_district_dashboard_draws_every_chart_from_local_assets(browser, live_se
     sign_in(page, "demo_district")
     page.click("nav >> text=看板")
     charts = page.locator("[data-chart=generic]")
-    expect(charts).to_have_count(6)
-    for i in range(6):
+    expect(charts).to_have_count(7)  # levels, stars, targets, progress, on-time rate, submitted rate, years
+    expect(page.locator("[data-chart=generic][data-key=weekly_reported]")).to_have_attribute("data-drawn", "true")
+    for i in range(7):
         expect(charts.nth(i)).to_have_attribute("data-drawn", "true")
         expect(charts.nth(i).locator("canvas")).to_have_count(1)
     # The charts hold data: ECharts reports series with values for the level chart.
