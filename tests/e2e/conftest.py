@@ -150,6 +150,7 @@ def shot(page, name: str) -> None:
 
 def choose_unit(page, field_id: str, words: str, pick: str | None = None) -> None:
     """Type into a unit chooser (orgs/search.py) and click the result that reads `pick` (or the first one)."""
+    page.wait_for_load_state()  # htmx (deferred) listens to the box only once the page has loaded
     page.fill(f"#{field_id}", words)
     results = page.locator(f"#{field_id} ~ .unit-search-results .unit-search-pick")
     target = results.filter(has_text=pick).first if pick else results.first

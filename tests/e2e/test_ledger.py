@@ -41,6 +41,7 @@ def test_a_tasks_indicators_follow_its_star(page):
     page.click("text=年度创建")
     page.click("text=明湖社区 创建工作台")
     page.click("text=新增任务")
+    page.wait_for_load_state()  # forms.js (deferred) has wired the select: choosing before it would race it
     page.select_option("#id_star_code", "pafz")
     visible = page.evaluate("""() => [...document.querySelectorAll('#id_indicator_codes optgroup')]
         .filter(g => !g.hidden).map(g => g.label)""")
