@@ -76,6 +76,9 @@ def pages(fx: dict) -> list[tuple[str, str | None, str]]:
         ("province dashboard", "province", f"/contest/{c}/"),
         ("county dashboard", "province", f"/contest/{c}/?unit={county}"),
         ("branch ranking", "province", f"/contest/{c}/rankings/"),
+        ("campaign matrix (cities)", "province", f"/contest/{c}/matrix/"),
+        ("flags (20 offices a page)", "province", f"/contest/{c}/flags/"),
+        ("pairing form", "province", f"/contest/{c}/pairings/new/"),
         ("weekly compliance (cities)", "province", f"/weekly/{c}/"),
         ("weekly compliance (county)", "province", f"/weekly/{c}/?unit={county}"),
         ("weekly matrix (office)", "province", f"/weekly/{c}/offices/{office}/"),
@@ -158,15 +161,72 @@ def one_client(url: str, path: str, cookie: str | None, n: int = 50, warm: int =
     return {"c1_p50": pct(times, 50), "c1_p95": pct(times, 95)}
 
 
+# The stack's own processes; everything else on the box is "other" (CPU it takes is not ours to use).
+OURS = {"gunicorn", "nginx", "postgres", "redis-server", "wrk", "python", "python3"}
+
+
+def cpu_by_owner() -> tuple[float, float]:
+    """CPU seconds used so far by the stack's processes and by every other process (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    ours = other = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                raw = stat.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if name in OURS or name.startswith(("gunicorn", "postgres", "python")):
+            ours += used
+        else:
+            other += used
+    return ours, other
+
+
 def wrk(url: str, path: str, cookie: str | None, clients: int = 16, seconds: int = 10, script: Path = WRK_REPORT,
         env: dict | None = None) -> dict:
+    """wrk's summary, with the share of the box's CPU other processes took during the run (of all cores)."""
     cmd = ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script), url + path]
+    _ours0, other0 = cpu_by_owner()
+    t0 = time.monotonic()
     out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "COOKIE": cookie or "", **(env or {})},
                          check=True).stdout
+    elapsed = time.monotonic() - t0
+    _ours1, other1 = cpu_by_owner()
     m = re.search(r"^WRKJSON (.*)$", out, re.M)
     if not m:
         raise SystemExit(f"wrk printed no summary:\n{out}")
-    return json.loads(m.group(1))
+    return {**json.loads(m.group(1)), "other_cpu": round((other1 - other0) / (elapsed * os.cpu_count()), 3)}
+
+
+def calibration() -> dict:
+    """The two calibration lines of ../shared/perf-anchors.md, on this box, now (best of three)."""
+    from django.db import connection
+
+    db = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+        for _ in range(3):
+            t = time.perf_counter()
+            cursor.execute("SELECT count(*) FROM generate_series(1,5000000)")
+            db.append(time.perf_counter() - t)
+    py = []
+    for _ in range(3):
+        t, total = time.perf_counter(), 0
+        for i in range(10_000_000):
+            total += i
+        py.append(time.perf_counter() - t)
+    return {"postgres_s": round(min(db), 3), "python_s": round(min(py), 3)}
+
+
+def ceiling(url: str, seconds: int) -> dict:
+    """/healthz (JSON and SELECT 1) through the same nginx and workers at 16 clients: what the stack serves when a
+    request costs next to nothing. Every page is reported as a share of it."""
+    return wrk(url, "/healthz", None, seconds=seconds)
 
 
 def submission(fx: dict, n: int = 60) -> dict:
@@ -303,7 +363,11 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     fx = fixtures()
-    results = {"pages": []}
+    results = {"pages": [], "calibration": calibration()}
+    print("calibration:", results["calibration"], flush=True)
+    if not args.no_http:
+        results["ceiling"] = ceiling(args.url, args.seconds)
+        print("ceiling (/healthz, 16 clients):", results["ceiling"], flush=True)
     print(f"{'page':<30} {'srv p50':>8} {'srv p95':>8} {'db p50':>7} {'q':>3} {'1c p50':>7} {'1c p95':>7} "
           f"{'16c rps':>8} {'16c p50':>8} {'16c p95':>8} {'16c p99':>8} {'err':>4}")
     for name, who, path in pages(fx):
@@ -315,7 +379,7 @@ def main() -> None:
             row.update(one_client(args.url, path, cookie))
             w = wrk(args.url, path, cookie, seconds=args.seconds)
             row.update({"c16_rps": w["rps"], "c16_p50": w["p50"], "c16_p95": w["p95"], "c16_p99": w["p99"],
-                        "c16_errors": w["errors"]})
+                        "c16_errors": w["errors"], "other_cpu": w["other_cpu"]})
         results["pages"].append(row)
         print(f"{name:<30} {row['server_p50']:>8.1f} {row['server_p95']:>8.1f} {row['db_p50']:>7.1f} "
               f"{row['queries']:>3} {row.get('c1_p50', 0):>7.1f} {row.get('c1_p95', 0):>7.1f} "
