@@ -3,6 +3,9 @@ cluster made by pg_basebackup, on another port), Redis, and two gunicorn app ser
 
     .venv/bin/python bench/second_machine.py          # the check (.ci/run runs it)
     .venv/bin/python bench/second_machine.py --keep   # leave the stack running afterwards, for a load test
+    .venv/bin/python bench/second_machine.py --seed province --workers 2 --mixed 30
+                                                      # the province seed instead of the demo, then the ceiling
+                                                      # and the mixed load through nginx (bench/province.py)
 
 The check, on the demo district: a write through app server A is read back at once through app server B (the
 writer's reads stay on the primary for a few seconds, whichever server answers); a little later B answers
@@ -67,8 +70,8 @@ def wait_port(port: int, seconds: float = 30) -> None:
 
 
 class Stack:
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int, seed: str = ""):
+        self.workers, self.seed = workers, seed
         self.dir = Path(tempfile.mkdtemp(prefix="wuxing-2m."))
         os.chmod(self.dir, 0o755)
         self.primary, self.replica = self.dir / "primary", self.dir / "replica"
@@ -88,9 +91,15 @@ class Stack:
         self._cluster(self.primary, PRIMARY_PORT, primary=True)
         subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(PRIMARY_PORT), "-U", "postgres", "-qc",
                         "CREATE DATABASE wuxing"], check=True)
-        log("primary up; migrating and loading the demo district")
         self._wuxing("migrate", "-v0")
-        self._wuxing("demo", "--no-serve")
+        if self.seed:
+            log(f"primary up; seeding the {self.seed}")
+            self._wuxing("seed", "--scale", self.seed, "--quiet")
+            subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(PRIMARY_PORT), "-U", "postgres", "-d",
+                            "wuxing", "-qc", "VACUUM ANALYZE"], check=True)
+        else:
+            log("primary up; loading the demo district")
+            self._wuxing("demo", "--no-serve")
         log("replica from pg_basebackup")
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
@@ -258,18 +267,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers per app server")
     parser.add_argument("--keep", action="store_true", help="leave the stack running (stop it by hand)")
+    parser.add_argument("--seed", choices=["district", "city", "province"],
+                        help="fill the primary with `wuxing seed --scale` instead of the demo (no check then)")
+    parser.add_argument("--mixed", type=int, default=0, help="then the ceiling and the mixed load for this many seconds")
     args = parser.parse_args()
     for tool in ("nginx", "redis-server"):
         if not shutil.which(tool):
             sys.exit(f"{tool} not found: apt-get install nginx-light redis-server")
-    stack = Stack(args.workers)
+    stack = Stack(args.workers, args.seed or "")
     # A CI timeout sends SIGTERM: stop what was started on the way out, as on any other exit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(f"stopped by SIGTERM; {stack.dir} cleaned up"))
     try:
         stack.start()
-        figures = check(stack)
-        print(json.dumps(figures, ensure_ascii=False))
-        log("passed")
+        if not args.seed:
+            figures = check(stack)
+            print(json.dumps(figures, ensure_ascii=False))
+            log("passed")
+        if args.mixed:
+            log(f"ceiling and mixed load through nginx, {args.mixed} s")
+            env = {**stack.env, "PAGE_CACHE": "false"}
+            env.pop("DATABASE_REPLICA_URL")  # the bench's own reads (fixtures, sign-ins) on the primary
+            subprocess.run([str(VENV / "python"), str(ROOT / "bench/province.py"), "--url",
+                            f"http://127.0.0.1:{NGINX_PORT}", "--only", "(none)", "--mixed", str(args.mixed),
+                            "--json", str(ROOT / "var/bench/second-machine-mixed.json")], check=True, env=env, cwd=ROOT)
         return 0
     finally:
         if not args.keep:
