@@ -401,8 +401,6 @@ BAD_CURSORS = ["99999999999999999999", "!!!", _cursor([1]), _cursor(["abc", "abc
 
 @pytest.mark.parametrize("url", ["/api/v1/tasks/", "/api/v1/units/", "/api/v1/weekly-reports/", "/api/v1/awards/"])
 def test_a_cursor_that_is_not_one_is_refused_in_chinese(world, campaign, url):
-    from wuxing.api.pagination import _fields
-
     api = _api(world.district_admin)
     for cursor in BAD_CURSORS:
         r = api.get(url, {"cursor": cursor})
@@ -410,7 +408,6 @@ def test_a_cursor_that_is_not_one_is_refused_in_chinese(world, campaign, url):
     # Numbers beyond any column: refused, or (where every key is a number) simply past the end of the list.
     r = api.get(url, {"cursor": _cursor([10**30] * 4)})
     assert r.status_code == 400 or (r.status_code == 200 and r.json()["results"] == [] and r.json()["next"] is None)
-    assert _fields  # the keys a good cursor carries come from the list's own order
 
 
 def test_a_page_number_past_a_page_list_answers_404(world, login):

@@ -690,10 +690,11 @@ def _fingerprint():
     from django.db import connection
 
     digest = hashlib.sha256()
+    def owner(model):  # a many-to-many table belongs to the model that declares the field
+        return model._meta.auto_created or model
+
     tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)
-                     if m.__module__.startswith("wuxing.") and m._meta.label_lower not in UNTRACKED
-                     or m._meta.auto_created and m._meta.auto_created.__module__.startswith("wuxing.")
-                     and m._meta.auto_created._meta.label_lower not in UNTRACKED})
+                     if owner(m).__module__.startswith("wuxing.") and owner(m)._meta.label_lower not in UNTRACKED})
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")

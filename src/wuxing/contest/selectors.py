@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from wuxing.campaigns.models import Campaign
+from wuxing.contest.models import FlagAward
+from wuxing.contest.services import next_flag_step
 from wuxing.core import policy
 from wuxing.core import weeks as deadlines
 from wuxing.core.levels import star_level
@@ -45,9 +48,28 @@ def _chart(kind: str, categories: list, series: list[dict], x: str, y: str, *, p
             "percent": percent, "integer": not percent}
 
 
-def offices_in(user, campaign: Campaign) -> list[OrgUnit]:
-    return list(OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
-                                                      path__startswith=campaign.unit.path).order_by("path"))
+def offices_in(user, campaign: Campaign, q: str = "") -> QuerySet[OrgUnit]:
+    """The campaign's active offices the user sees, named like `q` if given, in tree order."""
+    offices = OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
+                                                    path__startswith=campaign.unit.path).order_by("path")
+    return offices.filter(name__icontains=q) if q else offices
+
+
+def flag_rows(user, campaign: Campaign, offices: list[OrgUnit], period: str) -> list[tuple]:
+    """Per office shown: (office, the flag rule's result from its rollup counts, its branches' rows by level, the
+    flags conferred in `period`, the next step a district admin may take)."""
+    totals = rollups.unit_totals(campaign, offices)
+    branches = branch_levels(user, campaign, offices)
+    conferred: dict[int, list[FlagAward]] = {}
+    for a in FlagAward.objects.for_user(user).filter(campaign=campaign, period=period, office__in=offices) \
+            .select_related("conferred_by", "revoked_by").order_by("conferred_at"):
+        conferred.setdefault(a.office_id, []).append(a)
+    rows = []
+    for o in offices:
+        result = rollups.flag(campaign, totals[o.pk])
+        awards = conferred.get(o.pk, [])
+        rows.append((o, result, branches.get(o.pk, []), awards, next_flag_step(awards, result.won)))
+    return rows
 
 
 def branch_levels(user, campaign: Campaign, offices: list[OrgUnit]) -> dict[int, list[BranchStat]]:
@@ -73,12 +95,10 @@ def district_dashboard(user, campaign: Campaign, root: OrgUnit | None = None) ->
     """The dashboard of an area (province, city, county or district): its cities, counties or offices side by
     side, all read from the live per-unit and per-unit-week rollups."""
     root = root or campaign.unit
-    groups = rollups.groups(user, root)
+    groups, totals, whole = rollups.area_totals(user, campaign, root)
     sees_root = policy.may(user, "star.view", root)
-    totals = rollups.unit_totals(campaign, groups + [root])
     names = [g.name for g in groups]
     rows = [totals[g.pk] for g in groups]
-    whole = totals[root.pk] if sees_root else sum(rows, rollups.Totals())
     columns = star_columns(campaign)
     group_label = _("单位") if any(g.level != Level.OFFICE for g in groups) else _("办事处")
     data = []
@@ -229,12 +249,8 @@ class MatrixRow:
 def area_matrix(user, campaign: Campaign, root: OrgUnit) -> tuple[list[tuple[int, str]], list[MatrixRow], MatrixRow]:
     """Units × stars under `root` (its cities, counties or offices the user sees), one row each plus the whole
     area, read from the per-unit rollups: a few queries whatever the number of branches below."""
-    columns = star_columns(campaign)
-    groups = rollups.groups(user, root)
-    totals = rollups.unit_totals(campaign, groups + [root])
-    rows = [MatrixRow(g, totals[g.pk]) for g in groups]
-    whole = totals[root.pk] if policy.may(user, "star.view", root) else sum((r.totals for r in rows), rollups.Totals())
-    return columns, rows, MatrixRow(root, whole)
+    groups, totals, whole = rollups.area_totals(user, campaign, root)
+    return star_columns(campaign), [MatrixRow(g, totals[g.pk]) for g in groups], MatrixRow(root, whole)
 
 
 def matrix_export(columns, rows: list[MatrixRow], whole: MatrixRow) -> tuple[list[str], list[list]]:

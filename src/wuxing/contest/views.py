@@ -101,9 +101,8 @@ def matrix(request, pk):
         headers, data = selectors.matrix_export(columns, rows, whole)
         return export_response(query["format"] or "xlsx", f"创建矩阵_{root.name}_{campaign.year}", headers, data,
                                title=_("创建矩阵"))
-    trail = [u for u in OrgUnit.objects.for_user(request.user).filter(
-        pk__in=[int(x) for x in root.path.split("/") if x], path__startswith=campaign.unit.path).order_by("depth")
-        if u.pk != root.pk]
+    trail = list(OrgUnit.objects.for_user(request.user).filter(
+        pk__in=root.ancestor_ids(), path__startswith=campaign.unit.path).order_by("depth"))
     context = {"campaign": campaign, "root": root, "columns": columns, "rows": rows, "whole": whole, "trail": trail,
                "unit_param": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""}
     # The campaign page embeds the table (htmx); the page itself adds the trail and the export.
@@ -200,23 +199,8 @@ def flags(request, pk):
         period = begun[-1] if begun else periods[0][0]
     # One page of offices; each office's rule from its rollup counts, its branches' levels only for the page.
     query = query_of(request, FlagQuery)
-    offices = OrgUnit.objects.for_user(request.user).filter(
-        level=Level.OFFICE, is_active=True, path__startswith=campaign.unit.path).order_by("path")
-    if query["q"]:
-        offices = offices.filter(name__icontains=query["q"])
-    page = page_or_404(offices, 20, query["page"])
-    shown = list(page.object_list)
-    totals = rollups.unit_totals(campaign, shown)
-    branches = selectors.branch_levels(request.user, campaign, shown)
-    conferred = {}
-    for a in FlagAward.objects.for_user(request.user).filter(campaign=campaign, period=period, office__in=shown) \
-            .select_related("conferred_by", "revoked_by").order_by("conferred_at"):
-        conferred.setdefault(a.office_id, []).append(a)
-    rows = []
-    for o in shown:
-        result = rollups.flag(campaign, totals[o.pk])
-        rows.append((o, result, branches.get(o.pk, []), conferred.get(o.pk, []),
-                     services.next_flag_step(conferred.get(o.pk, []), result.won)))
+    page = page_or_404(selectors.offices_in(request.user, campaign, query["q"]), 20, query["page"])
+    rows = selectors.flag_rows(request.user, campaign, list(page.object_list), period)
     return render(request, "contest/flags.html", {
         "campaign": campaign, "periods": periods, "period": period, "period_begun": period in begun,
         "may_confer": policy.may(request.user, "campaign.manage", campaign.unit), "rows": rows, "page": page,

@@ -59,6 +59,16 @@ def groups(user, root: OrgUnit) -> list[OrgUnit]:
                 .order_by("path"))
 
 
+def area_totals(user, campaign, root: OrgUnit) -> tuple[list[OrgUnit], dict[int, Totals], Totals]:
+    """What a dashboard or matrix of `root` compares: the groups the user sees, their totals, and the whole area
+    (the root's own row where the user sees all of it, else the sum of what the user sees). One query."""
+    groups_ = groups(user, root)
+    totals = unit_totals(campaign, groups_ + [root])
+    whole = totals[root.pk] if policy.may(user, "star.view", root) else sum(
+        (totals[g.pk] for g in groups_), Totals())
+    return groups_, totals, whole
+
+
 def area(user, campaign, unit_id=None) -> OrgUnit:
     """The area a dashboard, ranking or compliance page is drawn for: the one asked for if the user sees it, else the campaign's unit."""
     areas = OrgUnit.objects.for_user(user).filter(path__startswith=campaign.unit.path,

@@ -30,7 +30,7 @@ def official(campaign, office, week: tuple[int, int], rows) -> gongwen.Official:
     submitted = [(b, r, s) for b, r, s in rows if r is not None and r.submitted_at is not None]
     # Before the deadline nobody is missing yet: the same rule as the weekly page (未到截止) and the dashboard.
     due = campaign.weekly_due(*week)
-    pending = timezone.now() <= due
+    pending = deadlines.status(None, due, timezone.now()) == deadlines.PENDING
     missing = [b.name for b, report, status in rows if report is None or report.submitted_at is None]
     if pending:
         due = timezone.localtime(due)

@@ -240,8 +240,8 @@ def _district(user, campaign: Campaign, unit: OrgUnit, now: dt.datetime) -> Sect
                               reverse("evaluation:vetoes", args=[campaign.pk])))
     y, w = closed_week(campaign, now)
     # From the rollups: an office's branches counted, less the reports of the week it has received.
-    offices = {o.pk: o for o in OrgUnit.objects.filter(level=Level.OFFICE, is_active=True,
-                                                       path__startswith=unit.path).only("pk", "name")}
+    offices = {o.pk: o for o in OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
+                                                                      path__startswith=unit.path).only("pk", "name")}
     totals = rollups.unit_totals(campaign, list(offices.values()))
     received = rollups.week_counts(campaign, list(offices), [(y, w)])
     behind = {o: n for o in offices if (n := totals[o].n_branches - sum(received.get((o, y, w), (0, 0)))) > 0}
