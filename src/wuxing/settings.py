@@ -289,7 +289,7 @@ CACHES = {
 }
 # Pages drawn from the rollups are cached under their version stamp, which is a database row every write
 # moves in its own transaction: any cache is safe, Redis (shared by the app processes) or each process's own.
-WUXING_SHARED_CACHE = env_bool("PAGE_CACHE", True)
+WUXING_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 if _redis:
     # Sessions read from Redis, written through to the database: every app server sees a sign-in at once,
     # and a session read never lands on a lagging replica.

@@ -37,15 +37,20 @@ def _worked(user) -> QuerySet[OrgUnit]:
 SCOPES = {"branches": _branches, "units": _units, "areas": _areas, "worked": _worked}
 
 
-def search(user, scope: str, q: str, within: OrgUnit | None = None, limit: int = LIMIT) -> list[OrgUnit]:
-    """The first `limit` units of `scope` for `user` whose name contains `q` or whose code starts with it."""
+def search(user, scope: str, q: str, within_id: int | None = None) -> tuple[list[OrgUnit], bool]:
+    """The first LIMIT units of `scope` for `user` whose name contains `q` or whose code starts with it, under
+    the unit `within_id` if given (nothing when the user does not see that unit); and whether more match."""
     qs = SCOPES[scope](user)
-    if within is not None:
+    if within_id is not None:
+        within = OrgUnit.objects.for_user(user).filter(pk=within_id).first()
+        if within is None:
+            return [], False
         qs = qs.filter(path__startswith=within.path)
     q = q.strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
-    return list(qs.select_related("parent").order_by("path")[:limit])
+    units = list(qs.select_related("parent").order_by("path")[:LIMIT + 1])
+    return units[:LIMIT], len(units) > LIMIT
 
 
 def label(unit: OrgUnit) -> str:

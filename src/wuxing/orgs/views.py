@@ -313,11 +313,6 @@ def assignment_delete(request, pk: int):
 def unit_search(request):
     """The unit chooser's answers (htmx): the first matches within the user's own reach, nothing beyond it."""
     query = query_of(request, UnitSearchQuery)
-    within = None
-    if query["within"]:
-        within = OrgUnit.objects.for_user(request.user).filter(pk=query["within"]).first()
-    units = [] if query["within"] and within is None else search.search(
-        request.user, query["scope"] or "branches", query["q"], within, limit=search.LIMIT + 1)
+    units, more = search.search(request.user, query["scope"] or "branches", query["q"], query["within"])
     return render(request, "orgs/_unit_search_results.html", {
-        "units": [{"pk": u.pk, "label": search.label(u)} for u in units[:search.LIMIT]],
-        "more": len(units) > search.LIMIT, "limit": search.LIMIT})
+        "units": [{"pk": u.pk, "label": search.label(u)} for u in units], "more": more, "limit": search.LIMIT})

@@ -21,7 +21,7 @@ def cached_body(request, campaign, root, name: str, build) -> str:
     The body depends on the rollups (version stamp), the area, the user's grants, the query string, the weeks
     shown and whether the last week's deadline has passed; anything else is the same for every request.
     """
-    if not settings.WUXING_SHARED_CACHE:
+    if not settings.WUXING_PAGE_CACHE:
         return build()
     weeks = report_weeks(campaign, last=12)
     due_passed = bool(weeks) and timezone.now() > campaign.weekly_due(*weeks[-1])
