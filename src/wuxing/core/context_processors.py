@@ -18,9 +18,9 @@ def navigation(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
-        from wuxing.core.notify import unread as _unread
+        from wuxing.core.notify import unread_count
 
-        return _unread(user).count()
+        return unread_count(user)
 
     def domains():
         # The menu shows the domains the user's roles open (the two are separate, DESIGN §2).

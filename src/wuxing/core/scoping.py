@@ -31,17 +31,27 @@ def user_grants(user) -> list[tuple[str, str]]:
     A leader's grant is replaced by the paths of the branches assigned to them (分包): their
     reach is those branches, not the whole office.
     """
-    if "_wuxing_grants" not in user.__dict__:
+    # getattr/setattr, not __dict__: request.user is a lazy object that passes them on to the user it wraps.
+    if getattr(user, "_wuxing_grants", None) is None:
         RoleAssignment = apps.get_model("orgs", "RoleAssignment")
         Assignment = apps.get_model("orgs", "Assignment")
 
         rows = list(RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list("role", "unit__path"))
-        grants = [(role, path) for role, path in rows if role != Role.LEADER]
-        if any(role == Role.LEADER for role, _ in rows):
-            assigned = Assignment.objects.filter(leader=user, unit__is_active=True).values_list("unit__path", flat=True)
-            grants.extend((Role.LEADER, path) for path in assigned)
-        user.__dict__["_wuxing_grants"] = grants
-    return user.__dict__["_wuxing_grants"]
+        assigned = (Assignment.objects.filter(leader=user, unit__is_active=True).values_list("unit__path", flat=True)
+                    if any(role == Role.LEADER for role, _ in rows) else ())
+        remember_grants(user, rows, assigned)
+    return user._wuxing_grants
+
+
+def remember_grants(user, rows: Iterable[tuple[str, str]], assigned: Iterable[str]) -> None:
+    """Keep on the user object the grants read elsewhere (the signed-in user's loader reads them with the user
+    row): `rows` are (role, path) of the role assignments on active units, `assigned` the paths of the active
+    branches assigned to the user as a leader."""
+    rows = list(rows)
+    grants = [(role, path) for role, path in rows if role != Role.LEADER]
+    if any(role == Role.LEADER for role, _ in rows):
+        grants.extend((Role.LEADER, path) for path in assigned)
+    user._wuxing_grants = grants
 
 
 def scope_paths(user, roles: frozenset[str] | None) -> list[str]:
@@ -53,7 +63,7 @@ def scope_paths(user, roles: frozenset[str] | None) -> list[str]:
 
 def forget_scope(user) -> None:
     """Call after changing a user's roles within one request or test."""
-    user.__dict__.pop("_wuxing_grants", None)
+    user._wuxing_grants = None
 
 
 def path_q(field: str, paths: Iterable[str]) -> Q:
