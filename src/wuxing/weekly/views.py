@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,11 +74,15 @@ def branch_history(request, pk, branch):
     branch = _unit(request, campaign, branch, BRANCH_LEVELS)
     weeks = list(reversed(selectors.report_weeks(campaign)))
     status_of = selectors.statuses(campaign, [branch.pk], weeks)
-    reports = {(r.iso_year, r.iso_week): r for r in branch.weekly_reports.filter(campaign=campaign)}
+    reports = {(r.iso_year, r.iso_week): r for r in branch.weekly_reports.filter(campaign=campaign).only(
+        "branch", "iso_year", "iso_week", "status", "submitted_at")}
     rows = [(w, deadlines.week_start(*w), campaign.weekly_due(*w), status_of[(branch.pk, w)], reports.get(w)) for w in weeks]
-    return render(request, "weekly/branch.html", {
-        "campaign": campaign, "branch": branch, "rows": rows,
-        "may_write": policy.may(request.user, "branch.declare", branch)})
+    context = {"campaign": campaign, "branch": branch, "rows": rows,
+               "may_write": policy.may(request.user, "branch.declare", branch),
+               "report_words": dict(WeeklyReport._meta.get_field("status").flatchoices)}
+    table = render_to_string("weekly/_history.html", context, request, using="jinja2")
+    # The fragment is Jinja2's output with autoescape on: safe to place as it is.
+    return render(request, "weekly/branch.html", {**context, "table": mark_safe(table)})
 
 
 def _report_context(request, campaign, branch, report, form=None, items=None):
