@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
@@ -22,17 +22,18 @@ def statuses(campaign: Campaign, branch_ids: list[int], weeks: list[tuple[int, i
     now = now or timezone.now()
     if not weeks:
         return {}
-    years = {y for y, _ in weeks}
-    rows = WeeklyReport.objects.filter(branch_id__in=branch_ids, iso_year__in=years).values_list(
+    by_year: dict[int, list[int]] = {}
+    for y, w in weeks:
+        by_year.setdefault(y, []).append(w)
+    only = Q()
+    for y, numbers in by_year.items():  # only the span of weeks shown: 12 of a year's 52 on the office matrix
+        only |= Q(iso_year=y, iso_week__range=(min(numbers), max(numbers)))
+    rows = WeeklyReport.objects.filter(only, branch_id__in=branch_ids).values_list(
         "branch_id", "iso_year", "iso_week", "submitted_at")
     submitted = {(b, (y, w)): at for b, y, w, at in rows}
-    wanted = set(weeks)
-    out = {}
-    for b in branch_ids:
-        for week in weeks:
-            if week in wanted:
-                out[(b, week)] = deadlines.status(submitted.get((b, week)), campaign.weekly_due(*week), now)
-    return out
+    due = {week: campaign.weekly_due(*week) for week in weeks}
+    return {(b, week): deadlines.status(submitted.get((b, week)), due[week], now)
+            for b in branch_ids for week in weeks}
 
 
 def branches_in(user, unit: OrgUnit) -> QuerySet[OrgUnit]:

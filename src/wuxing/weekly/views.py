@@ -206,7 +206,9 @@ def office_matrix(request, pk, office):
     branches = list(selectors.branches_in(request.user, office))
     status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
     rows = [(b, [status_of[(b.pk, w)] for w in weeks]) for b in branches]
-    return render(request, "weekly/office.html", {"campaign": campaign, "office": office, "weeks": weeks, "rows": rows})
+    context = {"campaign": campaign, "office": office, "weeks": weeks, "rows": rows}
+    table = render_to_string("weekly/_office_matrix.html", context, request, using="jinja2")
+    return render(request, "weekly/office.html", {**context, "table": mark_safe(table)})  # Jinja2 escaped it
 
 
 def _week(year, week):
