@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -257,3 +258,23 @@ def test_api_saves_submits_and_reports_compliance(world, campaign):
     assert body["weeks"] == ["2026-W21", "2026-W22"]
     assert {b["code"] for b in body["branches"]} == {"T101", "T102"}  # the east office's branches, no grid
     assert all(b["statuses"] == ["missing", "pending"] for b in body["branches"])
+
+
+def test_the_office_matrix_and_history_name_statuses_in_chinese_never_by_code(world, campaign, login):
+    """Each cell's tooltip said the status code (title="on_time"); the tables say 按时/迟报/未报/未到截止, and
+    every week links to its roll-up or report."""
+    with at(2026, 5, 16, 9):
+        services.submit_report(world.branch_user, write(world, campaign))
+    with at(2026, 5, 19, 9):  # week 20 due Monday 18 May 12:00: submitted on time; the community's week 21 pending
+        office = login(world.office_admin).get(reverse("weekly:office", args=[campaign.pk, world.east.pk]))
+        history = login(world.branch_user).get(reverse("weekly:branch", args=[campaign.pk, world.community.pk]))
+    office, history = office.content.decode(), history.content.decode()
+    for html in (office, history):
+        assert not re.search(r"(title=\"|>)\s*(on_time|late|missing|pending|None)\s*<", html)
+    assert 'title="按时">按时</td>' in office and 'title="未报">未报</td>' in office
+    assert 'title="未到截止">未到截止</td>' in office
+    assert reverse("weekly:rollup", args=[campaign.pk, world.east.pk, 2026, 20]) in office
+    assert reverse("weekly:branch", args=[campaign.pk, world.community.pk]) in office
+    assert '<span class="wk wk-on_time">按时</span>' in history
+    assert reverse("weekly:report", args=[campaign.pk, world.community.pk, 2026, 21]) + '">填写</a>' in history
+    assert reverse("weekly:report", args=[campaign.pk, world.community.pk, 2026, 20]) + '">查看</a>' in history
