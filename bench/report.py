@@ -42,8 +42,13 @@ def main(path: str) -> None:
               f"{r['c16_errors']} | {100 * r.get('other_cpu', 0):.0f} % |")
     if "submission" in data:
         s = data["submission"]
-        print(f"\nweekly-report submission (server time, n={s['n']}): p50 {s['submit_p50']:.1f} ms, "
-              f"p95 {s['submit_p95']:.1f} ms, DB p50 {s['db_p50']:.1f} ms")
+        line = (f"\nweekly-report submission, one request (server time, n={s['n']}): p50 {s['submit_p50']:.1f} ms, "
+                f"p95 {s['submit_p95']:.1f} ms, DB p50 {s['db_p50']:.1f} ms")
+        if "ratio_to_healthz" in s:
+            ok = "✓" if s["ratio_to_healthz"] <= 6 else "✗"
+            line += (f", {s['queries']} queries; /healthz in process p50 {s['healthz_p50']:.2f} ms: "
+                     f"{s['ratio_to_healthz']:.1f}× {ok} (target ≤ 6×)")
+        print(line)
     if "freshness" in data:
         print(f"freshness: {data['freshness']}")
     if "mixed" in data:

@@ -278,3 +278,72 @@ def test_the_office_matrix_and_history_name_statuses_in_chinese_never_by_code(wo
     assert '<span class="wk wk-on_time">按时</span>' in history
     assert reverse("weekly:report", args=[campaign.pk, world.community.pk, 2026, 21]) + '">填写</a>' in history
     assert reverse("weekly:report", args=[campaign.pk, world.community.pk, 2026, 20]) + '">查看</a>' in history
+
+
+def _one_request_body(campaign, world, week=20, **extra):
+    return {"campaign": campaign.pk, "branch": world.community.pk, "iso_year": 2026, "iso_week": week,
+            "summary": "开展主题党日", "submit": True, **extra}
+
+
+def test_the_api_saves_and_submits_in_one_request(world, campaign):
+    """Issue 21 §2: submitting a week is one request (create + submit), its effect the same as the two."""
+    from wuxing.core.models import AuditEvent
+    from wuxing.rollups.models import UnitWeekStat
+    from wuxing.rollups.services import rebuild
+
+    rebuild(campaign)
+    client = APIClient()
+    client.force_authenticate(world.branch_user)
+    with at(2026, 5, 18, 11, 59):
+        r = client.post("/api/v1/weekly-reports/", _one_request_body(campaign, world), format="json")
+    assert r.status_code == 200, r.content
+    report = WeeklyReport.objects.get()
+    assert r.json()["status"] == ReportStatus.SUBMITTED == report.status and "submit" not in r.json()
+    assert report.submitted_at is not None and report.summary == "开展主题党日"
+    assert list(AuditEvent.objects.filter(object_id=str(report.pk), action__startswith="weekly.").order_by("seq")
+                .values_list("action", flat=True)) == [
+        "weekly.report.save", "weekly.report.submit"]
+    office_week = UnitWeekStat.objects.get(campaign=campaign, unit=world.east, iso_year=2026, iso_week=20)
+    assert (office_week.on_time, office_week.late) == (1, 0)  # the rollups counted it, in the same request
+
+
+def test_a_refused_submit_in_the_same_request_saves_nothing(world, campaign):
+    """Saved and submitted, or neither: an office admin may not declare for the branch, and a second save of a
+    submitted week is refused without touching it."""
+    client = APIClient()
+    client.force_authenticate(world.branch_user)
+    with at(2026, 5, 16, 9):
+        assert client.post("/api/v1/weekly-reports/", _one_request_body(campaign, world), format="json"
+                           ).status_code == 200
+        again = client.post("/api/v1/weekly-reports/", _one_request_body(campaign, world, summary="改写"),
+                            format="json")
+    assert again.status_code == 400 and "不能再修改" in again.content.decode()
+    assert WeeklyReport.objects.get().summary == "开展主题党日"
+    office = APIClient()
+    office.force_authenticate(world.office_admin)
+    with at(2026, 5, 16, 9):
+        r = office.post("/api/v1/weekly-reports/", _one_request_body(campaign, world, week=19), format="json")
+    assert r.status_code in (403, 404) and not WeeklyReport.objects.filter(iso_week=19).exists()
+
+
+def test_the_page_saves_and_submits_in_one_transaction(world, campaign, login):
+    """保存并提交 is one transaction: when the submission fails, the draft is not left saved either."""
+    client = login(world.branch_user)
+    url = reverse("weekly:report", args=[campaign.pk, world.community.pk, 2026, 20])
+    data = {"summary": "开展主题党日", "problems": "", "next_plan": "", "highlights": "", "form-TOTAL_FORMS": "0",
+            "form-INITIAL_FORMS": "0", "submit": "1"}
+    original = services._transition
+
+    def failing(*args, **kwargs):
+        raise ValidationError("提交失败（测试）")
+
+    services._transition = failing
+    try:
+        with at(2026, 5, 16, 9):
+            page = client.post(url, data)
+    finally:
+        services._transition = original
+    assert "提交失败（测试）" in page.content.decode() and not WeeklyReport.objects.exists()
+    with at(2026, 5, 16, 9):
+        assert client.post(url, data).status_code == 302
+    assert WeeklyReport.objects.get().status == ReportStatus.SUBMITTED

@@ -42,11 +42,14 @@ class ReportSerializer(StrictModelSerializer):
     branch = BranchField()
     items = ItemSerializer(many=True, required=False, max_length=50)
     flags = serializers.SerializerMethodField()
+    submit = StrictBooleanField(required=False, default=False, write_only=True,
+                                help_text="true: save and submit in one request (both or neither)")
 
     class Meta:
         model = WeeklyReport
         fields = ["id", "campaign", "branch", "iso_year", "iso_week", "week_start", "due_at", "summary", "problems",
-                  "next_plan", "highlights", "items", "status", "submitted_at", "office_note", "version", "flags"]
+                  "next_plan", "highlights", "items", "status", "submitted_at", "office_note", "version", "flags",
+                  "submit"]
         read_only_fields = ["week_start", "due_at", "status", "submitted_at", "office_note"]
         validators = []  # one report per branch and week: POST saves it (the service), it never duplicates
 
@@ -55,7 +58,8 @@ class ReportSerializer(StrictModelSerializer):
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Reports in scope. POST saves the caller's branch report of a week (draft or returned)."""
+    """Reports in scope. POST saves the caller's branch report of a week (draft or returned), and submits it too
+    when the body says "submit": true."""
 
     serializer_class = ReportSerializer
 
@@ -79,7 +83,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         items = [services.ItemInput(text=i["text"], task=i.get("task"), indicator_codes=tuple(i.get("indicator_codes", [])),
                                     task_done=i.get("task_done", False)) for i in v.get("items", [])]
         report = services.save_report(request.user, campaign, branch, v["iso_year"], v["iso_week"], items=items,
-                                      version=v.get("version"),
+                                      version=v.get("version"), submit=v.get("submit", False),
                                       **{k: v.get(k, "") for k in ("summary", "problems", "next_plan", "highlights")})
         return Response(ReportSerializer(report, context={"request": request}).data)
 

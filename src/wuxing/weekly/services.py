@@ -79,8 +79,9 @@ class ItemInput:
 @transaction.atomic
 def save_report(actor, campaign: Campaign, branch: OrgUnit, iso_year: int, iso_week: int, *, summary: str = "",
                 problems: str = "", next_plan: str = "", highlights: str = "", items: list[ItemInput] | None = None,
-                version: int | None = None) -> WeeklyReport:
-    """Create or update the branch's report of a week while it is a draft or returned."""
+                version: int | None = None, submit: bool = False) -> WeeklyReport:
+    """Create or update the branch's report of a week while it is a draft or returned; with `submit`, submit it
+    in the same transaction (saved and submitted, or neither)."""
     if branch.level not in BRANCH_LEVELS:
         raise ValidationError(_("只有社区和村报送周工作动态。"))
     check_week(campaign, iso_year, iso_week)
@@ -113,6 +114,8 @@ def save_report(actor, campaign: Campaign, branch: OrgUnit, iso_year: int, iso_w
         for i, item in enumerate(items) if item.text.strip()
     ])
     record(actor, "weekly.report.save", report, {"week": f"{iso_year}-W{iso_week:02d}"}, unit_path=branch.path)
+    if submit:
+        report = _transition(actor, report, "may_submit", ReportStatus.SUBMITTED)
     return report
 
 

@@ -119,12 +119,11 @@ def report_page(request, pk, branch, year, week):
             inputs = [services.ItemInput(text=f["text"], task=by_id.get(f.get("task")), task_done=f.get("task_done", False))
                       for f in items.cleaned_data if f and f.get("text", "").strip()]
             try:
-                report = services.save_report(request.user, campaign, branch, year, week, items=inputs,
-                                              version=form.cleaned_data["version"],
-                                              **{k: form.cleaned_data[k] for k in ("summary", "problems", "next_plan",
-                                                                                   "highlights")})
+                services.save_report(request.user, campaign, branch, year, week, items=inputs,
+                                     version=form.cleaned_data["version"], submit=form.cleaned_data["submit"],
+                                     **{k: form.cleaned_data[k] for k in ("summary", "problems", "next_plan",
+                                                                          "highlights")})
                 if form.cleaned_data["submit"]:
-                    services.submit_report(request.user, report)
                     messages.success(request, _("已提交。"))
                 else:
                     messages.success(request, _("已保存草稿。"))
