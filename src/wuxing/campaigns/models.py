@@ -122,7 +122,8 @@ class Campaign(models.Model):
         if pk not in cache:
             # A loaded standard version never changes (standards.services refuses new content under an
             # existing version), so its prefetched tree is kept per process, keyed by its content digest.
-            digest = (self.urban_standard if kind == Kind.URBAN else self.rural_standard).source_sha256
+            digest = self.__dict__.get("urban_digest" if kind == Kind.URBAN else "rural_digest") or (
+                self.urban_standard if kind == Kind.URBAN else self.rural_standard).source_sha256
             key = (pk, digest)
             if key not in _FULL_STANDARDS:
                 if len(_FULL_STANDARDS) > 64:

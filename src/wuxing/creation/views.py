@@ -153,7 +153,7 @@ def campaign_rerate(request, pk: int):
 @login_required
 def campaign_detail(request, pk: int):
     """The campaign's settings; its matrix (units × stars, from the rollups) is contest:matrix, embedded."""
-    campaign = _campaign(request, pk)
+    campaign = get_object_or_404(campaigns_for(request.user).select_related("urban_standard", "rural_standard"), pk=pk)
     return render(request, "creation/campaign_detail.html", {
         "campaign": campaign, "may_edit": policy.may(request.user, "campaign.manage", campaign.unit),
     })
