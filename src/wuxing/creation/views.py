@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -221,15 +223,20 @@ def branch_workspace(request, pk: int, branch: int):
     standard = campaign.standard_for(branch)
     tasks = list(selectors.branch_tasks(campaign, branch))
     stars = [(s, [t for t in tasks if t.star_code == s.code]) for s in standard.stars.all()]
-    return render(request, "creation/branch.html", {
+    context = {
         "campaign": campaign, "branch": branch, "target": target, "standard": standard,
         "flags": services.target_flags(request.user, target), "stars": stars, "n_tasks": len(tasks),
         "target_names": [s.name for s in standard.stars.all() if s.code in target.star_codes],
-        "gaps": selectors.gap_analysis(campaign, branch, target if target.pk else None),
+        "gaps": selectors.gap_analysis(campaign, branch, target if target.pk else None, tasks),
         "may_plan": services.may_edit_plan(request.user, branch), "note_form": NoteForm(),
         "comments": selectors.comments(request.user, campaign, branch),
         "comment_form": CommentForm() if policy.may(request.user, "branch.comment", branch) else None,
-    })
+        "task_statuses": dict(PlanTask._meta.get_field("status").flatchoices),
+    }
+    # The two long lists (every indicator of the target stars, every task) are Jinja2 fragments, escaped there.
+    return render(request, "creation/branch.html", {
+        **context, "gaps_html": mark_safe(render_to_string("creation/_gaps.html", context, request, using="jinja2")),
+        "plan_html": mark_safe(render_to_string("creation/_plan.html", context, request, using="jinja2"))})
 
 
 @login_required
