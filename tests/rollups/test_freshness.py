@@ -71,3 +71,59 @@ def test_a_submission_moves_the_stamp_once(world, campaign):
             weekly.submit_report(world.branch_user, report)
     assert rollups.version() == stamp + 1
     assert sum(q["sql"].startswith("UPDATE") and "rollups_stamp" in q["sql"] for q in ctx.captured_queries) == 1
+
+
+@pytest.mark.parametrize("name", ["contest:branch", "contest:office", "contest:district"])
+def test_a_deadline_passing_shows_on_cached_dashboards_without_any_write(world, campaign, login, name):
+    """Week 20 is due Monday 18 May 12:00. A dashboard cached at 11:59 counts it pending; at 12:01, with no write
+    in between (the stamp unchanged), it is missing: the cache key knows which deadlines have passed, not only
+    the current week's."""
+    from wuxing.core.weeks import label
+
+    args = {"contest:branch": [campaign.pk, world.community.pk], "contest:office": [campaign.pk, world.east.pk],
+            "contest:district": [campaign.pk]}[name]
+    client = login(world.district_admin)
+    url = reverse(name, args=args)
+    week = label(2026, 20)
+
+    def row(html):  # the weekly dataset's row of week 20 (of 东城办事处 on the district's week matrix)
+        html = html[html.index('id="ds-weekly"'):]
+        first = "东城办事处" if name == "contest:district" else week
+        return re.search(rf"<tr>\s*<td[^>]*>{re.escape(first)}</td>(.*?)</tr>", html, re.S).group(1)
+
+    with at(2026, 5, 18, 11, 59):
+        stamp = rollups.version()
+        before = row(client.get(url).content.decode())
+    with at(2026, 5, 18, 12, 1):
+        after = row(client.get(url).content.decode())
+        assert rollups.version() == stamp
+    assert before != after, before
+    if name == "contest:branch":
+        assert "未到截止" in before and "未报" in after
+
+
+def test_office_and_branch_dashboards_are_cached_and_fresh_after_a_write(world, campaign, login):
+    """Cached under the stamp like the district's: the second read costs a few queries, and a task written in
+    between shows on the very next read of either."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.office_admin)
+    urls = [reverse("contest:office", args=[campaign.pk, world.east.pk]),
+            reverse("contest:branch", args=[campaign.pk, world.community.pk])]
+
+    def tasks(html):  # the number of tasks in the page's task table
+        section = html[html.index('id="ds-'):]
+        return sorted(re.findall(r"<td>(\d+)</td>", section))
+
+    with at(2026, 6, 1, 9):
+        first = [client.get(url).content.decode() for url in urls]
+        with CaptureQueriesContext(connection) as again:
+            for url in urls:
+                client.get(url)
+        assert len(again.captured_queries) <= 2 * 5, [q["sql"][:80] for q in again.captured_queries]
+        create_task(world.branch_user, campaign, world.community, title="建设党员活动室", star_code="zbgy",
+                    due_date=dt.date(2026, 6, 30), responsible_name="张三")
+        after = [client.get(url).content.decode() for url in urls]
+    for before, now in zip(first, after):
+        assert tasks(before) != tasks(now)

@@ -137,22 +137,46 @@ def district(request, pk):
     return render(request, "contest/district.html", {"campaign": campaign, "body": body, "title": root.name})
 
 
+def _cached_dashboard(request, campaign, unit, name: str, template: str, context, stem: str):
+    """An office's or a branch's dashboard: drawn from the rollups (and, for a branch, its tasks and weeks, whose
+    every write moves the rollups' stamp), so its body is cached under the stamp like the district's."""
+    if query_of(request, DashboardQuery)["export"]:
+        datasets, ctx = context()
+        return _dashboard(request, template, datasets, ctx, stem)
+
+    def build():
+        datasets, ctx = context()
+        return render_to_string(f"contest/_{name}_body.html", {
+            **ctx, "datasets": datasets, "charts": selectors.chart_payload(datasets)}, request)
+
+    return render(request, template, {"campaign": campaign, name: unit,
+                                      "body": cached_body(request, campaign, unit, name, build)})
+
+
 @login_required
 def office(request, pk, office):
     campaign = _campaign(request, pk)
     office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office)
-    datasets, summary = selectors.office_dashboard(request.user, campaign, office)
-    return _dashboard(request, "contest/office.html", datasets, {"campaign": campaign, "office": office, **summary},
-                      f"{office.name}看板_{campaign.year}")
+
+    def context():
+        datasets, summary = selectors.office_dashboard(request.user, campaign, office)
+        return datasets, {"campaign": campaign, "office": office, **summary}
+
+    return _cached_dashboard(request, campaign, office, "office", "contest/office.html", context,
+                             f"{office.name}看板_{campaign.year}")
 
 
 @login_required
 def branch(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=branch)
-    datasets, summary = selectors.branch_dashboard(request.user, campaign, branch)
-    return _dashboard(request, "contest/branch.html", datasets, {"campaign": campaign, "branch": branch, **summary},
-                      f"{branch.name}看板_{campaign.year}")
+
+    def context():
+        datasets, summary = selectors.branch_dashboard(request.user, campaign, branch)
+        return datasets, {"campaign": campaign, "branch": branch, **summary}
+
+    return _cached_dashboard(request, campaign, branch, "branch", "contest/branch.html", context,
+                             f"{branch.name}看板_{campaign.year}")
 
 
 @login_required

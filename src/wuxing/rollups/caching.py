@@ -19,16 +19,19 @@ def cached_body(request, campaign, root, name: str, build) -> str:
     write moves in its own transaction, so a body filed under an older stamp is never served again.
 
     The body depends on the rollups (version stamp), the area, the user's grants, the query string, the weeks
-    shown and whether the last week's deadline has passed; anything else is the same for every request.
+    shown and which of their deadlines have passed (a week turns from pending to missing at its deadline with no
+    write at all, and on a Monday morning two weeks shown are pending); anything else is the same for every
+    request.
     """
     if not settings.WUXING_PAGE_CACHE:
         return build()
     weeks = report_weeks(campaign, last=12)
-    due_passed = bool(weeks) and timezone.now() > campaign.weekly_due(*weeks[-1])
+    now = timezone.now()
+    due_passed = sum(1 for week in weeks if now > campaign.weekly_due(*week))
     last = f"{weeks[-1][0]}-{weeks[-1][1]}" if weeks else "-"
     vary = hashlib.sha256(repr([sorted(user_grants(request.user)), request.user.is_superuser,
                                 sorted(request.GET.items())]).encode()).hexdigest()[:20]
-    key = f"wuxing:{name}:{campaign.pk}:{root.pk}:{version()}:{last}:{int(due_passed)}:{vary}:{get_language()}"
+    key = f"wuxing:{name}:{campaign.pk}:{root.pk}:{version()}:{last}:{due_passed}:{vary}:{get_language()}"
     body = cache.get(key)
     if body is None:
         body = build()
