@@ -347,3 +347,22 @@ def test_the_page_saves_and_submits_in_one_transaction(world, campaign, login):
     with at(2026, 5, 16, 9):
         assert client.post(url, data).status_code == 302
     assert WeeklyReport.objects.get().status == ReportStatus.SUBMITTED
+
+
+def test_the_cached_office_matrix_follows_deadlines_and_submissions(world, campaign, login):
+    """The office's week matrix is cached under the rollups' stamp: a deadline passing (no write) and a first
+    submission each show on the next read."""
+    client = login(world.office_admin)
+    url = reverse("weekly:office", args=[campaign.pk, world.east.pk])
+    link = reverse("weekly:branch", args=[campaign.pk, world.community.pk])
+
+    def community_week_20(html):  # the community's cells, week 20 being the second to last column
+        row = re.search(rf'<a href="{link}">东城社区</a></td>(.*?)</tr>', html, re.S).group(1)
+        return re.findall(r'title="([^"]+)"', row)[-2]
+
+    with at(2026, 5, 18, 11, 59):
+        assert community_week_20(client.get(url).content.decode()) == "未到截止"
+    with at(2026, 5, 18, 12, 1):
+        assert community_week_20(client.get(url).content.decode()) == "未报"
+        services.submit_report(world.branch_user, write(world, campaign))
+        assert community_week_20(client.get(url).content.decode()) == "迟报"

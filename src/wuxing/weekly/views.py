@@ -201,13 +201,19 @@ def attachment_download(request, pk):
 def office_matrix(request, pk, office):
     campaign = _campaign(request, pk)
     office = _unit(request, campaign, office, [Level.OFFICE])
-    weeks = selectors.report_weeks(campaign, last=MATRIX_WEEKS)
-    branches = list(selectors.branches_in(request.user, office))
-    status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
-    rows = [(b, [status_of[(b.pk, w)] for w in weeks]) for b in branches]
-    context = {"campaign": campaign, "office": office, "weeks": weeks, "rows": rows}
-    table = render_to_string("weekly/_office_matrix.html", context, request, using="jinja2")
-    return render(request, "weekly/office.html", {**context, "table": mark_safe(table)})  # Jinja2 escaped it
+    def build():
+        # Statuses change only with a first submission (which moves the rollups' stamp) or a deadline passing
+        # (which the cache key counts), the branches only with the org tree (which moves it too).
+        weeks = selectors.report_weeks(campaign, last=MATRIX_WEEKS)
+        branches = list(selectors.branches_in(request.user, office))
+        status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
+        rows = [(b, [status_of[(b.pk, w)] for w in weeks]) for b in branches]
+        return render_to_string("weekly/_office_matrix.html", {
+            "campaign": campaign, "office": office, "weeks": weeks, "rows": rows}, request, using="jinja2")
+
+    table = cached_body(request, campaign, office, "weekmatrix", build)
+    return render(request, "weekly/office.html", {"campaign": campaign, "office": office,
+                                                  "table": mark_safe(table)})  # Jinja2 escaped it
 
 
 def _week(year, week):
