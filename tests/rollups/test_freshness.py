@@ -127,3 +127,30 @@ def test_office_and_branch_dashboards_are_cached_and_fresh_after_a_write(world, 
         after = [client.get(url).content.decode() for url in urls]
     for before, now in zip(first, after):
         assert tasks(before) != tasks(now)
+
+
+def test_the_cached_api_dashboard_and_rankings_are_fresh_after_a_write(world, campaign):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.district_admin)
+
+    def tasks_of_east():
+        data = client.get(f"/api/v1/dashboard/?campaign={campaign.pk}").json()
+        progress = next(d for d in data["datasets"] if d["key"] == "progress")
+        return next(row for row in progress["rows"] if row[0] == "东城办事处")[1]
+
+    def community_progress():
+        data = client.get(f"/api/v1/rankings/?campaign={campaign.pk}").json()
+        return next(b["progress"] for b in data["branches"] if b["id"] == world.community.pk)
+
+    with at(2026, 6, 1, 9):
+        task = create_task(world.branch_user, campaign, world.community, title="建设党员活动室", star_code="zbgy",
+                           due_date=dt.date(2026, 6, 30), responsible_name="张三")
+        assert (tasks_of_east(), community_progress()) == (1, 0.0)
+        from wuxing.creation.services import add_progress
+
+        add_progress(world.branch_user, task, "活动室已建成", done=True)
+        create_task(world.branch_user, campaign, world.community, title="党员积分", star_code="zbgy",
+                    due_date=dt.date(2026, 6, 30), responsible_name="张三")
+        assert (tasks_of_east(), community_progress()) == (2, 50.0)

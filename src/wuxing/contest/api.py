@@ -20,6 +20,7 @@ from wuxing.core.api import StrictCharField, StrictModelSerializer, code_list, n
 from wuxing.core.roles import Level
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
+from wuxing.rollups.caching import cached_body
 
 CAMPAIGN = OpenApiParameter("campaign", int, required=True)
 
@@ -46,14 +47,23 @@ class DashboardView(APIView):
         office_id = request.query_params.get("office", "")
         if office_id.isdigit():
             office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office_id)
-            datasets, summary = selectors.office_dashboard(request.user, campaign, office)
-            flag = summary["flag"]
-            return Response({"office": office.pk, "flag": {"won": flag.won, "reasons": flag.reasons},
-                             "datasets": _datasets(datasets)})
+
+            def office_data():
+                datasets, summary = selectors.office_dashboard(request.user, campaign, office)
+                flag = summary["flag"]
+                return {"office": office.pk, "flag": {"won": flag.won, "reasons": [str(r) for r in flag.reasons]},
+                        "datasets": _datasets(datasets)}
+
+            return Response(cached_body(request, campaign, office, "api-office", office_data))
         root = rollups.area(request.user, campaign, request.query_params.get("unit"))
-        datasets, summary = selectors.district_dashboard(request.user, campaign, root)
-        return Response({"campaign": campaign.pk, "unit": root.pk, "branches": summary["branches"],
-                         "named": summary["named"], "datasets": _datasets(datasets)})
+
+        def data():
+            datasets, summary = selectors.district_dashboard(request.user, campaign, root)
+            return {"campaign": campaign.pk, "unit": root.pk, "branches": summary["branches"],
+                    "named": summary["named"], "datasets": _datasets(datasets)}
+
+        # The same numbers as the pages, cached the same way (under the rollups' stamp).
+        return Response(cached_body(request, campaign, root, "api-dash", data))
 
 
 class RankingView(APIView):
@@ -69,15 +79,21 @@ class RankingView(APIView):
         size = min(int(params["page_size"]), 1000) if params.get("page_size", "").isdigit() and int(
             params["page_size"]) > 0 else 100
         page = int(params["page"]) if params.get("page", "").isdigit() else 1
-        ranked, total, page, pages = rollups.ranking_page(request.user, campaign, root, page=page, per_page=size)
-        office_rows = rollups.office_ranking(request.user, campaign, root, size)
-        return Response({
-            "unit": root.pk, "count": total, "page": page, "pages": pages,
-            "branches": [{"rank": r, "id": s.branch_id, "name": s.branch.name, "office": s.office_id,
-                          "level": s.level, "stars": list(s.star_codes), "named": s.named, "progress": float(s.progress)}
-                         for r, s in ranked],
-            "offices": [{"id": o.pk, "name": o.name, "flag": f.won, "at_or_above": f.at_or_above, "total": f.total,
-                         "zeros": f.zeros, "reasons": f.reasons} for o, _n, _p3, _p4, f in office_rows]})
+
+        def data():
+            ranked, total, number, pages = rollups.ranking_page(request.user, campaign, root, page=page, per_page=size)
+            office_rows = rollups.office_ranking(request.user, campaign, root, size)
+            return {
+                "unit": root.pk, "count": total, "page": number, "pages": pages,
+                "branches": [{"rank": r, "id": s.branch_id, "name": s.branch.name, "office": s.office_id,
+                              "level": s.level, "stars": list(s.star_codes), "named": s.named,
+                              "progress": float(s.progress)} for r, s in ranked],
+                "offices": [{"id": o.pk, "name": o.name, "flag": f.won, "at_or_above": f.at_or_above, "total": f.total,
+                             "zeros": f.zeros, "reasons": [str(r) for r in f.reasons]}
+                            for o, _n, _p3, _p4, f in office_rows]}
+
+        # Like the ranking page, cached under the rollups' stamp (the office ranking is a sort of every office).
+        return Response(cached_body(request, campaign, root, "api-rank", data))
 
 
 class PairingSerializer(StrictModelSerializer):
