@@ -229,8 +229,10 @@ def target_flags(actor, target: Target) -> dict[str, bool]:
 
 
 def get_target(campaign: Campaign, branch: OrgUnit) -> Target:
-    """The branch's target, or an unsaved empty one."""
-    return Target.objects.filter(campaign=campaign, branch=branch).first() or Target(campaign=campaign, branch=branch)
+    """The branch's target, or an unsaved empty one (its campaign and branch the objects given: no reload)."""
+    target = Target.objects.filter(campaign=campaign, branch=branch).first() or Target(campaign=campaign, branch=branch)
+    target.campaign, target.branch = campaign, branch
+    return target
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ def _campaign(request, pk: int) -> Campaign:
 
 
 def _branch(request, campaign: Campaign, pk: int) -> OrgUnit:
-    return get_object_or_404(OrgUnit.objects.for_user(request.user).filter(
+    return get_object_or_404(OrgUnit.objects.for_user(request.user).select_related("parent").filter(
         level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path), pk=pk)
 
 
