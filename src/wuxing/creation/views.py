@@ -36,7 +36,7 @@ from wuxing.creation.forms import (
     TaskForm,
     TaskQuery,
 )
-from wuxing.creation.models import PlanTask
+from wuxing.creation.models import PlanTask, Target
 from wuxing.orgs.models import Assignment, OrgUnit
 from wuxing.orgs.views import _import_page, _template_response
 
@@ -170,8 +170,11 @@ def office_matrix(request, pk: int, office: int):
     counts = Counter(r.target.status if r.target else "none" for r in rows)
     if status:
         rows = [r for r in rows if (r.target.status if r.target else "none") == status]
+    table = render_to_string("creation/_office_matrix.html", {
+        "campaign": campaign, "columns": columns, "rows": rows,
+        "target_statuses": dict(Target._meta.get_field("status").flatchoices)}, request, using="jinja2")
     return render(request, "creation/office_matrix.html", {
-        "campaign": campaign, "office": office, "columns": columns, "rows": rows, "status": status,
+        "campaign": campaign, "office": office, "status": status, "table": mark_safe(table),  # Jinja2 escaped it
         "tabs": [(v, label, counts.get(v, 0)) for v, label in MATRIX_TABS],
         "may_import": policy.may(request.user, "area.manage", office)})
 
