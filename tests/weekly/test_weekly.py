@@ -366,3 +366,32 @@ def test_the_cached_office_matrix_follows_deadlines_and_submissions(world, campa
         assert community_week_20(client.get(url).content.decode()) == "未报"
         services.submit_report(world.branch_user, write(world, campaign))
         assert community_week_20(client.get(url).content.decode()) == "迟报"
+
+
+def test_the_api_list_rows_equal_the_serializer(world, campaign):
+    """The weekly-report list builds its rows directly (weekly.api.report_row): for drafts, submitted, returned
+    and accepted reports, with and without items and tasks, each equals what ReportSerializer answers."""
+    from rest_framework.test import APIRequestFactory
+
+    from wuxing.weekly.api import ReportSerializer, report_row
+
+    with at(2026, 5, 16, 9):
+        task = create_task(world.branch_user, campaign, world.community, title="网格", star_code="zbgy",
+                           due_date=dt.date(2026, 9, 1), responsible_name="张三")
+        draft = write(world, campaign, week=(2026, 19), problems="场地不足",
+                      items=[services.ItemInput(text="推进网格", task=task, task_done=True),
+                             services.ItemInput(text="走访", indicator_codes=("zbgy-1",))])
+        sent = services.submit_report(world.branch_user, write(world, campaign, week=(2026, 18)))
+        returned = services.return_report(world.office_admin, services.submit_report(
+            world.branch_user, write(world, campaign, week=(2026, 17))), "请补充")
+        accepted = services.accept_report(world.office_admin, services.submit_report(
+            world.village_user, write(world, campaign, branch=world.village, user=world.village_user)), "好")
+    for user in (world.branch_user, world.office_admin, world.district_admin):
+        request = APIRequestFactory().get("/api/v1/weekly-reports/")
+        request.user = user
+        for report in (draft, sent, returned, accepted):
+            report = WeeklyReport.objects.select_related("branch").prefetch_related("items").get(pk=report.pk)
+            expected = dict(ReportSerializer(report, context={"request": request}).data)
+            expected["items"] = [dict(i) for i in expected["items"]]
+            assert report_row(report, user) == expected
+    assert len(draft.items.all()) == 2
