@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -72,12 +73,19 @@ def flag_rows(user, campaign: Campaign, offices: list[OrgUnit], period: str) -> 
     return rows
 
 
-def branch_levels(user, campaign: Campaign, offices: list[OrgUnit]) -> dict[int, list[BranchStat]]:
-    """office id -> its branches' rollup rows (level first), for the offices shown only."""
-    out: dict[int, list[BranchStat]] = {}
-    for s in BranchStat.objects.for_user(user).filter(campaign=campaign, office__in=offices).select_related(
-            "branch").order_by("-level", "path"):
-        out.setdefault(s.office_id, []).append(s)
+class BranchLevel(NamedTuple):
+    name: str
+    level: int
+
+
+def branch_levels(user, campaign: Campaign, offices: list[OrgUnit]) -> dict[int, list[BranchLevel]]:
+    """office id -> its branches' names and levels from the rollups (level first), for the offices shown only:
+    plain rows, not 400 pairs of model objects."""
+    out: dict[int, list[BranchLevel]] = {}
+    for office_id, name, level in BranchStat.objects.for_user(user).filter(
+            campaign=campaign, office__in=offices).order_by("-level", "path").values_list(
+            "office_id", "branch__name", "level"):
+        out.setdefault(office_id, []).append(BranchLevel(name, level))
     return out
 
 

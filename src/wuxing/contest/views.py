@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -213,6 +214,12 @@ def rankings(request, pk):
         "campaign": campaign, "body": cached_body(request, campaign, root, "rank", build)})
 
 
+def _badges(request, campaign, branches) -> str:
+    """An office's branches with their levels, a Jinja2 fragment (escaped there): 20 offices × 20 branches a page."""
+    return mark_safe(render_to_string("contest/_flag_badges.html", {
+        "branches": branches, "below": campaign.flag_min_level}, request, using="jinja2"))
+
+
 @login_required
 def flags(request, pk):
     campaign = _campaign(request, pk)
@@ -224,7 +231,9 @@ def flags(request, pk):
     # One page of offices; each office's rule from its rollup counts, its branches' levels only for the page.
     query = query_of(request, FlagQuery)
     page = page_or_404(selectors.offices_in(request.user, campaign, query["q"]), 20, query["page"])
-    rows = selectors.flag_rows(request.user, campaign, list(page.object_list), period)
+    rows = [(o, result, _badges(request, campaign, branches), awards, step)
+            for o, result, branches, awards, step in selectors.flag_rows(request.user, campaign,
+                                                                          list(page.object_list), period)]
     return render(request, "contest/flags.html", {
         "campaign": campaign, "periods": periods, "period": period, "period_begun": period in begun,
         "may_confer": policy.may(request.user, "campaign.manage", campaign.unit), "rows": rows, "page": page,
