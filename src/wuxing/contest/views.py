@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -97,18 +97,26 @@ def matrix(request, pk):
     root = rollups.area(request.user, campaign, query["unit"])
     if root.level == Level.OFFICE:
         return redirect("creation:office", pk=campaign.pk, office=root.pk)
-    columns, rows, whole = selectors.area_matrix(request.user, campaign, root)
     if query["export"]:
+        columns, rows, whole = selectors.area_matrix(request.user, campaign, root)
         headers, data = selectors.matrix_export(columns, rows, whole)
         return export_response(query["format"] or "xlsx", f"创建矩阵_{root.name}_{campaign.year}", headers, data,
                                title=_("创建矩阵"))
+
+    def build():  # from the rollups only: cached under their stamp like the dashboards
+        columns, rows, whole = selectors.area_matrix(request.user, campaign, root)
+        return render_to_string("contest/_matrix_table.html", {
+            "campaign": campaign, "root": root, "columns": columns, "rows": rows, "whole": whole}, request)
+
+    table = cached_body(request, campaign, root, "matrix", build)
+    # The campaign page embeds the table (htmx); the page itself adds the trail and the export.
+    if request.htmx:
+        return HttpResponse(table)
     trail = list(OrgUnit.objects.for_user(request.user).filter(
         pk__in=root.ancestor_ids(), path__startswith=campaign.unit.path).order_by("depth"))
-    context = {"campaign": campaign, "root": root, "columns": columns, "rows": rows, "whole": whole, "trail": trail,
-               "unit_param": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""}
-    # The campaign page embeds the table (htmx); the page itself adds the trail and the export.
-    template = "contest/_matrix_table.html" if request.htmx else "contest/matrix.html"
-    return render(request, template, context)
+    return render(request, "contest/matrix.html", {
+        "campaign": campaign, "root": root, "trail": trail, "table": table,
+        "unit_param": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""})
 
 
 @login_required
@@ -185,11 +193,15 @@ def rankings(request, pk):
     campaign = _campaign(request, pk)
     query = query_of(request, RankingQuery)
     root = rollups.area(request.user, campaign, query["unit"])
-    groups = rollups.groups(request.user, root)
     office_id = str(query["office"] or "")
-    area = next((g for g in groups if g.pk == query["office"]), None) or root
     kind, fmt = query["kind"], query["format"]
+
+    def groups_and_area():
+        groups = rollups.groups(request.user, root)
+        return groups, next((g for g in groups if g.pk == query["office"]), None) or root
+
     if fmt in ("xlsx", "csv"):
+        _groups, area = groups_and_area()
         if query["table"] == "offices":
             return export_response(fmt, f"办事处排名_{campaign.year}", ["名次", "办事处", "支部数", "三星以上占比%",
                                                                      "四星以上占比%", "夺旗"],
@@ -201,7 +213,8 @@ def rankings(request, pk):
                                [[r, s.branch.name, s.office.name if s.office else "", s.level, s.star_count,
                                  float(s.progress), "命名" if s.named else "评估"] for r, s in ranked])
 
-    def build():
+    def build():  # on a cache miss only: the groups are read here, not on every request
+        groups, area = groups_and_area()
         page_no = query["page"] or 1
         ranked, total, page_no, pages = rollups.ranking_page(request.user, campaign, area, kind, page_no)
         office_rows = rollups.office_ranking(request.user, campaign, root, OFFICE_ROWS + 1)
