@@ -73,6 +73,8 @@ def fixtures() -> dict:
 def pages(fx: dict) -> list[tuple[str, str | None, str]]:
     c, county, office, branch = fx["campaign"].pk, fx["county"].pk, fx["office"].pk, fx["branch"].pk
     rows = [
+        # Not a target: the cheapest signed-in page (the menu and an empty list), the floor every page stands on.
+        ("reference: empty signed-in page", "province", "/notifications/"),
         ("province dashboard", "province", f"/contest/{c}/"),
         ("county dashboard", "province", f"/contest/{c}/?unit={county}"),
         ("branch ranking", "province", f"/contest/{c}/rankings/"),

@@ -157,16 +157,29 @@ def test_the_cached_api_dashboard_and_rankings_are_fresh_after_a_write(world, ca
 
 
 def test_the_cached_matrix_and_ranking_follow_a_new_target(world, campaign, login):
-    """The creation matrix and the ranking are cached under the stamp: a target set in between shows at once."""
+    """The creation matrix and the ranking are cached under the stamp: a target set and a task done in between show
+    at once."""
     from wuxing.creation.services import save_target
 
     client = login(world.district_admin)
     matrix = reverse("contest:matrix", args=[campaign.pk])
+    ranking = reverse("contest:rankings", args=[campaign.pk])
     with at(2026, 3, 1, 9):
         before = client.get(matrix).content.decode()
         htmx_before = client.get(matrix, HTTP_HX_REQUEST="true").content.decode()
+        ranked_before = client.get(ranking).content.decode()
+        from wuxing.creation.services import add_progress
+
+        add_progress(world.branch_user, create_task(
+            world.branch_user, campaign, world.community, title="建设党员活动室", star_code="zbgy",
+            due_date=dt.date(2026, 6, 30), responsible_name="张三"), "已建成", done=True)  # progress 0 -> 100 %
         save_target(world.branch_user, campaign, world.community, star_codes=["zbgy", "pafz"], strengths="有基础")
         after = client.get(matrix).content.decode()
         htmx_after = client.get(matrix, HTTP_HX_REQUEST="true").content.decode()
-    assert before != after and htmx_before != htmx_after
+        ranked_after = client.get(ranking).content.decode()
+    def body(html):  # without the per-response CSRF tokens
+        return re.sub(r'(value="|"X-CSRFToken": ")[^"]+"', "", html)
+
+    assert body(before) != body(after) and htmx_before != htmx_after
+    assert body(ranked_before) != body(ranked_after)
     assert htmx_after in after and "<html" not in htmx_after  # the fragment the campaign page embeds
