@@ -216,8 +216,6 @@ def branch_dashboard(user, campaign: Campaign, branch: OrgUnit) -> tuple[list[Da
     labels = [str(label) for _v, label in TaskStatus.choices]
     weeks = weekly.report_weeks(campaign, last=12)
     states = weekly.statuses(campaign, [branch.pk], weeks)
-    text = {deadlines.ON_TIME: _("按时"), deadlines.LATE: _("迟报"), deadlines.MISSING: _("未报"),
-            deadlines.PENDING: _("未到截止")}
     data = [
         Dataset("stars", _("星的情况"), [_("星"), _("是否具备")], stars),
         Dataset("tasks", _("创建任务状态"), [_("状态"), _("任务数")],
@@ -225,7 +223,7 @@ def branch_dashboard(user, campaign: Campaign, branch: OrgUnit) -> tuple[list[Da
                 _chart("bar", labels, [_series(_("任务数"), [status.get(v, 0) for v, _l in TaskStatus.choices])],
                        _("状态"), _("任务数（个）"))),
         Dataset("weekly", _("周动态报送"), [_("周"), _("情况")],
-                [[deadlines.label(y, w), text[states[(branch.pk, (y, w))]]] for y, w in weeks]),
+                [[deadlines.label(y, w), deadlines.status_word(states[(branch.pk, (y, w))])] for y, w in weeks]),
     ]
     return data, {"metric": m}
 

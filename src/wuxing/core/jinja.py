@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from jinja2 import Environment
 
 from wuxing.core.templatetags.wuxing import percent, star_level, week_words
+from wuxing.core.weeks import status_word
 
 # Django date formats the tables use, as strftime formats (the same output, a tenth of the cost per cell).
 _STRFTIME = {"m-d": "%m-%d", "m-d H:i": "%m-%d %H:%M", "Y-m-d": "%Y-%m-%d", "Y-m-d H:i": "%Y-%m-%d %H:%M"}
@@ -50,5 +51,6 @@ def environment(**options) -> Environment:
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
     env.globals.update(url=_url, url_pattern=_url_pattern, static=static)
-    env.filters.update(date=_date, week_words=week_words, percent=percent, star_level=star_level)
+    env.filters.update(date=_date, week_words=week_words, week_status=status_word, percent=percent,
+                       star_level=star_level)
     return env

@@ -13,6 +13,12 @@ from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+# How pages, documents and exports speak a status (as core.levels speaks a level).
+STATUS_WORDS = {ON_TIME: "按时", LATE: "迟报", MISSING: "未报", PENDING: "未到截止"}
+
+
+def status_word(status: str) -> str:
+    return STATUS_WORDS.get(status, "")
 
 
 def week_start(iso_year: int, iso_week: int) -> dt.date:

@@ -11,8 +11,6 @@ from wuxing.core import gongwen
 from wuxing.core import weeks as deadlines
 from wuxing.orgs import services as orgs
 
-STATUS_LABEL = {deadlines.ON_TIME: "按时", deadlines.LATE: "迟报", deadlines.MISSING: "未报", deadlines.PENDING: "未到截止"}
-
 
 def key(campaign, office, week: tuple[int, int]) -> str:
     return f"weekly.rollup:{campaign.pk}:{office.pk}:{week[0]}-{week[1]}"
@@ -49,7 +47,7 @@ def official(campaign, office, week: tuple[int, int], rows) -> gongwen.Official:
         _("二、各支部工作动态"),
     ]
     for i, (branch, report, status) in enumerate(submitted, 1):
-        body.append(f"（{gongwen.chinese_number(i)}）{branch.name}（{STATUS_LABEL[status]}）。")
+        body.append(f"（{gongwen.chinese_number(i)}）{branch.name}（{deadlines.status_word(status)}）。")
         items = [f"{n}．{item.text}" for n, item in enumerate(report.items.all(), 1)]
         body += [text for text in (report.summary, *items) if text]
         for heading, text in ((_("问题和困难"), report.problems), (_("下周计划"), report.next_plan),
@@ -73,7 +71,7 @@ def docx_bytes(campaign, office, week: tuple[int, int], rows) -> bytes:
 def xlsx_rows(rows):
     for branch, report, status in rows:
         items = "\n".join(i.text for i in report.items.all()) if report else ""
-        yield [branch.name, branch.code, STATUS_LABEL[status],
+        yield [branch.name, branch.code, deadlines.status_word(status),
                timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M") if report and report.submitted_at else "",
                report.get_status_display() if report else "", (report.summary + ("\n" + items if items else "")) if report else "",
                report.problems if report else "", report.next_plan if report else "", report.highlights if report else ""]

@@ -3,6 +3,7 @@
 from django import template
 
 from wuxing.core.levels import star_level
+from wuxing.core.weeks import status_word
 
 register = template.Library()
 
@@ -17,6 +18,7 @@ def star_names(codes, names) -> str:
 
 
 register.filter("star_level", star_level)
+register.filter("week_status", status_word)  # on_time → 按时 (core.weeks.STATUS_WORDS)
 
 
 @register.filter
