@@ -36,7 +36,7 @@ from wuxing.creation.forms import (
     TaskForm,
     TaskQuery,
 )
-from wuxing.creation.models import PlanTask, Target
+from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
 from wuxing.orgs.views import _import_page, _template_response
 
@@ -170,9 +170,8 @@ def office_matrix(request, pk: int, office: int):
     counts = Counter(r.target.status if r.target else "none" for r in rows)
     if status:
         rows = [r for r in rows if (r.target.status if r.target else "none") == status]
-    table = render_to_string("creation/_office_matrix.html", {
-        "campaign": campaign, "columns": columns, "rows": rows,
-        "target_statuses": dict(Target._meta.get_field("status").flatchoices)}, request, using="jinja2")
+    table = render_to_string("creation/_office_matrix.html", {"campaign": campaign, "columns": columns, "rows": rows},
+                             request, using="jinja2")
     return render(request, "creation/office_matrix.html", {
         "campaign": campaign, "office": office, "status": status, "table": mark_safe(table),  # Jinja2 escaped it
         "tabs": [(v, label, counts.get(v, 0)) for v, label in MATRIX_TABS],
@@ -234,7 +233,6 @@ def branch_workspace(request, pk: int, branch: int):
         "may_plan": services.may_edit_plan(request.user, branch), "note_form": NoteForm(),
         "comments": selectors.comments(request.user, campaign, branch),
         "comment_form": CommentForm() if policy.may(request.user, "branch.comment", branch) else None,
-        "task_statuses": dict(PlanTask._meta.get_field("status").flatchoices),
     }
     # The two long lists (every indicator of the target stars, every task) are Jinja2 fragments, escaped there.
     return render(request, "creation/branch.html", {

@@ -78,8 +78,7 @@ def branch_history(request, pk, branch):
         "branch", "iso_year", "iso_week", "status", "submitted_at")}
     rows = [(w, deadlines.week_start(*w), campaign.weekly_due(*w), status_of[(branch.pk, w)], reports.get(w)) for w in weeks]
     context = {"campaign": campaign, "branch": branch, "rows": rows,
-               "may_write": policy.may(request.user, "branch.declare", branch),
-               "report_words": dict(WeeklyReport._meta.get_field("status").flatchoices)}
+               "may_write": policy.may(request.user, "branch.declare", branch)}
     table = render_to_string("weekly/_history.html", context, request, using="jinja2")
     # The fragment is Jinja2's output with autoescape on: safe to place as it is.
     return render(request, "weekly/branch.html", {**context, "table": mark_safe(table)})
