@@ -59,15 +59,26 @@ def _campaign(request, pk):
     return get_object_or_404(campaigns_for(request.user), pk=pk)
 
 
-def _dashboard(request, template, datasets, context, stem):
+def _dashboard(request, campaign, unit, name: str, context, stem: str, **page):
+    """A dashboard (district or area, office, branch): its body drawn from the rollups — and, for a branch, its
+    tasks and weeks, whose every write moves the rollups' stamp — cached under the stamp; `?export=` one of its
+    datasets as a workbook. `context()` gives (datasets, the body's context); `page`: the page's own context."""
     query = query_of(request, DashboardQuery)
     if query["export"]:
+        datasets, _ctx = context()
         ds = selectors.dataset(datasets, query["export"])
         if ds is None:
             raise Http404
         return export_response(query["format"] or "xlsx", f"{stem}_{ds.title}", ds.headers, ds.rows,
                                title=ds.title)
-    return render(request, template, {**context, "datasets": datasets, "charts": selectors.chart_payload(datasets)})
+
+    def build():
+        datasets, ctx = context()
+        return render_to_string(f"contest/_{name}_body.html", {
+            **ctx, "datasets": datasets, "charts": selectors.chart_payload(datasets)}, request)
+
+    return render(request, f"contest/{name}.html", {
+        "campaign": campaign, **page, "body": cached_body(request, campaign, unit, name, build)})
 
 
 @login_required
@@ -122,8 +133,7 @@ def matrix(request, pk):
 @login_required
 def district(request, pk):
     campaign = _campaign(request, pk)
-    query = query_of(request, DashboardQuery)
-    root = rollups.area(request.user, campaign, query["unit"])
+    root = rollups.area(request.user, campaign, query_of(request, DashboardQuery)["unit"])
     if root.level == Level.OFFICE:
         return redirect("contest:office", pk=campaign.pk, office=root.pk)
 
@@ -133,33 +143,8 @@ def district(request, pk):
                           "flags": [(o, summary["flags"][o.pk]) for o in summary["offices"]],
                           "export_prefix": f"unit={root.pk}&" if root.pk != campaign.unit_id else ""}
 
-    if query["export"]:
-        datasets, ctx = context()
-        return _dashboard(request, "contest/district.html", datasets, ctx, f"{root.name}看板_{campaign.year}")
-
-    def build():
-        datasets, ctx = context()
-        return render_to_string("contest/_district_body.html", {
-            **ctx, "datasets": datasets, "charts": selectors.chart_payload(datasets)}, request)
-
-    body = cached_body(request, campaign, root, "dash", build)
-    return render(request, "contest/district.html", {"campaign": campaign, "body": body, "title": root.name})
-
-
-def _cached_dashboard(request, campaign, unit, name: str, template: str, context, stem: str):
-    """An office's or a branch's dashboard: drawn from the rollups (and, for a branch, its tasks and weeks, whose
-    every write moves the rollups' stamp), so its body is cached under the stamp like the district's."""
-    if query_of(request, DashboardQuery)["export"]:
-        datasets, ctx = context()
-        return _dashboard(request, template, datasets, ctx, stem)
-
-    def build():
-        datasets, ctx = context()
-        return render_to_string(f"contest/_{name}_body.html", {
-            **ctx, "datasets": datasets, "charts": selectors.chart_payload(datasets)}, request)
-
-    return render(request, template, {"campaign": campaign, name: unit,
-                                      "body": cached_body(request, campaign, unit, name, build)})
+    return _dashboard(request, campaign, root, "district", context, f"{root.name}看板_{campaign.year}",
+                      title=root.name)
 
 
 @login_required
@@ -171,8 +156,8 @@ def office(request, pk, office):
         datasets, summary = selectors.office_dashboard(request.user, campaign, office)
         return datasets, {"campaign": campaign, "office": office, **summary}
 
-    return _cached_dashboard(request, campaign, office, "office", "contest/office.html", context,
-                             f"{office.name}看板_{campaign.year}")
+    return _dashboard(request, campaign, office, "office", context, f"{office.name}看板_{campaign.year}",
+                      office=office)
 
 
 @login_required
@@ -184,8 +169,8 @@ def branch(request, pk, branch):
         datasets, summary = selectors.branch_dashboard(request.user, campaign, branch)
         return datasets, {"campaign": campaign, "branch": branch, **summary}
 
-    return _cached_dashboard(request, campaign, branch, "branch", "contest/branch.html", context,
-                             f"{branch.name}看板_{campaign.year}")
+    return _dashboard(request, campaign, branch, "branch", context, f"{branch.name}看板_{campaign.year}",
+                      branch=branch)
 
 
 @login_required
