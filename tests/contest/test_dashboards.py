@@ -204,3 +204,26 @@ def test_every_dataset_exports_the_rows_it_shows(demo, client):
         values = list(load_workbook(io.BytesIO(r.content)).active.values)
         assert list(values[0]) == ds.headers
         assert [list(v) for v in values[1:]] == [[x for x in row] for row in ds.rows], ds.key
+
+
+def test_office_and_branch_datasets_export_the_rows_they_show(demo, client):
+    """The office's and a branch's dashboards export through the same path as the district's."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from wuxing.orgs.models import OrgUnit
+
+    campaign, user = demo
+    client.force_login(user)
+    office = OrgUnit.objects.filter(level="office", path__startswith=campaign.unit.path).order_by("path").first()
+    branch = OrgUnit.objects.filter(parent=office, level__in=("community", "village")).order_by("path").first()
+    for url, (datasets, _summary) in (
+            (f"/contest/{campaign.pk}/offices/{office.pk}/", selectors.office_dashboard(user, campaign, office)),
+            (f"/contest/{campaign.pk}/branches/{branch.pk}/", selectors.branch_dashboard(user, campaign, branch))):
+        for ds in datasets:
+            r = client.get(url, {"export": ds.key, "format": "xlsx"})
+            values = list(load_workbook(io.BytesIO(r.content)).active.values)
+            assert list(values[0]) == ds.headers, (url, ds.key)
+            assert [list(v) for v in values[1:]] == [[x for x in row] for row in ds.rows], (url, ds.key)
+        assert client.get(url, {"export": "no-such-dataset"}).status_code == 404
