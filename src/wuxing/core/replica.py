@@ -36,6 +36,7 @@ DOWN_SECONDS = 5.0
 SAFE = ("GET", "HEAD", "OPTIONS")
 
 _reads: contextvars.ContextVar[str] = contextvars.ContextVar("wuxing_reads", default=PRIMARY)
+_wrote: contextvars.ContextVar[bool] = contextvars.ContextVar("wuxing_wrote", default=False)
 
 LAG_SQL = """
 SELECT CASE
@@ -103,9 +104,6 @@ class Router:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == PRIMARY
-
-
-_wrote: contextvars.ContextVar[bool] = contextvars.ContextVar("wuxing_wrote", default=False)
 
 
 def _pin_key(value: str | None) -> str | None:

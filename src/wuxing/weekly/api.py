@@ -94,11 +94,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return qs
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        if page is None:
-            page = list(self.filter_queryset(self.get_queryset()))
-            return Response([report_row(r, request.user) for r in page])
-        return self.get_paginated_response([report_row(r, request.user) for r in page])
+        reports = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(reports)
+        rows = [report_row(r, request.user) for r in (reports if page is None else page)]
+        return Response(rows) if page is None else self.get_paginated_response(rows)
 
     def create(self, request):
         body = ReportSerializer(data=request.data, context={"request": request})
