@@ -89,3 +89,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class UnitVersion(models.Model):
+    """A number per branch that every write of the branch's own work moves, inside the write's transaction
+    (wuxing.core.versions): a page part cached under an older number is stale the moment the write commits, in
+    every process. Row 0 is the epoch, moved by writes that touch many branches at once (a campaign's rules, the
+    org tree, a rebuild). Rows are never deleted or reset, so a number is never reused."""
+
+    unit_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("支部版本号")
+        verbose_name_plural = verbose_name

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.campaigns.models import Campaign
-from wuxing.core import events, policy
+from wuxing.core import events, policy, versions
 from wuxing.core.audit import record
 from wuxing.core.roles import BRANCH_LEVELS, Kind, Level
 from wuxing.creation.models import Comment, PlanTask, Target, TargetStatus, TaskProgress, TaskStatus
@@ -463,6 +463,7 @@ def comment(actor, campaign: Campaign, branch: OrgUnit, text: str) -> Comment:
         raise ValidationError({"text": _("请填写批注内容。")})
     note = Comment.objects.create(campaign=campaign, branch=branch, text=text.strip()[:2000],
                                   author=actor if getattr(actor, "is_authenticated", False) else None)
+    versions.touch(branch.pk)  # the workspace lists the comments
     record(actor, "creation.comment", note, {"text": note.text}, unit_path=branch.path)
     author = getattr(actor, "real_name", "") or getattr(actor, "username", "") or _("系统")
     tell(people.union(people.branch_people(branch), without=actor),

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaigns_for, star_names
-from wuxing.core import policy
+from wuxing.core import policy, versions
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
+from wuxing.core.pagecache import CSRF_SENTINEL, cached
 from wuxing.core.roles import BRANCH_LEVELS, Level, Role
 from wuxing.creation import plans_io, selectors, services
 from wuxing.creation.forms import (
@@ -165,16 +166,24 @@ def campaign_detail(request, pk: int):
 def office_matrix(request, pk: int, office: int):
     campaign = _campaign(request, pk)
     office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office)
-    columns, rows = selectors.office_matrix(request.user, campaign, office)
     status = query_of(request, MatrixQuery)["status"]
-    counts = Counter(r.target.status if r.target else "none" for r in rows)
-    if status:
-        rows = [r for r in rows if (r.target.status if r.target else "none") == status]
-    table = render_to_string("creation/_office_matrix.html", {"campaign": campaign, "columns": columns, "rows": rows},
-                             request, using="jinja2")
+
+    def build():
+        columns, rows = selectors.office_matrix(request.user, campaign, office)
+        counts = Counter(r.target.status if r.target else "none" for r in rows)
+        shown = [r for r in rows if (r.target.status if r.target else "none") == status] if status else rows
+        table = render_to_string("creation/_office_matrix.html", {"campaign": campaign, "columns": columns,
+                                                                  "rows": shown}, request, using="jinja2")
+        return render_to_string("creation/_office_matrix_body.html", {
+            "status": status, "table": mark_safe(table),  # Jinja2 escaped it
+            "tabs": [(v, label, counts.get(v, 0)) for v, label in MATRIX_TABS]}, request)
+
+    # Targets, levels and tasks of the office's branches: each of their writes moves that branch's version.
+    body = cached(request, "office-matrix", lambda: (
+        campaign.pk, office.pk, *versions.of_units(OrgUnit.objects.filter(parent=office).values("pk")),
+        campaign.__dict__.get("urban_digest"), campaign.__dict__.get("rural_digest")), build)
     return render(request, "creation/office_matrix.html", {
-        "campaign": campaign, "office": office, "status": status, "table": mark_safe(table),  # Jinja2 escaped it
-        "tabs": [(v, label, counts.get(v, 0)) for v, label in MATRIX_TABS],
+        "campaign": campaign, "office": office, "body": body,
         "may_import": policy.may(request.user, "area.manage", office)})
 
 
@@ -221,23 +230,34 @@ def plan_template(request, pk: int):
 def branch_workspace(request, pk: int, branch: int):
     campaign = _campaign(request, pk)
     branch = _branch(request, campaign, branch)
-    target = services.get_target(campaign, branch)
-    standard = campaign.standard_for(branch)
-    tasks = list(selectors.branch_tasks(campaign, branch))
-    stars = [(s, [t for t in tasks if t.star_code == s.code]) for s in standard.stars.all()]
-    context = {
-        "campaign": campaign, "branch": branch, "target": target, "standard": standard,
-        "flags": services.target_flags(request.user, target), "stars": stars, "n_tasks": len(tasks),
-        "target_names": [s.name for s in standard.stars.all() if s.code in target.star_codes],
-        "gaps": selectors.gap_analysis(campaign, branch, target if target.pk else None, tasks),
-        "may_plan": services.may_edit_plan(request.user, branch), "note_form": NoteForm(),
-        "comments": selectors.comments(request.user, campaign, branch),
-        "comment_form": CommentForm() if policy.may(request.user, "branch.comment", branch) else None,
-    }
-    # The two long lists (every indicator of the target stars, every task) are Jinja2 fragments, escaped there.
-    return render(request, "creation/branch.html", {
-        **context, "gaps_html": mark_safe(render_to_string("creation/_gaps.html", context, request, using="jinja2")),
-        "plan_html": mark_safe(render_to_string("creation/_plan.html", context, request, using="jinja2"))})
+
+    def build():
+        target = services.get_target(campaign, branch)
+        standard = campaign.standard_for(branch)
+        tasks = list(selectors.branch_tasks(campaign, branch))
+        stars = [(s, [t for t in tasks if t.star_code == s.code]) for s in standard.stars.all()]
+        context = {
+            "campaign": campaign, "branch": branch, "target": target, "standard": standard,
+            "flags": services.target_flags(request.user, target), "stars": stars, "n_tasks": len(tasks),
+            "target_names": [s.name for s in standard.stars.all() if s.code in target.star_codes],
+            "gaps": selectors.gap_analysis(campaign, branch, target if target.pk else None, tasks),
+            "may_plan": services.may_edit_plan(request.user, branch), "note_form": NoteForm(),
+            "comments": selectors.comments(request.user, campaign, branch),
+            "comment_form": CommentForm() if policy.may(request.user, "branch.comment", branch) else None,
+        }
+        # The two long lists (every indicator of the target stars, every task) are Jinja2 fragments, escaped there.
+        return render_to_string("creation/_branch_body.html", {
+            **context, "csrf_token": CSRF_SENTINEL,
+            "gaps_html": mark_safe(render_to_string("creation/_gaps.html", context, request, using="jinja2")),
+            "plan_html": mark_safe(render_to_string("creation/_plan.html", context, request, using="jinja2"))},
+            request)
+
+    # Everything the body shows is the branch's own work, whose every write moves its version (wuxing.core.versions);
+    # the standard is fixed by the campaign's digests (a change of standard moves every branch's epoch too).
+    body = cached(request, "workspace", lambda: (
+        campaign.pk, branch.pk, *versions.of(branch.pk), campaign.__dict__.get("urban_digest"),
+        campaign.__dict__.get("rural_digest")), build, csrf=True)
+    return render(request, "creation/branch.html", {"campaign": campaign, "branch": branch, "body": body})
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core import events, policy
+from wuxing.core import events, policy, versions
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
 from wuxing.core.roles import BRANCH_LEVELS, Role
@@ -215,6 +215,7 @@ def add_evidence(actor, campaign, branch: OrgUnit, indicator_code: str, name: st
     store_checked(evidence, name, data, then=lambda e: record(
         actor, "evaluation.evidence.add", e,
         {"indicator": indicator_code, "name": e.original_name, "sha256": e.sha256, "size": e.size}, unit_path=branch.path))
+    versions.touch(branch.pk)  # the workspace's gap analysis counts the ledger
     return evidence
 
 
@@ -269,6 +270,7 @@ def withdraw_evidence(actor, evidence: Evidence, *, replaced_by: Evidence | None
     _may_change(actor, evidence)
     evidence.withdrawn_at, evidence.withdrawn_by = timezone.now(), _user(actor)
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    versions.touch(evidence.branch_id)
     record(actor, "evaluation.evidence.replace" if replaced_by else "evaluation.evidence.withdraw", evidence,
            {"indicator": evidence.indicator_code, "name": evidence.original_name, "sha256": evidence.sha256,
             **({"by": replaced_by.original_name, "by_sha256": replaced_by.sha256} if replaced_by else {})},

@@ -13,7 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.core import events, gongwen, policy
+from wuxing.core import events, gongwen, policy, versions
 from wuxing.core.audit import record
 from wuxing.core.credentials import revoke_tokens
 from wuxing.core.roles import BRANCH_LEVELS, KIND_BY_LEVEL, PARENT_LEVELS, ROLE_LEVELS, Kind, Level, Role
@@ -97,6 +97,8 @@ def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, i
     unit.save()
     if before["is_active"] != unit.is_active or before["kind"] != unit.kind:
         events.units_changed([unit])
+    elif before["name"] != unit.name:
+        versions.touch(unit.pk)  # its name on its own cached pages and its office's matrix
     after = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active,
              "doc_mark": unit.doc_mark, "doc_prefix": unit.doc_prefix}
     record(actor, "orgs.unit.update", unit, {"before": before, "after": after})

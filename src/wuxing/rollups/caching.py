@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from wuxing.campaigns.selectors import report_weeks
-from wuxing.core.scoping import user_grants
+from wuxing.core.pagecache import cached
 from wuxing.rollups.services import version
 
 
@@ -23,17 +18,11 @@ def cached_body(request, campaign, root, name: str, build) -> str:
     write at all, and on a Monday morning two weeks shown are pending); anything else is the same for every
     request.
     """
-    if not settings.WUXING_PAGE_CACHE:
-        return build()
-    weeks = report_weeks(campaign, last=12)
-    now = timezone.now()
-    due_passed = sum(1 for week in weeks if now > campaign.weekly_due(*week))
-    last = f"{weeks[-1][0]}-{weeks[-1][1]}" if weeks else "-"
-    vary = hashlib.sha256(repr([sorted(user_grants(request.user)), request.user.is_superuser,
-                                sorted(request.GET.items())]).encode()).hexdigest()[:20]
-    key = f"wuxing:{name}:{campaign.pk}:{root.pk}:{version()}:{last}:{due_passed}:{vary}:{get_language()}"
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, 600)
-    return body
+    def parts():
+        weeks = report_weeks(campaign, last=12)
+        now = timezone.now()
+        due_passed = sum(1 for week in weeks if now > campaign.weekly_due(*week))
+        last = f"{weeks[-1][0]}-{weeks[-1][1]}" if weeks else "-"
+        return campaign.pk, root.pk, version(), last, due_passed
+
+    return cached(request, name, parts, build)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
 
+from wuxing.core import versions
 from wuxing.core.roles import BRANCH_LEVELS, Kind
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups.models import (
@@ -359,6 +360,7 @@ def rebuild(campaign, batch_size: int = 5000) -> Drift:
     rows, units, weeks = compute(campaign)
     with transaction.atomic():
         changed()
+        versions.touch_all()  # a rebuild follows raw rows written past the events (a seed, a demo load)
         d = _compare(campaign, rows, units, weeks)
         BranchStat.objects.filter(campaign=campaign).delete()
         UnitStat.objects.filter(campaign=campaign).delete()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuxing.campaigns.models import Campaign
-from wuxing.core import events, policy
+from wuxing.core import events, policy, versions
 from wuxing.core import weeks as deadlines
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
@@ -116,6 +116,8 @@ def save_report(actor, campaign: Campaign, branch: OrgUnit, iso_year: int, iso_w
     record(actor, "weekly.report.save", report, {"week": f"{iso_year}-W{iso_week:02d}"}, unit_path=branch.path)
     if submit:
         report = _transition(actor, report, "may_submit", ReportStatus.SUBMITTED)
+    else:
+        versions.touch(branch.pk)  # the branch's weekly history shows the draft (a submission moves it below)
     return report
 
 
@@ -165,7 +167,9 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
     # this week; the first submission then only adds the week to the ancestors.
     refreshed = to == ReportStatus.SUBMITTED and _apply_items(actor, report)
     if first:
-        events.report_submitted(report, branch_row=not refreshed)
+        events.report_submitted(report, branch_row=not refreshed)  # which moves the branch's version too
+    else:
+        versions.touch(report.branch_id)  # a return, an acceptance, a submission again: the history shows it
     record(actor, f"weekly.report.{flag.removeprefix('may_')}", report,
            {"from": old, "to": to, "note": note.strip()}, unit_path=report.branch.path)
     return report

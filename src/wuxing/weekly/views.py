@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaigns_for, place
-from wuxing.core import policy
+from wuxing.core import policy, versions
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import document_response, export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import action_of, form_failure, query_of, report_failure
+from wuxing.core.pagecache import cached
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.creation.models import PlanTask
 from wuxing.orgs import services as orgs_services
@@ -73,15 +74,27 @@ def branch_history(request, pk, branch):
     campaign = _campaign(request, pk)
     branch = _unit(request, campaign, branch, BRANCH_LEVELS)
     weeks = list(reversed(selectors.report_weeks(campaign)))
-    status_of = selectors.statuses(campaign, [branch.pk], weeks)
-    reports = {(r.iso_year, r.iso_week): r for r in branch.weekly_reports.filter(campaign=campaign).only(
-        "branch", "iso_year", "iso_week", "status", "submitted_at")}
-    rows = [(w, deadlines.week_start(*w), campaign.weekly_due(*w), status_of[(branch.pk, w)], reports.get(w)) for w in weeks]
-    context = {"campaign": campaign, "branch": branch, "rows": rows,
-               "may_write": policy.may(request.user, "branch.declare", branch)}
-    table = render_to_string("weekly/_history.html", context, request, using="jinja2")
-    # The fragment is Jinja2's output with autoescape on: safe to place as it is.
-    return render(request, "weekly/branch.html", {**context, "table": mark_safe(table)})
+
+    def build():
+        status_of = selectors.statuses(campaign, [branch.pk], weeks)
+        reports = {(r.iso_year, r.iso_week): r for r in branch.weekly_reports.filter(campaign=campaign).only(
+            "branch", "iso_year", "iso_week", "status", "submitted_at")}
+        rows = [(w, deadlines.week_start(*w), campaign.weekly_due(*w), status_of[(branch.pk, w)], reports.get(w))
+                for w in weeks]
+        # Jinja2's output with autoescape on: safe to place as it is.
+        return mark_safe(render_to_string("weekly/_history.html", {
+            "campaign": campaign, "branch": branch, "rows": rows,
+            "may_write": policy.may(request.user, "branch.declare", branch)}, request, using="jinja2"))
+
+    def parts():
+        # The branch's reports (every write of them moves its version), the weeks shown and which of their
+        # deadlines have passed (a week turns from pending to missing at its deadline with no write at all).
+        now = timezone.now()
+        return (campaign.pk, branch.pk, *versions.of(branch.pk), len(weeks),
+                sum(1 for w in weeks if now > campaign.weekly_due(*w)))
+
+    return render(request, "weekly/branch.html", {"campaign": campaign, "branch": branch,
+                                                  "table": cached(request, "history", parts, build)})
 
 
 def _report_context(request, campaign, branch, report, form=None, items=None):

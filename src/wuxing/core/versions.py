@@ -1,0 +1,62 @@
+"""Per-branch version numbers for caching a branch's own pages (its workspace, its weekly history).
+
+The rollups' stamp (wuxing.rollups.services.version) moves with every write anywhere in the campaign: right
+for pages drawn from the rollups of a whole area, useless for a branch's page at province scale, where some
+branch writes every second. A branch's number moves only with that branch's writes — targets, plan tasks and
+their progress, assessments, awards (through the domain events, wuxing.core.events), and the writes that send
+no event: comments, evidence, weekly drafts, returns and acceptances (their services call `touch`). The epoch
+(row 0) moves with writes that reach many branches at once.
+
+Both live in the database and move inside the write's own transaction, so a number read before a page part is
+built is never newer than the rows it was built from, whichever process wrote.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import connection
+
+EPOCH = 0
+
+
+def touch(*unit_ids: int, at_least: int = 1) -> None:
+    """Move each unit's number by one (to `at_least` if that is more), in the current transaction: one statement
+    per unit, no read first, in a fixed order so two writers never lock two rows crosswise."""
+    from wuxing.core.models import UnitVersion
+
+    table = connection.ops.quote_name(UnitVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        for unit_id in sorted(set(unit_ids)):
+            cursor.execute(f"INSERT INTO {table} (unit_id, version) VALUES (%s, %s) ON CONFLICT (unit_id) DO UPDATE "
+                           f"SET version = CASE WHEN {table}.version + 1 > %s THEN {table}.version + 1 ELSE %s END",
+                           [unit_id, at_least, at_least, at_least])
+
+
+def touch_all() -> None:
+    """A write that reaches many branches at once (or raw rows written past the events: a seed, a demo load): every
+    branch's cached parts are stale. The epoch moves to the clock's microseconds at least, so a database created
+    afresh never repeats the numbers of the one before it, whose pages a shared cache may still hold."""
+    touch(EPOCH, at_least=time.time_ns() // 1000)
+
+
+def of(unit_id: int) -> tuple[int, int]:
+    """(epoch, the unit's number), in one query: read before the part is built."""
+    from wuxing.core.models import UnitVersion
+
+    found = dict(UnitVersion.objects.filter(unit_id__in=[EPOCH, unit_id]).values_list("unit_id", "version"))
+    return found.get(EPOCH, 0), found.get(unit_id, 0)
+
+
+def of_units(unit_ids) -> tuple[int, int, int]:
+    """(epoch, the sum of the units' numbers, how many have one), in one query, for a part drawn from several
+    branches (an office's matrix). `unit_ids`: ids or a query of them. The sum grows with every touch of any of
+    them; which units belong is fixed until the org tree changes, which moves the epoch."""
+    from django.db.models import Count, Max, Q, Sum
+
+    from wuxing.core.models import UnitVersion
+
+    found = UnitVersion.objects.filter(Q(unit_id=EPOCH) | Q(unit_id__in=unit_ids)).aggregate(
+        epoch=Max("version", filter=Q(unit_id=EPOCH)), total=Sum("version", filter=~Q(unit_id=EPOCH)),
+        n=Count("unit_id", filter=~Q(unit_id=EPOCH)))
+    return found["epoch"] or 0, found["total"] or 0, found["n"]
