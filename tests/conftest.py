@@ -176,11 +176,14 @@ def at_once(*actions) -> list:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached page bodies are keyed by ids and the rollups' version
-    stamp, which repeat from one test database to the next."""
+    """Each test starts with an empty cache: cached page bodies are keyed by ids and version numbers, which
+    repeat from one test database to the next."""
     from django.core.cache import cache
 
+    from wuxing.campaigns.selectors import forget_campaigns
+
     cache.clear()
+    forget_campaigns()  # so are the campaigns a process keeps, under the branches' version numbers
 
 
 @pytest.fixture(autouse=True)

@@ -210,8 +210,9 @@ def test_the_pairing_rule_holds_on_the_page_and_in_the_api(world, campaign, logi
     assert r.status_code == 400 and "帮带支部须达到四星级" in r.content.decode()
     assert not Pairing.objects.exists() and not AuditEvent.objects.filter(action="contest.pairing.create").exists()
     award(campaign, world.west_community, ["zbgy", "gjgx", "yjyy", "pafz"])  # another office's: not this admin's
-    campaign.pairing_mentor_level = 3  # the campaign's own rule: 三星 may mentor
-    campaign.save(update_fields=["pairing_mentor_level"])
+    from wuxing.creation.services import update_campaign
+
+    update_campaign(world.district_admin, campaign, pairing_mentor_level=3)  # the campaign's own rule: 三星 may mentor
     r = api.post("/api/v1/pairings/", body, format="json")
     assert r.status_code == 201
     assert Pairing.objects.get().mentor_id == world.community.pk

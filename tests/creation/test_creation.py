@@ -308,6 +308,8 @@ def test_office_matrix_query_count_does_not_grow_with_branches(world, campaign, 
         services.create_task(SYSTEM, campaign, unit, title="t", star_code="wmxf", due_date=dt.date(2026, 12, 1),
                              responsible_name="x")
     cache.clear()
+    client.get(url)  # the writes moved the epoch: the campaign kept by this process is read again, once
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)

@@ -41,6 +41,15 @@ class CampaignQuerySet(ScopedQuerySet):
             q |= Q(unit__path__startswith=p)
         return self.filter(q)
 
+    def admits(self, user, campaign) -> bool:
+        """What for_user(user) decides, for one campaign already read (its unit loaded): its unit lies on the
+        path to one of the user's units (an ancestor: unit_id among a path's ids) or below one of them."""
+        paths = paths_for(user, "star.view")
+        if paths is ALL:
+            return True
+        here = campaign.unit.path
+        return any(p.startswith(here) or here.startswith(p) for p in paths)
+
 
 _FULL_STANDARDS: dict = {}  # (standard id, sha256) -> the standard with stars, indicators, vetoes
 

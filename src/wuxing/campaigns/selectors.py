@@ -2,20 +2,63 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
-from wuxing.core import weeks
+from wuxing.core import versions, weeks
+
+
+def campaigns_with_digests() -> QuerySet[Campaign]:
+    # The standards' digests, not the standards: Campaign.standard_for_kind finds the prefetched standard by them
+    # (three joined models cost every page ~0.7 ms more to build than one); `campaign.urban_standard` still loads.
+    return Campaign.objects.select_related("unit").annotate(
+        urban_digest=F("urban_standard__source_sha256"), rural_digest=F("rural_standard__source_sha256"))
 
 
 def campaigns_for(user) -> QuerySet[Campaign]:
-    # The standards' digests, not the standards: Campaign.standard_for_kind finds the prefetched standard by them
-    # (three joined models cost every page ~0.7 ms more to build than one); `campaign.urban_standard` still loads.
-    return Campaign.objects.for_user(user).select_related("unit").annotate(
-        urban_digest=F("urban_standard__source_sha256"), rural_digest=F("rural_standard__source_sha256"))
+    return campaigns_with_digests().for_user(user)
+
+
+# Per process: campaign id -> (the version numbers it was read under, the campaign as read). Campaign rows change
+# only with the epoch (every campaign write moves it: wuxing.creation.services) and their unit only with its own
+# number or the epoch (a rename, a move), so one query of both numbers tells whether the copy kept here is current.
+_KNOWN: dict[int, tuple[tuple[int, int], Campaign]] = {}
+
+
+def visible_campaign(user, pk: int) -> Campaign | None:
+    """The campaign if `user` sees it (campaigns_for's rule), else None: what every campaign page starts from.
+
+    One small query (the two version numbers) where reading the campaign with its unit and standards' digests
+    costs a join's compilation on every request; the row itself is read again only after a write moved them.
+    Each call gets its own copy, so a view changing its campaign (an edit form) changes nothing kept here."""
+    known = _KNOWN.get(pk)
+    if known is None or versions.of(known[1].unit_id) != known[0]:
+        # The row and its numbers in one statement, so from one snapshot: never kept under numbers newer than it.
+        campaign = campaigns_with_digests().annotate(
+            epoch=versions.number(versions.EPOCH), unit_number=versions.number(OuterRef("unit_id"))).filter(pk=pk).first()
+        if campaign is None:
+            return None
+        known = _KNOWN[pk] = ((campaign.epoch or 0, campaign.unit_number or 0), campaign)
+    campaign = copy.copy(known[1])
+    campaign.unit = copy.copy(known[1].unit)
+    return campaign if Campaign.objects.admits(user, campaign) else None
+
+
+def campaign_or_404(user, pk: int) -> Campaign:
+    campaign = visible_campaign(user, pk)
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def forget_campaigns() -> None:
+    """Drop the campaigns this process keeps (tests: a new database reuses ids and version numbers)."""
+    _KNOWN.clear()
 
 
 def current_campaign(user) -> Campaign | None:

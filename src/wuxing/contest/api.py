@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.campaigns.api import BranchField, CampaignField
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaign_or_404
 from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, FlagAward, FlagKind, Highlight, Pairing, Sanction
 from wuxing.core import policy
@@ -29,7 +29,7 @@ def _campaign(request):
     value = request.query_params.get("campaign", "")
     if not value.isdigit():
         raise ValidationError({"campaign": "必填（整数）"})
-    return get_object_or_404(campaigns_for(request.user), pk=value)
+    return campaign_or_404(request.user, value)
 
 
 def _datasets(datasets):
@@ -112,7 +112,7 @@ class PairingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         body = PairingSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        campaign = get_object_or_404(campaigns_for(request.user), pk=v["campaign"].pk)
+        campaign = campaign_or_404(request.user, v["campaign"].pk)
         p = services.create_pairing(request.user, campaign, v["mentor"], list(v["mentees"]), v["goals"])
         return Response(PairingSerializer(p).data, status=status.HTTP_201_CREATED)
 
@@ -160,7 +160,7 @@ class SanctionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         body = SanctionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        campaign = get_object_or_404(campaigns_for(request.user), pk=v["campaign"].pk)
+        campaign = campaign_or_404(request.user, v["campaign"].pk)
         unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=v["unit"].pk)
         s = services.record_sanction(request.user, campaign, kind=v["kind"], unit=unit, reason=v["reason"],
                   decided_on=v["decided_on"], person=v.get("person", ""), amount=v.get("amount"), note=v.get("note", ""))

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaigns_for, place
+from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, place
 from wuxing.contest import selectors, services
 from wuxing.contest.forms import (
     ActivityForm,
@@ -56,7 +56,7 @@ OFFICE_ROWS = 50  # offices listed on the page; the export has them all
 
 
 def _campaign(request, pk):
-    return get_object_or_404(campaigns_for(request.user), pk=pk)
+    return campaign_or_404(request.user, pk)
 
 
 def _dashboard(request, campaign, unit, name: str, context, stem: str, **page):

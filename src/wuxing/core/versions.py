@@ -60,3 +60,13 @@ def of_units(unit_ids) -> tuple[int, int, int]:
         epoch=Max("version", filter=Q(unit_id=EPOCH)), total=Sum("version", filter=~Q(unit_id=EPOCH)),
         n=Count("unit_id", filter=~Q(unit_id=EPOCH)))
     return found["epoch"] or 0, found["total"] or 0, found["n"]
+
+
+def number(unit_id):
+    """A unit's number as a subquery (NULL: 0), for reading it in the same statement as the rows built from it.
+    `unit_id`: an id or an OuterRef."""
+    from django.db.models import Subquery
+
+    from wuxing.core.models import UnitVersion
+
+    return Subquery(UnitVersion.objects.filter(unit_id=unit_id).values("version")[:1])

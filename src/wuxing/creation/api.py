@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.models import Campaign
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaign_or_404, campaigns_for
 from wuxing.core import policy
 from wuxing.core.api import NoteSerializer, StrictCharField, StrictModelSerializer, code_list
 from wuxing.core.api import note_of as _note
@@ -196,7 +196,7 @@ class GapView(APIView):
         params = request.query_params
         if not (params.get("campaign", "").isdigit() and params.get("branch", "").isdigit()):
             raise ValidationError({"detail": "campaign 和 branch 参数必填（整数）"})
-        campaign = get_object_or_404(campaigns_for(request.user), pk=params["campaign"])
+        campaign = campaign_or_404(request.user, params["campaign"])
         branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS),
                                    pk=params["branch"])
         target = Target.objects.filter(campaign=campaign, branch=branch).first()

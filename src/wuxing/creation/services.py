@@ -119,6 +119,8 @@ def update_campaign(actor, campaign: Campaign, **fields) -> Campaign:
     if recount:
         campaign.__dict__.pop("_standards", None)
         events.campaign_changed(campaign)
+    else:
+        versions.touch_all()  # its name, dates and rules: what every process keeps of the campaign is stale
     record(actor, "creation.campaign.update", campaign, {k: str(v) for k, v in fields.items()},
            unit_path=campaign.unit.path)
     return campaign

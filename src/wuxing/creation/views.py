@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.models import Campaign
-from wuxing.campaigns.selectors import campaigns_for, star_names
+from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, star_names
 from wuxing.core import policy, versions
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
@@ -45,7 +45,7 @@ DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})
 
 
 def _campaign(request, pk: int) -> Campaign:
-    return get_object_or_404(campaigns_for(request.user), pk=pk)
+    return campaign_or_404(request.user, pk)
 
 
 def _branch(request, campaign: Campaign, pk: int) -> OrgUnit:

@@ -19,7 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaigns_for, star_names
+from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, star_names
 from wuxing.core import audit_words, policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
@@ -62,7 +62,7 @@ from wuxing.orgs.models import OrgUnit
 
 
 def _campaign(request, pk):
-    return get_object_or_404(campaigns_for(request.user), pk=pk)
+    return campaign_or_404(request.user, pk)
 
 
 def _branch(request, campaign, pk):

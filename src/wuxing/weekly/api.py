@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wuxing.campaigns.api import BranchField, CampaignField
-from wuxing.campaigns.selectors import campaigns_for
+from wuxing.campaigns.selectors import campaign_or_404
 from wuxing.core.api import (
     NoteSerializer,
     ScopedPrimaryKeyField,
@@ -143,7 +143,7 @@ class ComplianceView(APIView):
         params = request.query_params
         if not params.get("campaign", "").isdigit():
             raise ValidationError({"detail": "campaign 参数必填（整数）"})
-        campaign = get_object_or_404(campaigns_for(request.user), pk=params["campaign"])
+        campaign = campaign_or_404(request.user, params["campaign"])
         unit = campaign.unit
         if params.get("unit", "").isdigit():
             unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=params["unit"])

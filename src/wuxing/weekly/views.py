@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaigns_for, place
+from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, place
 from wuxing.core import policy, versions
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import document_response, export_response
@@ -36,7 +36,7 @@ MATRIX_WEEKS = 8
 
 
 def _campaign(request, pk):
-    return get_object_or_404(campaigns_for(request.user), pk=pk)
+    return campaign_or_404(request.user, pk)
 
 
 def _unit(request, campaign, pk, levels):
