@@ -71,16 +71,18 @@ def area_totals(user, campaign, root: OrgUnit) -> tuple[list[OrgUnit], dict[int,
 
 def area(user, campaign, unit_id=None) -> OrgUnit:
     """The area a dashboard, ranking or compliance page is drawn for: the one asked for if the user sees it, else the campaign's unit."""
-    areas = OrgUnit.objects.for_user(user).filter(path__startswith=campaign.unit.path,
-                                                  level__in=(Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.OFFICE))
+    def areas():
+        return OrgUnit.objects.for_user(user).filter(
+            path__startswith=campaign.unit.path, level__in=(Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.OFFICE))
+
     if unit_id is not None and str(unit_id).isdigit():
-        unit = areas.filter(pk=int(unit_id)).first()
+        unit = areas().filter(pk=int(unit_id)).first()
         if unit is not None:
             return unit
     if policy.may(user, "star.view", campaign.unit):
         return campaign.unit
     # A county or city admin inside a province campaign starts at their own area (the highest one).
-    own = areas.filter(level__in=(Level.CITY, Level.DISTRICT)).order_by("depth", "path").first()
+    own = areas().filter(level__in=(Level.CITY, Level.DISTRICT)).order_by("depth", "path").first()
     return own or campaign.unit
 
 

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
 
 from wuxing.core import versions
@@ -415,7 +415,11 @@ STAMP = "rollups"
 def version() -> int:
     """The rollups' version: a page cached under an older one is stale. Read before the page is built, so a
     body is never filed under a version newer than the rows it was built from."""
-    return Stamp.objects.filter(name=STAMP).values_list("version", flat=True).first() or 0
+    # Plain SQL (a third of the ORM's cost: every cached page reads it), where the ORM would read the rows from.
+    with connections[router.db_for_read(Stamp)].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {connection.ops.quote_name(Stamp._meta.db_table)} WHERE name = %s", [STAMP])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def changed() -> None:
