@@ -10,7 +10,7 @@ import functools
 
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from jinja2 import Environment
 
@@ -43,7 +43,14 @@ def _display(obj, field: str = "status") -> str:
     return str(_choices(type(obj), field).get(value, value))
 
 
+@functools.lru_cache(maxsize=256)
+def _fixed_url(name: str, urlconf, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
 def _url(name: str, *args) -> str:
+    if not args:  # an address without arguments is the same on every request of the same urlconf and prefix
+        return _fixed_url(name, get_urlconf(), get_script_prefix())
     return reverse(name, args=args)
 
 
