@@ -386,3 +386,31 @@ def test_a_plan_import_refreshes_each_branch_once_and_the_rollups_match(world, c
     from wuxing.rollups.models import UnitStat
 
     assert UnitStat.objects.get(campaign=campaign, unit=world.district).tasks == 100
+
+
+def test_the_api_target_list_rows_equal_the_serializer(world, campaign):
+    """The target list builds its rows from value rows (creation.api.target_rows): for a draft and a target
+    submitted then returned, as each branch, their office and the district, each row equals what TargetSerializer
+    answers for the target."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.test import APIRequestFactory
+
+    from tests.conftest import api_as
+    from wuxing.creation.api import TargetSerializer
+
+    services.save_target(world.branch_user, campaign, world.community, star_codes=URBAN_3, goal="三星", strengths="有")
+    services.submit_target(world.branch_user, services.get_target(campaign, world.community))
+    services.save_target(world.village_user, campaign, world.village, star_codes=["zbgy"], weaknesses="短板")
+    services.return_target(world.office_admin, services.get_target(campaign, world.community), "目标偏低")
+    for user in (world.branch_user, world.village_user, world.office_admin, world.district_admin):
+        request = APIRequestFactory().get("/api/v1/targets/")
+        request.user = user
+        listed = {row["id"]: row for row in api_as(user).get("/api/v1/targets/", {"campaign": campaign.pk}).json()[
+            "results"]}
+        shown = Target.objects.for_user(user).filter(campaign=campaign)
+        assert listed and set(listed) == {t.pk for t in shown}
+        for target in shown.select_related("branch"):
+            expected = json.loads(JSONRenderer().render(TargetSerializer(target, context={"request": request}).data))
+            assert listed[target.pk] == expected

@@ -36,6 +36,10 @@ def visible_campaign(user, pk: int) -> Campaign | None:
     One small query (the two version numbers) where reading the campaign with its unit and standards' digests
     costs a join's compilation on every request; the row itself is read again only after a write moved them.
     Each call gets its own copy, so a view changing its campaign (an edit form) changes nothing kept here."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
     known = _KNOWN.get(pk)
     if known is None or versions.of(known[1].unit_id) != known[0]:
         # The row and its numbers in one statement, so from one snapshot: never kept under numbers newer than it.

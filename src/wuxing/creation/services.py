@@ -219,14 +219,19 @@ TARGET_ACTIONS = {"may_edit": "branch.declare", "may_submit": "branch.declare", 
 
 def target_flags(actor, target: Target) -> dict[str, bool]:
     """The transitions `actor` may take on `target` now (DHIS2's may* idea), for pages and API."""
-    own = policy.may(actor, "branch.declare", target.branch)
-    office = policy.may(actor, "branch.review", target.branch)
-    editable = target.status in (TargetStatus.DRAFT, TargetStatus.RETURNED)
+    return target_flags_of(policy.may(actor, "branch.declare", target.branch),
+                           policy.may(actor, "branch.review", target.branch), target.status, target.pk is not None,
+                           target.level)
+
+
+def target_flags_of(own: bool, office: bool, status: str, saved: bool, level: int) -> dict[str, bool]:
+    """The transitions open to someone who speaks for the branch (`own`) or reviews it (`office`), in `status`."""
+    editable = status in (TargetStatus.DRAFT, TargetStatus.RETURNED)
     return {
         "may_edit": own and editable,
-        "may_submit": own and editable and target.pk is not None and target.level > 0,
-        "may_confirm": office and target.status == TargetStatus.SUBMITTED,
-        "may_return": office and target.status == TargetStatus.SUBMITTED,
+        "may_submit": own and editable and saved and level > 0,
+        "may_confirm": office and status == TargetStatus.SUBMITTED,
+        "may_return": office and status == TargetStatus.SUBMITTED,
     }
 
 

@@ -34,13 +34,17 @@ REPORT_ACTIONS = {"may_edit": "branch.declare", "may_submit": "branch.declare", 
 
 
 def report_flags(actor, report: WeeklyReport) -> dict[str, bool]:
-    own = policy.may(actor, "branch.declare", report.branch)
-    office = policy.may(actor, "branch.review", report.branch)
+    return flags_of(policy.may(actor, "branch.declare", report.branch), policy.may(actor, "branch.review", report.branch),
+                    report.status, report.pk is not None)
+
+
+def flags_of(own: bool, office: bool, status: str, saved: bool) -> dict[str, bool]:
+    """The transitions open to someone who speaks for the branch (`own`) or reviews it (`office`), in `status`."""
     return {
-        "may_edit": own and report.status in EDITABLE,
-        "may_submit": own and report.status in EDITABLE and report.pk is not None,
-        "may_return": office and report.status == ReportStatus.SUBMITTED,
-        "may_accept": office and report.status == ReportStatus.SUBMITTED,
+        "may_edit": own and status in EDITABLE,
+        "may_submit": own and status in EDITABLE and saved,
+        "may_return": office and status == ReportStatus.SUBMITTED,
+        "may_accept": office and status == ReportStatus.SUBMITTED,
     }
 
 
