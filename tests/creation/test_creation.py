@@ -414,3 +414,28 @@ def test_the_api_target_list_rows_equal_the_serializer(world, campaign):
         for target in shown.select_related("branch"):
             expected = json.loads(JSONRenderer().render(TargetSerializer(target, context={"request": request}).data))
             assert listed[target.pk] == expected
+
+
+def test_the_api_task_list_rows_equal_the_serializer(world, campaign):
+    """The task list builds its rows from value rows (creation.api.task_rows): open, done and tagged tasks, with
+    and without indicators and measures, each row equals what TaskSerializer answers."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from tests.conftest import api_as
+    from wuxing.creation.api import TaskSerializer
+
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone.utc), tick=False):
+        services.create_task(world.branch_user, campaign, world.community, title="网格全覆盖", star_code="zbgy",
+                             due_date=dt.date(2026, 12, 31), responsible_name="张三", measures="每周巡查",
+                             indicator_codes=["U-ZBGY-04"], tags=["网格化基层治理"])
+        done = services.create_task(world.village_user, campaign, world.village, title="修路", star_code="pafz",
+                                    due_date=dt.date(2026, 7, 1), responsible_name="李四")
+        services.add_progress(world.village_user, done, "已完工", done=True)
+    listed = {row["id"]: row for row in api_as(world.district_admin).get(
+        "/api/v1/tasks/", {"campaign": campaign.pk}).json()["results"]}
+    assert len(listed) == 2
+    for task in PlanTask.objects.all():
+        assert listed[task.pk] == json.loads(JSONRenderer().render(TaskSerializer(task).data))
+    assert listed[done.pk]["completed_at"] is not None

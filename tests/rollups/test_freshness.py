@@ -183,3 +183,26 @@ def test_the_cached_matrix_and_ranking_follow_a_new_target(world, campaign, logi
     assert body(before) != body(after) and htmx_before != htmx_after
     assert body(ranked_before) != body(ranked_after)
     assert htmx_after in after and "<html" not in htmx_after  # the fragment the campaign page embeds
+
+
+def test_the_cached_api_weekly_compliance_follows_submissions_and_deadlines(world, campaign):
+    """Week 20 is due Monday 18 May 12:00 in Shanghai. The API's compliance of the east office, cached under the
+    stamp: pending at 11:58, on time right after a submission at 11:59, and the village still pending; at 12:01,
+    with no write, the village's week is missing."""
+    from tests.conftest import api_as
+    from wuxing.weekly import services as weekly
+
+    api = api_as(world.district_admin)
+
+    def week20():
+        body = api.get("/api/v1/weekly-compliance/", {"campaign": campaign.pk, "unit": world.east.pk}).json()
+        column = body["weeks"].index("2026-W20")
+        return {b["name"]: b["statuses"][column] for b in body["branches"]}
+
+    with at(2026, 5, 18, 11, 58):
+        assert week20() == {"东城社区": "pending", "李家村": "pending"}
+    with at(2026, 5, 18, 11, 59):
+        weekly.save_report(world.branch_user, campaign, world.community, 2026, 20, summary="巡河", submit=True)
+        assert week20() == {"东城社区": "on_time", "李家村": "pending"}
+    with at(2026, 5, 18, 12, 1):
+        assert week20() == {"东城社区": "on_time", "李家村": "missing"}

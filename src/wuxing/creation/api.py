@@ -181,9 +181,31 @@ class ProgressSerializer(serializers.Serializer):
     done = serializers.BooleanField(required=False, default=False)
 
 
+_DATE = serializers.DateField()
+TASK_FIELDS = ("id", "campaign_id", "branch_id", "star_code", "indicator_codes", "title", "measures",
+               "responsible_name", "due_date", "status", "tags", "completed_at")
+
+
+def task_rows(rows: list[dict]) -> list[dict]:
+    """What TaskSerializer answers for each task, from value rows (TASK_FIELDS): through DRF's fields a page of 50
+    cost ~4 ms (tests/creation/test_creation.py holds the two equal)."""
+    return [{"id": r["id"], "campaign": r["campaign_id"], "branch": r["branch_id"], "star_code": r["star_code"],
+             "indicator_codes": list(r["indicator_codes"]), "title": r["title"], "measures": r["measures"],
+             "responsible_name": r["responsible_name"], "due_date": _DATE.to_representation(r["due_date"]),
+             "status": r["status"], "tags": list(r["tags"]),
+             "completed_at": None if r["completed_at"] is None else _TIME.to_representation(r["completed_at"])}
+            for r in rows]
+
+
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = TaskSerializer
+
+    def list(self, request, *args, **kwargs):
+        tasks = self.filter_queryset(self.get_queryset()).values(*TASK_FIELDS)
+        page = self.paginate_queryset(tasks)
+        rows = task_rows(list(tasks if page is None else page))
+        return Response(rows) if page is None else self.get_paginated_response(rows)
 
     def get_queryset(self):
         qs = PlanTask.objects.for_user(self.request.user).order_by("branch_id", "due_date", "pk")

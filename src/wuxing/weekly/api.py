@@ -26,6 +26,7 @@ from wuxing.core.api import (
 from wuxing.core.api import note_of as _note
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import OrgUnit
+from wuxing.rollups.caching import cached_body
 from wuxing.weekly import selectors, services
 from wuxing.weekly.models import WeeklyReport, WorkItem
 
@@ -174,12 +175,18 @@ class ComplianceView(APIView):
         size = min(int(params["page_size"]), 2000) if params.get("page_size", "").isdigit() and int(
             params["page_size"]) > 0 else 500
         page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
-        everyone = selectors.branches_in(request.user, unit)
-        total = everyone.count()
-        branches = list(everyone[(page - 1) * size:page * size])
-        status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
-        return Response({
-            "campaign": campaign.pk, "weeks": [f"{y}-W{w:02d}" for y, w in weeks], "count": total, "page": page,
-            "pages": max(1, -(-total // size)),
-            "branches": [{"id": b.pk, "code": b.code, "name": b.name,
-                          "statuses": [status_of[(b.pk, w)] for w in weeks]} for b in branches]})
+
+        def data():
+            everyone = selectors.branches_in(request.user, unit)
+            total = everyone.count()
+            branches = list(everyone[(page - 1) * size:page * size])
+            status_of = selectors.statuses(campaign, [b.pk for b in branches], weeks)
+            return {
+                "campaign": campaign.pk, "weeks": [f"{y}-W{w:02d}" for y, w in weeks], "count": total, "page": page,
+                "pages": max(1, -(-total // size)),
+                "branches": [{"id": b.pk, "code": b.code, "name": b.name,
+                              "statuses": [status_of[(b.pk, w)] for w in weeks]} for b in branches]}
+
+        # Like the weekly compliance page: first submissions and the org tree move the rollups' stamp, and the key
+        # counts the deadlines passed (every week before the last twelve is past its own).
+        return Response(cached_body(request, campaign, unit, "api-compliance", data))
