@@ -206,3 +206,17 @@ def test_the_cached_api_weekly_compliance_follows_submissions_and_deadlines(worl
         assert week20() == {"东城社区": "on_time", "李家村": "pending"}
     with at(2026, 5, 18, 12, 1):
         assert week20() == {"东城社区": "on_time", "李家村": "missing"}
+
+
+def test_a_rebuild_moves_the_stamp_past_any_number_an_earlier_database_used(world, campaign):
+    """A province re-seeded under a running Redis: its first stamps must not be the ones the old database's
+    cached pages were filed under. A rebuild (every seed and demo load ends with one) moves the stamp to the
+    clock's microseconds at least; writes after it count on from there."""
+    rollups.rebuild(campaign)
+    first = rollups.version()
+    assert first > 10 ** 15
+    with transaction.atomic():
+        rollups.changed()
+    assert rollups.version() == first + 1
+    rollups.rebuild(campaign)
+    assert rollups.version() > first + 1

@@ -10,6 +10,7 @@ set-based queries, reports what differed (drift), and replaces the rows.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -359,7 +360,9 @@ def rebuild(campaign, batch_size: int = 5000) -> Drift:
     """Recompute the campaign's rollups from scratch, replace them, and report what had drifted."""
     rows, units, weeks = compute(campaign)
     with transaction.atomic():
-        changed()
+        # To the clock's microseconds at least, like the branches' epoch: a database seeded afresh never repeats
+        # the stamps of the one before it, whose pages a shared cache may still hold.
+        changed(at_least=time.time_ns() // 1000)
         versions.touch_all()  # a rebuild follows raw rows written past the events (a seed, a demo load)
         d = _compare(campaign, rows, units, weeks)
         BranchStat.objects.filter(campaign=campaign).delete()
@@ -422,9 +425,12 @@ def version() -> int:
     return row[0] if row else 0
 
 
-def changed() -> None:
+def changed(*, at_least: int = 0) -> None:
     """Called by every write that changed a rollup, inside its transaction: the new version is visible to
     every process exactly when the write commits, and not at all if it rolls back. The stamp row is locked
-    until then, as the campaign root's UnitStat row already is by the same writes, so it adds no new wait."""
+    until then, as the campaign root's UnitStat row already is by the same writes, so it adds no new wait.
+    `at_least`: move it to this number if that is more (a rebuild: see there)."""
     if not Stamp.objects.filter(name=STAMP).update(version=F("version") + 1):
         Stamp.objects.get_or_create(name=STAMP, defaults={"version": 1})
+    if at_least:
+        Stamp.objects.filter(name=STAMP, version__lt=at_least).update(version=at_least)
