@@ -36,5 +36,10 @@ def cached(request, name: str, parts, build, *, csrf: bool = False) -> str:
             cache.set(key, body, LIFETIME)
     else:
         body = build()
-    # `build` gives a template's output, escaped there: safe to place as it is (a replaced copy is a plain str).
-    return mark_safe(body.replace(CSRF_SENTINEL, get_token(request))) if csrf else body
+    return with_token(request, body) if csrf else body
+
+
+def with_token(request, html: str) -> str:
+    """`html` rendered with CSRF_SENTINEL as its token, with the request's own token in its place. `html` is a
+    template's output, escaped there: safe to place as it is (a replaced copy is a plain str)."""
+    return mark_safe(html.replace(CSRF_SENTINEL, get_token(request)))

@@ -24,10 +24,11 @@ def topbar(context) -> str:
     """The top bar of base.html (wuxing/jinja2/core/_topbar.html), from the facts the navigation context processor
     gives. It is the same for every request with the same facts: each process keeps the last thousand, rendered
     with a stand-in for the CSRF token, which is the one part of it a request's own."""
-    from django.middleware.csrf import get_token
     from django.urls import get_script_prefix, get_urlconf
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
+
+    from wuxing.core.pagecache import with_token
 
     request, user = context.get("request"), context.get("user")
     signed_in = bool(getattr(user, "is_authenticated", False))
@@ -39,18 +40,17 @@ def topbar(context) -> str:
                   (context.get("nav_unread") or {}).get("value") or 0)
     bar = _topbar(facts)
     # Jinja2 escaped it; an error page rendered without a request shows the brand alone, with no form.
-    return mark_safe(bar.replace(_CSRF_STAND_IN, get_token(request)) if request is not None and signed_in else bar)
-
-
-_CSRF_STAND_IN = "wuxing-topbar-csrf-stand-in"
+    return with_token(request, bar) if request is not None and signed_in else mark_safe(bar)
 
 
 @functools.lru_cache(maxsize=1000)
 def _topbar(facts: tuple) -> str:
     from django.template.loader import render_to_string
 
+    from wuxing.core.pagecache import CSRF_SENTINEL
+
     _language, _urlconf, _prefix, signed_in, *rest = facts
-    context = {"signed_in": signed_in, "csrf_token": _CSRF_STAND_IN}
+    context = {"signed_in": signed_in, "csrf_token": CSRF_SENTINEL}
     if signed_in:
         context.update(zip(("name", "is_superuser", "star", "casefile", "is_admin", "unread"), rest))
     return render_to_string("core/_topbar.html", context, using="jinja2")
