@@ -78,6 +78,15 @@ def report_weeks(campaign: Campaign, now: dt.datetime | None = None, last: int |
     return found[-last:] if last else found
 
 
+def weeks_state(campaign: Campaign, shown: list[tuple[int, int]]) -> tuple[str, int]:
+    """What a page of `shown` weeks depends on besides its rows, for a cache key: the last week, and how many of
+    their deadlines have passed (a week turns from pending to missing at its deadline with no write at all, and
+    on a Monday morning two weeks shown are pending)."""
+    now = timezone.now()
+    return (f"{shown[-1][0]}-{shown[-1][1]}" if shown else "-",
+            sum(1 for week in shown if now > campaign.weekly_due(*week)))
+
+
 def place(user, campaign: Campaign) -> tuple[str, list]:
     """Where a person works in a campaign, for the pages that open on "my" part of it: ("district", [unit])
     when they see the whole campaign, ("office", offices), ("branch", branches they speak for), ("leader",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from wuxing.campaigns.selectors import report_weeks
+from wuxing.campaigns.selectors import report_weeks, weeks_state
 from wuxing.core.pagecache import cached
 from wuxing.rollups.services import version
 
@@ -18,11 +16,5 @@ def cached_body(request, campaign, root, name: str, build) -> str:
     write at all, and on a Monday morning two weeks shown are pending); anything else is the same for every
     request.
     """
-    def parts():
-        weeks = report_weeks(campaign, last=12)
-        now = timezone.now()
-        due_passed = sum(1 for week in weeks if now > campaign.weekly_due(*week))
-        last = f"{weeks[-1][0]}-{weeks[-1][1]}" if weeks else "-"
-        return campaign.pk, root.pk, version(), last, due_passed
-
-    return cached(request, name, parts, build)
+    return cached(request, name, lambda: (
+        campaign.pk, root.pk, version(), *weeks_state(campaign, report_weeks(campaign, last=12))), build)

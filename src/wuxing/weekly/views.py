@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, place
+from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, place, weeks_state
 from wuxing.core import policy, versions
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import document_response, export_response
@@ -86,15 +86,10 @@ def branch_history(request, pk, branch):
             "campaign": campaign, "branch": branch, "rows": rows,
             "may_write": policy.may(request.user, "branch.declare", branch)}, request, using="jinja2"))
 
-    def parts():
-        # The branch's reports (every write of them moves its version), the weeks shown and which of their
-        # deadlines have passed (a week turns from pending to missing at its deadline with no write at all).
-        now = timezone.now()
-        return (campaign.pk, branch.pk, *versions.of(branch.pk), len(weeks),
-                sum(1 for w in weeks if now > campaign.weekly_due(*w)))
-
-    return render(request, "weekly/branch.html", {"campaign": campaign, "branch": branch,
-                                                  "table": cached(request, "history", parts, build)})
+    # The branch's reports (every write of them moves its version) and the weeks shown with their deadlines.
+    table = cached(request, "history", lambda: (
+        campaign.pk, branch.pk, *versions.of(branch.pk), *weeks_state(campaign, weeks)), build)
+    return render(request, "weekly/branch.html", {"campaign": campaign, "branch": branch, "table": table})
 
 
 def _report_context(request, campaign, branch, report, form=None, items=None):
