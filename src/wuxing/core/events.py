@@ -1,8 +1,9 @@
 """Domain events (DESIGN §3): services announce what changed; subscribers registered at start-up (the
 rollups, in `RollupsConfig.ready`) act on it inside the same transaction, so a rolled-back change leaves
 no trace in the aggregates. Apps below the rollups never import them: they send events. No model signals
-carry business effects. Each event also moves the branch version numbers (wuxing.core.versions) that caches of
-a branch's own pages are keyed by.
+carry business effects. branch_changed, units_changed and campaign_changed also move the version numbers
+(wuxing.core.versions) that caches of a branch's own pages are keyed by; a weekly report's changes of state are
+moved by the weekly service itself, which makes them all.
 
 Inside `batched()` a subscriber may fold repeated events (the rollups refresh each branch once, at the end
 of the block); nested blocks leave the work to the outermost.
@@ -42,8 +43,6 @@ def branch_changed(campaign_id: int, branch_id: int, *, campaign=None, unit=None
 def report_submitted(report, *, branch_row: bool = True) -> None:
     """A weekly report's first submission. `branch_row=False`: the branch was refreshed after the report
     was saved, so its own row already counts it."""
-    if branch_row:  # else the branch_changed of that refresh moved its version already
-        versions.touch(report.branch_id)
     _send("report_submitted", report, branch_row=branch_row)
 
 

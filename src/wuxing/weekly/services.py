@@ -121,7 +121,7 @@ def save_report(actor, campaign: Campaign, branch: OrgUnit, iso_year: int, iso_w
     if submit:
         report = _transition(actor, report, "may_submit", ReportStatus.SUBMITTED)
     else:
-        versions.touch(branch.pk)  # the branch's weekly history shows the draft (a submission moves it below)
+        versions.touch(branch.pk)  # the branch's weekly history shows the draft (_transition moves it on submit)
     return report
 
 
@@ -171,9 +171,9 @@ def _transition(actor, report: WeeklyReport, flag: str, to: str, note: str = "")
     # this week; the first submission then only adds the week to the ancestors.
     refreshed = to == ReportStatus.SUBMITTED and _apply_items(actor, report)
     if first:
-        events.report_submitted(report, branch_row=not refreshed)  # which moves the branch's version too
-    else:
-        versions.touch(report.branch_id)  # a return, an acceptance, a submission again: the history shows it
+        events.report_submitted(report, branch_row=not refreshed)
+    if not refreshed:  # else the branch_changed of that refresh moved the branch's version already
+        versions.touch(report.branch_id)  # its weekly history shows every change of state
     record(actor, f"weekly.report.{flag.removeprefix('may_')}", report,
            {"from": old, "to": to, "note": note.strip()}, unit_path=report.branch.path)
     return report
