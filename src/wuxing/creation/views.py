@@ -178,10 +178,10 @@ def office_matrix(request, pk: int, office: int):
             "status": status, "table": mark_safe(table),  # Jinja2 escaped it
             "tabs": [(v, label, counts.get(v, 0)) for v, label in MATRIX_TABS]}, request)
 
-    # Targets, levels and tasks of the office's branches: each of their writes moves that branch's version.
-    body = cached(request, "office-matrix", lambda: (
-        campaign.pk, office.pk, *versions.of_units(OrgUnit.objects.filter(parent=office).values("pk")),
-        campaign.__dict__.get("urban_digest"), campaign.__dict__.get("rural_digest")), build)
+    # Targets, levels and tasks of the branches shown: each of their writes moves that branch's version (a change
+    # of standard, or of which branches there are, moves the epoch).
+    body = cached(request, "office-matrix", lambda: (campaign.pk, office.pk, *versions.of_units(
+        selectors.visible_branches(request.user, campaign, office).values("pk"))), build)
     return render(request, "creation/office_matrix.html", {
         "campaign": campaign, "office": office, "body": body,
         "may_import": policy.may(request.user, "area.manage", office)})
@@ -253,10 +253,8 @@ def branch_workspace(request, pk: int, branch: int):
             request)
 
     # Everything the body shows is the branch's own work, whose every write moves its version (wuxing.core.versions);
-    # the standard is fixed by the campaign's digests (a change of standard moves every branch's epoch too).
-    body = cached(request, "workspace", lambda: (
-        campaign.pk, branch.pk, *versions.of(branch.pk), campaign.__dict__.get("urban_digest"),
-        campaign.__dict__.get("rural_digest")), build, csrf=True)
+    # a change of the campaign's standard moves the epoch.
+    body = cached(request, "workspace", lambda: (campaign.pk, branch.pk, *versions.of(branch.pk)), build, csrf=True)
     return render(request, "creation/branch.html", {"campaign": campaign, "branch": branch, "body": body})
 
 
