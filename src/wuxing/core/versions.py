@@ -33,11 +33,16 @@ def touch(*unit_ids: int, at_least: int = 1) -> None:
                            [unit_id, at_least, at_least, at_least])
 
 
+def clock_floor() -> int:
+    """The clock's microseconds: a number that a version moved at least this far has never had in a database
+    created before, whose pages a shared cache may still hold under its old numbers."""
+    return time.time_ns() // 1000
+
+
 def touch_all() -> None:
     """A write that reaches many branches at once (or raw rows written past the events: a seed, a demo load): every
-    branch's cached parts are stale. The epoch moves to the clock's microseconds at least, so a database created
-    afresh never repeats the numbers of the one before it, whose pages a shared cache may still hold."""
-    touch(EPOCH, at_least=time.time_ns() // 1000)
+    branch's cached parts are stale. The epoch moves to the clock_floor() at least."""
+    touch(EPOCH, at_least=clock_floor())
 
 
 def of(unit_id: int) -> tuple[int, int]:

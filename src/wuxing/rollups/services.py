@@ -10,7 +10,6 @@ set-based queries, reports what differed (drift), and replaces the rows.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -360,9 +359,7 @@ def rebuild(campaign, batch_size: int = 5000) -> Drift:
     """Recompute the campaign's rollups from scratch, replace them, and report what had drifted."""
     rows, units, weeks = compute(campaign)
     with transaction.atomic():
-        # To the clock's microseconds at least, like the branches' epoch: a database seeded afresh never repeats
-        # the stamps of the one before it, whose pages a shared cache may still hold.
-        changed(at_least=time.time_ns() // 1000)
+        changed(at_least=versions.clock_floor())  # like the branches' epoch: a re-seeded database repeats no stamp
         versions.touch_all()  # a rebuild follows raw rows written past the events (a seed, a demo load)
         d = _compare(campaign, rows, units, weeks)
         BranchStat.objects.filter(campaign=campaign).delete()
