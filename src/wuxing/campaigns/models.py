@@ -27,28 +27,36 @@ class CampaignQuerySet(ScopedQuerySet):
     scope_field = "unit__path"
     actions = {"view": "star.view", "manage": "campaign.manage"}
 
+    @staticmethod
+    def _reach(user):
+        """ALL, or (the ids of the units on the paths to the user's units, those paths): a campaign is seen from
+        below it (its unit is one of those ids) and from above it (its unit lies under one of those paths)."""
+        paths = paths_for(user, "star.view")
+        if paths is ALL:
+            return ALL
+        return {int(seg) for p in paths for seg in p.split("/") if seg}, paths
+
     def for_user(self, user, action: str = "view"):
         if action != "view":
             return super().for_user(user, action)
-        paths = paths_for(user, "star.view")
-        if paths is ALL:
+        reach = self._reach(user)
+        if reach is ALL:
             return self
+        ancestors, paths = reach
         if not paths:
             return self.none()
-        ancestors = {int(seg) for p in paths for seg in p.split("/") if seg}
         q = Q(unit_id__in=ancestors)
         for p in paths:
             q |= Q(unit__path__startswith=p)
         return self.filter(q)
 
     def admits(self, user, campaign) -> bool:
-        """What for_user(user) decides, for one campaign already read (its unit loaded): its unit lies on the
-        path to one of the user's units (an ancestor: unit_id among a path's ids) or below one of them."""
-        paths = paths_for(user, "star.view")
-        if paths is ALL:
+        """What for_user(user) decides, for one campaign already read (its unit loaded)."""
+        reach = self._reach(user)
+        if reach is ALL:
             return True
-        here = campaign.unit.path
-        return any(p.startswith(here) or here.startswith(p) for p in paths)
+        ancestors, paths = reach
+        return campaign.unit_id in ancestors or any(campaign.unit.path.startswith(p) for p in paths)
 
 
 _FULL_STANDARDS: dict = {}  # (standard id, sha256) -> the standard with stars, indicators, vetoes
