@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -111,6 +112,24 @@ def text_list(*, max_items: int = 200, max_length: int = 200, **kwargs) -> seria
     """A list of short texts (documents, names)."""
     return serializers.ListField(child=StrictCharField(max_length=max_length, allow_blank=True),
                                  max_length=max_items, **kwargs)
+
+
+class ValueRowsList:
+    """A viewset's list answered from value rows: `list_fields` read with values() through the same queryset,
+    filters and keyset pagination, each page turned into the serializer's answer by `rows` (a test holds the two
+    equal). A page of 50 through model objects and DRF's fields cost 4–9 ms, mostly making the objects."""
+
+    list_fields: tuple[str, ...] = ()
+
+    def rows(self, rows: list[dict]) -> list[dict]:
+        raise NotImplementedError
+
+    def list(self, request, *args, **kwargs):
+        found = self.filter_queryset(self.get_queryset()).select_related(None).prefetch_related(None).values(
+            *self.list_fields)
+        page = self.paginate_queryset(found)
+        rows = self.rows(list(found if page is None else page))
+        return Response(rows) if page is None else self.get_paginated_response(rows)
 
 
 class NoteSerializer(serializers.Serializer):

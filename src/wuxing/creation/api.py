@@ -16,7 +16,7 @@ from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaign_or_404, campaigns_for
 from wuxing.core import policy
-from wuxing.core.api import NoteSerializer, StrictCharField, StrictModelSerializer, code_list
+from wuxing.core.api import NoteSerializer, StrictCharField, StrictModelSerializer, ValueRowsList, code_list
 from wuxing.core.api import note_of as _note
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation import selectors, services
@@ -96,8 +96,8 @@ TARGET_FIELDS = ("id", "campaign_id", "branch_id", "strengths", "achieved", "wea
 
 
 def target_rows(rows: list[dict], user) -> list[dict]:
-    """What TargetSerializer answers for each target, from value rows (TARGET_FIELDS): through DRF's fields a page
-    of 50 cost ~5 ms, mostly making the objects (tests/creation/test_creation.py holds the two equal)."""
+    """What TargetSerializer answers for each target, from value rows (TARGET_FIELDS, core.api.ValueRowsList;
+    tests/creation/test_creation.py holds the two equal)."""
     out = []
     for r in rows:
         unit = SimpleNamespace(path=r["branch__path"])
@@ -113,16 +113,15 @@ def target_rows(rows: list[dict], user) -> list[dict]:
     return out
 
 
-class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TargetViewSet(ValueRowsList, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Targets in scope. POST saves the caller's branch target (draft/returned); transitions are actions."""
 
     serializer_class = TargetSerializer
 
-    def list(self, request, *args, **kwargs):
-        targets = self.filter_queryset(self.get_queryset()).select_related(None).values(*TARGET_FIELDS)
-        page = self.paginate_queryset(targets)
-        rows = target_rows(list(targets if page is None else page), request.user)
-        return Response(rows) if page is None else self.get_paginated_response(rows)
+    list_fields = TARGET_FIELDS
+
+    def rows(self, rows):
+        return target_rows(rows, self.request.user)
 
     def get_queryset(self):
         qs = Target.objects.for_user(self.request.user).select_related("branch").order_by("branch__path")
@@ -187,8 +186,8 @@ TASK_FIELDS = ("id", "campaign_id", "branch_id", "star_code", "indicator_codes",
 
 
 def task_rows(rows: list[dict]) -> list[dict]:
-    """What TaskSerializer answers for each task, from value rows (TASK_FIELDS): through DRF's fields a page of 50
-    cost ~4 ms (tests/creation/test_creation.py holds the two equal)."""
+    """What TaskSerializer answers for each task, from value rows (TASK_FIELDS, core.api.ValueRowsList;
+    tests/creation/test_creation.py holds the two equal)."""
     return [{"id": r["id"], "campaign": r["campaign_id"], "branch": r["branch_id"], "star_code": r["star_code"],
              "indicator_codes": list(r["indicator_codes"]), "title": r["title"], "measures": r["measures"],
              "responsible_name": r["responsible_name"], "due_date": _DATE.to_representation(r["due_date"]),
@@ -197,15 +196,14 @@ def task_rows(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
-class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class TaskViewSet(ValueRowsList, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = TaskSerializer
 
-    def list(self, request, *args, **kwargs):
-        tasks = self.filter_queryset(self.get_queryset()).values(*TASK_FIELDS)
-        page = self.paginate_queryset(tasks)
-        rows = task_rows(list(tasks if page is None else page))
-        return Response(rows) if page is None else self.get_paginated_response(rows)
+    list_fields = TASK_FIELDS
+
+    def rows(self, rows):
+        return task_rows(rows)
 
     def get_queryset(self):
         qs = PlanTask.objects.for_user(self.request.user).order_by("branch_id", "due_date", "pk")
