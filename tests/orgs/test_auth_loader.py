@@ -84,3 +84,17 @@ def test_the_menu_counts_unread_notifications_from_the_loader(world, login):
                    for q in queries.captured_queries)
     notify.mark_read(world.branch_user)
     assert '<span class="count">' not in client.get(reverse("help")).content.decode()
+
+
+def test_the_loaded_user_equals_the_orm_s_field_by_field(world):
+    """Built from the row as the ORM builds it: every field the same value and type (aware datetimes on SQLite)."""
+    from django.utils import timezone
+
+    user = world.district_admin
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    loaded, orm = load(user.pk), User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(orm, field.attname), field.name
+        assert type(getattr(loaded, field.attname)) is type(getattr(orm, field.attname)), field.name
+    assert timezone.is_aware(loaded.last_login) and timezone.is_aware(loaded.date_joined)
+    assert loaded._state.db == "default" and not loaded._state.adding
