@@ -2,7 +2,11 @@
 the nomination upward (三级争创) recorded the same way; the rule read in percent."""
 
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import api_as as api
@@ -118,3 +122,54 @@ def test_the_flags_page_shows_one_page_of_offices_and_finds_one_by_name(world, c
     assert found.count('class="card flag-card"') == 1 and "东城办事处" in found
     assert "没有符合条件的办事处" in client.get(url, {"q": "不存在"}).content.decode()
     assert client.get(url, {"page": 3}).status_code == 404
+
+
+def _untokened(page: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", page)
+
+
+def test_the_cached_flags_page_shows_a_conferral_and_a_revocation_on_the_next_read(
+        world, campaign, east_wins, login, settings):
+    """The page is cached (rollups' stamp, the epoch, the campaign unit's number): a flag conferred or revoked, by
+    the page or by the service from any process, shows on the next read of the same page by another session."""
+    settings.WUXING_PAGE_CACHE = True
+    url = reverse("contest:flags", args=[campaign.pk])
+    admin, viewer = login(world.district_admin), login(world.district_admin)
+    with at(2026, 11, 30, 9):
+        first = viewer.get(url).content.decode()
+        assert "已授旗" not in first and 'name="kind" value="flag"' in first
+        with CaptureQueriesContext(connection) as second:
+            assert _untokened(viewer.get(url).content.decode()) == _untokened(first)
+        assert not any("contest_flagaward" in q["sql"] for q in second.captured_queries)  # the body was cached
+        r = admin.post(reverse("contest:flag_confer", args=[campaign.pk]),
+                       {"office": world.east.pk, "period": "2026", "kind": "flag", "note": ""})
+        assert r.status_code == 302
+        page = viewer.get(url).content.decode()
+    award = FlagAward.objects.get()
+    assert "已授旗 2026-11-30" in page and f'action="{reverse("contest:flag_revoke", args=[award.pk])}"' in page
+    with at(2026, 11, 30, 10):
+        services.revoke_flag(world.district_admin, award, "复查发现台账造假")
+        page = viewer.get(url).content.decode()
+    assert "已于 2026-11-30 撤销：复查发现台账造假" in page
+    # Each session's own token in the forms, never the stand-in the cached body was built with.
+    assert "wuxing-csrf-token-placeholder" not in page and 'name="csrfmiddlewaretoken" value="' in page
+
+
+def test_a_renamed_office_shows_on_the_next_read_of_the_cached_area_pages(world, campaign, login, settings):
+    """A rename is on the dashboards, rankings and flags pages (cached under the rollups' stamp, which a rename
+    does not move): it moves the epoch they also key on."""
+    from wuxing.orgs import services as orgs
+
+    settings.WUXING_PAGE_CACHE = True
+    client = login(world.district_admin)
+    urls = [reverse("contest:district", args=[campaign.pk]), reverse("contest:flags", args=[campaign.pk]),
+            reverse("contest:rankings", args=[campaign.pk])]
+    with at(2026, 11, 30, 9):
+        for url in urls:
+            assert "东城办事处" in client.get(url).content.decode()
+        u = world.east
+        orgs.update_unit(world.district_admin, u, name="东城街道", kind=u.kind, area_code=u.area_code,
+                         is_active=True)
+        for url in urls:
+            page = client.get(url).content.decode()
+            assert "东城街道" in page and "东城办事处" not in page, url

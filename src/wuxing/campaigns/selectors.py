@@ -35,7 +35,8 @@ def visible_campaign(user, pk: int) -> Campaign | None:
 
     One small query (the two version numbers) where reading the campaign with its unit and standards' digests
     costs a join's compilation on every request; the row itself is read again only after a write moved them.
-    Each call gets its own copy, so a view changing its campaign (an edit form) changes nothing kept here."""
+    Each call gets its own copy, so a view changing its campaign (an edit form) changes nothing kept here; the copy
+    carries the numbers it was checked against as `numbers`."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -50,6 +51,9 @@ def visible_campaign(user, pk: int) -> Campaign | None:
         known = _KNOWN[pk] = ((campaign.epoch or 0, campaign.unit_number or 0), campaign)
     campaign = copy.copy(known[1])
     campaign.unit = copy.copy(known[1].unit)
+    # The numbers just read (the epoch, the campaign unit's): a part of a campaign page that changes only with them
+    # (names, the org tree, flag awards) keys on them at no further cost.
+    campaign.numbers = known[0]
     return campaign if Campaign.objects.admits(user, campaign) else None
 
 

@@ -25,7 +25,7 @@ from wuxing.contest.models import (
     SanctionKind,
     Score,
 )
-from wuxing.core import policy
+from wuxing.core import policy, versions
 from wuxing.core.audit import record
 from wuxing.core.files import store_checked
 from wuxing.core.levels import star_level
@@ -287,6 +287,7 @@ def confer_flag(actor, campaign, office: OrgUnit, period: str, kind: str = FlagK
         raise ValidationError(_("{o}未达到夺旗条件：{r}").format(o=office.name, r="；".join(result.reasons)))
     award = FlagAward.objects.create(campaign=campaign, office=office, kind=kind, period=period, inputs=inputs,
                                      note=note.strip()[:300], conferred_by=_user(actor))
+    versions.touch(campaign.unit_id)  # the flags page is cached under the campaign unit's number
     record(actor, f"contest.flag.{'confer' if kind == FlagKind.FLAG else 'nominate'}", award,
            {"office": office.code, "period": period, "inputs": inputs}, unit_path=office.path)
     return award
@@ -312,4 +313,5 @@ def revoke_flag(actor, award: FlagAward, reason: str) -> FlagAward:
         a.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
         record(actor, "contest.flag.revoke", a, {"office": a.office.code, "period": a.period, "kind": a.kind,
                                                  "reason": reason.strip()}, unit_path=a.office.path)
+    versions.touch(award.campaign.unit_id)  # the flags page is cached under the campaign unit's number
     return award

@@ -45,12 +45,14 @@ from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import action_of, apply_errors, form_failure, query_of, report_failure
+from wuxing.core.pagecache import CSRF_SENTINEL, cached
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import metrics
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
+from wuxing.rollups.services import version
 
 OFFICE_ROWS = 50  # offices listed on the page; the export has them all
 
@@ -223,19 +225,28 @@ def flags(request, pk):
     campaign = _campaign(request, pk)
     periods = campaign.flag_periods()
     begun = services.periods_begun(campaign)
-    period = query_of(request, FlagQuery)["period"]
+    query = query_of(request, FlagQuery)
+    period = query["period"]
     if period not in dict(periods):
         period = begun[-1] if begun else periods[0][0]
-    # One page of offices; each office's rule from its rollup counts, its branches' levels only for the page.
-    query = query_of(request, FlagQuery)
-    page = page_or_404(selectors.offices_in(request.user, campaign, query["q"]), 20, query["page"])
-    rows = [(o, result, _badges(request, campaign, branches), awards, step)
-            for o, result, branches, awards, step in selectors.flag_rows(request.user, campaign,
-                                                                          list(page.object_list), period)]
+
+    def build():
+        # One page of offices; each office's rule from its rollup counts, its branches' levels only for the page.
+        page = page_or_404(selectors.offices_in(request.user, campaign, query["q"]), 20, query["page"])
+        rows = [(o, result, _badges(request, campaign, branches), awards, step)
+                for o, result, branches, awards, step in selectors.flag_rows(request.user, campaign,
+                                                                              list(page.object_list), period)]
+        return render_to_string("contest/_flags_body.html", {
+            "campaign": campaign, "period": period, "period_begun": period in begun, "csrf_token": CSRF_SENTINEL,
+            "may_confer": policy.may(request.user, "campaign.manage", campaign.unit), "rows": rows, "page": page},
+            request)
+
+    # The rows come from the rollups (their stamp), the offices and their names (the epoch) and the flags conferred
+    # (every award and revocation moves the campaign unit's number); which periods have begun changes by the date.
+    body = cached(request, "flags", lambda: (campaign.pk, *campaign.numbers, version(), period, len(begun)), build,
+                  csrf=True)
     return render(request, "contest/flags.html", {
-        "campaign": campaign, "periods": periods, "period": period, "period_begun": period in begun,
-        "may_confer": policy.may(request.user, "campaign.manage", campaign.unit), "rows": rows, "page": page,
-        "q": query["q"]})
+        "campaign": campaign, "periods": periods, "period": period, "q": query["q"], "body": body})
 
 
 @login_required

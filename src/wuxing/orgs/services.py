@@ -98,7 +98,10 @@ def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, i
     if before["is_active"] != unit.is_active or before["kind"] != unit.kind:
         events.units_changed([unit])
     elif before["name"] != unit.name:
-        versions.touch(unit.pk)  # its name on its own cached pages and its office's matrix
+        # Its name is on its own cached pages, its office's matrix and every area page listing it (dashboards,
+        # rankings, flags): a rare write, so it moves the epoch, which every cached part keys on.
+        versions.touch(unit.pk)
+        versions.touch_all()
     after = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active,
              "doc_mark": unit.doc_mark, "doc_prefix": unit.doc_prefix}
     record(actor, "orgs.unit.update", unit, {"before": before, "after": after})

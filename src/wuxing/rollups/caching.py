@@ -13,8 +13,10 @@ def cached_body(request, campaign, root, name: str, build) -> str:
 
     The body depends on the rollups (version stamp), the area, the user's grants, the query string, the weeks
     shown and which of their deadlines have passed (a week turns from pending to missing at its deadline with no
-    write at all, and on a Monday morning two weeks shown are pending); anything else is the same for every
-    request.
+    write at all, and on a Monday morning two weeks shown are pending), and the units' names and places (the
+    epoch, which a rename or a move moves: `campaign.numbers`, read by campaign_or_404 with the campaign); anything
+    else is the same for every request.
     """
     return cached(request, name, lambda: (
-        campaign.pk, root.pk, version(), *weeks_state(campaign, report_weeks(campaign, last=12))), build)
+        campaign.pk, *campaign.numbers, root.pk, version(), *weeks_state(campaign, report_weeks(campaign, last=12))),
+        build)
