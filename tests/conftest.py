@@ -181,9 +181,13 @@ def _empty_cache():
     from django.core.cache import cache
 
     from wuxing.campaigns.selectors import forget_campaigns
+    from wuxing.orgs.selectors import forget_units
+    from wuxing.rollups.selectors import forget_areas
 
     cache.clear()
     forget_campaigns()  # so are the campaigns a process keeps, under the branches' version numbers
+    forget_units()  # and the units, under the epoch
+    forget_areas()
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,7 @@ from wuxing.core.pagecache import CSRF_SENTINEL, cached
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.selectors import seen_unit_or_404
 from wuxing.rollups import metrics
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
@@ -59,6 +60,12 @@ OFFICE_ROWS = 50  # offices listed on the page; the export has them all
 
 def _campaign(request, pk):
     return campaign_or_404(request.user, pk)
+
+
+def _unit(request, campaign, pk, levels) -> OrgUnit:
+    """A unit of the campaign's area the user sees, of one of `levels`, or 404: kept per process under the epoch
+    campaign_or_404 read."""
+    return seen_unit_or_404(request.user, pk, epoch=campaign.numbers[0], levels=levels, under=campaign.unit.path)
 
 
 def _dashboard(request, campaign, unit, name: str, context, stem: str, **page):
@@ -152,7 +159,7 @@ def district(request, pk):
 @login_required
 def office(request, pk, office):
     campaign = _campaign(request, pk)
-    office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office)
+    office = _unit(request, campaign, office, (Level.OFFICE,))
 
     def context():
         datasets, summary = selectors.office_dashboard(request.user, campaign, office)
@@ -165,7 +172,7 @@ def office(request, pk, office):
 @login_required
 def branch(request, pk, branch):
     campaign = _campaign(request, pk)
-    branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS), pk=branch)
+    branch = _unit(request, campaign, branch, BRANCH_LEVELS)
 
     def context():
         datasets, summary = selectors.branch_dashboard(request.user, campaign, branch)

@@ -39,6 +39,7 @@ from wuxing.creation.forms import (
 )
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
+from wuxing.orgs.selectors import seen_unit_or_404
 from wuxing.orgs.views import _import_page, _template_response
 
 DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})
@@ -165,7 +166,8 @@ def campaign_detail(request, pk: int):
 @login_required
 def office_matrix(request, pk: int, office: int):
     campaign = _campaign(request, pk)
-    office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office)
+    office = seen_unit_or_404(request.user, office, epoch=campaign.numbers[0], levels=(Level.OFFICE,),
+                              under=campaign.unit.path)
     status = query_of(request, MatrixQuery)["status"]
 
     def build():

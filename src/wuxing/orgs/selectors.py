@@ -2,11 +2,57 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from wuxing.core import policy
 from wuxing.core.roles import Role
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
+
+# Per process: unit id -> (the epoch it was read under, the unit as read). Every change of a unit's row moves the
+# epoch (wuxing.orgs.services: create, update, move, import), so a unit kept under the epoch read in this request
+# is current. Bounded: a worker keeps the units its requests asked for, and starts afresh past KEPT_UNITS.
+_KEPT: dict[int, tuple[int, OrgUnit]] = {}
+KEPT_UNITS = 10_000
+
+
+def seen_unit(user, pk, *, epoch: int, levels=None, under: str = "") -> OrgUnit | None:
+    """The unit `pk` if `user` sees it (`OrgUnit.objects.for_user`'s rule: the policy's "unit.view", decided on
+    the row), of one of `levels` and inside the subtree `under` (a path), else None — what
+    `get_object_or_404(OrgUnit.objects.for_user(user).filter(...), pk=pk)` decides, without its query.
+
+    `epoch`: the org tree's version (wuxing.core.versions.EPOCH) as read in this request — a campaign page has it
+    from campaign_or_404 (`campaign.numbers[0]`). Each call gets its own copy."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    known = _KEPT.get(pk)
+    if known is None or known[0] != epoch:
+        unit = OrgUnit.objects.filter(pk=pk).first()
+        if unit is None:
+            return None
+        if len(_KEPT) >= KEPT_UNITS:
+            _KEPT.clear()
+        known = _KEPT[pk] = (epoch, unit)
+    unit = copy.copy(known[1])
+    if (levels is not None and unit.level not in levels) or not unit.path.startswith(under):
+        return None
+    return unit if policy.may(user, "unit.view", unit) else None
+
+
+def seen_unit_or_404(user, pk, *, epoch: int, levels=None, under: str = "") -> OrgUnit:
+    unit = seen_unit(user, pk, epoch=epoch, levels=levels, under=under)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def forget_units() -> None:
+    """Drop the units this process keeps (tests: a new database reuses ids and version numbers)."""
+    _KEPT.clear()
 
 
 def visible_units(user, *, q: str = "", level: str = "") -> QuerySet[OrgUnit]:

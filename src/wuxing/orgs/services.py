@@ -97,13 +97,14 @@ def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, i
     unit.save()
     if before["is_active"] != unit.is_active or before["kind"] != unit.kind:
         events.units_changed([unit])
-    elif before["name"] != unit.name:
-        # Its name is on its own cached pages, its office's matrix and every area page listing it (dashboards,
-        # rankings, flags): a rare write, so it moves the epoch, which every cached part keys on.
-        versions.touch(unit.pk)
-        versions.touch_all()
     after = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active,
              "doc_mark": unit.doc_mark, "doc_prefix": unit.doc_prefix}
+    if before != after:
+        # Any change of a unit's row moves the epoch (a rare write): units are kept per process under it
+        # (orgs.selectors.seen_unit), and its name is on cached pages — its own, its office's matrix, every area
+        # page listing it (dashboards, rankings, flags) — which all key on the epoch.
+        versions.touch(unit.pk)
+        versions.touch_all()
     record(actor, "orgs.unit.update", unit, {"before": before, "after": after})
     return unit
 

@@ -10,7 +10,9 @@ from django.db.models import F, Q
 
 from wuxing.core import policy
 from wuxing.core.roles import Level
+from wuxing.core.scoping import user_grants
 from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.selectors import KEPT_UNITS, seen_unit
 from wuxing.rollups import rules
 from wuxing.rollups.models import UNIT_FIELDS, BranchStat, UnitStat, UnitWeekStat
 
@@ -69,21 +71,37 @@ def area_totals(user, campaign, root: OrgUnit) -> tuple[list[OrgUnit], dict[int,
     return groups_, totals, whole
 
 
-def area(user, campaign, unit_id=None) -> OrgUnit:
-    """The area a dashboard, ranking or compliance page is drawn for: the one asked for if the user sees it, else the campaign's unit."""
-    def areas():
-        return OrgUnit.objects.for_user(user).filter(
-            path__startswith=campaign.unit.path, level__in=(Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.OFFICE))
+AREA_LEVELS = (Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.OFFICE)
+# Per process: (the user's grants, campaign id, epoch) -> the id of the area a person without a view of the whole
+# campaign starts at (None: the campaign's unit). Decided by the grants and the org tree alone; bounded like units.
+_OWN_AREA: dict[tuple, int | None] = {}
 
+
+def area(user, campaign, unit_id=None) -> OrgUnit:
+    """The area a dashboard, ranking or compliance page is drawn for: the one asked for if the user sees it, else
+    the campaign's unit. Units are kept per process under the epoch read with the campaign (campaign.numbers)."""
+    epoch = campaign.numbers[0]
     if unit_id is not None and str(unit_id).isdigit():
-        unit = areas().filter(pk=int(unit_id)).first()
+        unit = seen_unit(user, unit_id, epoch=epoch, levels=AREA_LEVELS, under=campaign.unit.path)
         if unit is not None:
             return unit
     if policy.may(user, "star.view", campaign.unit):
         return campaign.unit
     # A county or city admin inside a province campaign starts at their own area (the highest one).
-    own = areas().filter(level__in=(Level.CITY, Level.DISTRICT)).order_by("depth", "path").first()
-    return own or campaign.unit
+    key = (tuple(sorted(user_grants(user))), user.is_superuser, campaign.pk, epoch)
+    if key not in _OWN_AREA:
+        own = OrgUnit.objects.for_user(user).filter(
+            path__startswith=campaign.unit.path, level__in=(Level.CITY, Level.DISTRICT)).order_by("depth", "path").first()
+        if len(_OWN_AREA) >= KEPT_UNITS:
+            _OWN_AREA.clear()
+        _OWN_AREA[key] = own.pk if own else None
+    own = _OWN_AREA[key]
+    return (seen_unit(user, own, epoch=epoch) if own is not None else None) or campaign.unit
+
+
+def forget_areas() -> None:
+    """Drop what this process keeps of who starts where (tests: a new database reuses ids and numbers)."""
+    _OWN_AREA.clear()
 
 
 def flag(campaign, t: Totals) -> rules.FlagResult:

@@ -25,7 +25,7 @@ from wuxing.core.pagecache import cached
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.creation.models import PlanTask
 from wuxing.orgs import services as orgs_services
-from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.selectors import seen_unit_or_404
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 from wuxing.weekly import rollup, selectors, services
@@ -40,8 +40,9 @@ def _campaign(request, pk):
 
 
 def _unit(request, campaign, pk, levels):
-    return get_object_or_404(OrgUnit.objects.for_user(request.user).filter(
-        level__in=levels, path__startswith=campaign.unit.path), pk=pk)
+    """A unit of the campaign's area the user sees, of one of `levels`, or 404: kept per process under the epoch
+    campaign_or_404 read."""
+    return seen_unit_or_404(request.user, pk, epoch=campaign.numbers[0], levels=levels, under=campaign.unit.path)
 
 
 @login_required
