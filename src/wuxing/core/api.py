@@ -132,6 +132,15 @@ class ValueRowsList:
         return Response(rows) if page is None else self.get_paginated_response(rows)
 
 
+def time_text(value, tz) -> str | None:
+    """What DRF's DateTimeField answers for an aware datetime (ISO 8601 in `tz`, "Z" for UTC), without its per-value
+    settings lookups: the list builders call it for every row. `tz`: timezone.get_current_timezone(), read once."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 class NoteSerializer(serializers.Serializer):
     """The note of a transition (return, pass, confirm, accept)."""
 

@@ -85,6 +85,22 @@ def may(user, action: str, obj) -> bool:
     return any(path.startswith(p) for p in scope_paths(user, roles))
 
 
+def deciding(user, action: str):
+    """`may(user, action, ·)` for many rows, asked by their unit path (`decide(path) -> bool`): the user's scope is
+    read once, not once a row (a page of 50 rows from 50 branches asked it 100 times)."""
+    roles = roles_for(action)
+    separated = tuple(scope_paths(user, BRANCH_ROLES)) if action in SEPARATED else ()
+    everywhere = _superuser(user)
+    paths = () if everywhere else tuple(scope_paths(user, roles))
+
+    def decide(path: str) -> bool:
+        if separated and path.startswith(separated):
+            return False
+        return everywhere or path.startswith(paths)
+
+    return decide
+
+
 def refuse(user, action: str, obj, state_message: str):
     """Why a transition cannot be taken now: out of the actor's role (PermissionDenied, shown as 404: the
     step does not exist for them) or, for someone who holds the role, the state (a ValidationError)."""

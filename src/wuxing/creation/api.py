@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,7 +15,14 @@ from wuxing.campaigns.api import BranchField, CampaignField
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import campaign_or_404, campaigns_for
 from wuxing.core import policy
-from wuxing.core.api import NoteSerializer, StrictCharField, StrictModelSerializer, ValueRowsList, code_list
+from wuxing.core.api import (
+    NoteSerializer,
+    StrictCharField,
+    StrictModelSerializer,
+    ValueRowsList,
+    code_list,
+    time_text,
+)
 from wuxing.core.api import note_of as _note
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation import selectors, services
@@ -90,7 +96,6 @@ class TargetSerializer(StrictModelSerializer):
         return services.target_flags(self.context["request"].user, obj)
 
 
-_TIME = serializers.DateTimeField()
 TARGET_FIELDS = ("id", "campaign_id", "branch_id", "strengths", "achieved", "weaknesses", "goal", "measures",
                  "star_codes", "level", "status", "office_note", "submitted_at", "decided_at", "branch__path")
 
@@ -98,18 +103,18 @@ TARGET_FIELDS = ("id", "campaign_id", "branch_id", "strengths", "achieved", "wea
 def target_rows(rows: list[dict], user) -> list[dict]:
     """What TargetSerializer answers for each target, from value rows (TARGET_FIELDS, core.api.ValueRowsList;
     tests/creation/test_creation.py holds the two equal)."""
+    declare, review = policy.deciding(user, "branch.declare"), policy.deciding(user, "branch.review")
+    tz = timezone.get_current_timezone()
     out = []
     for r in rows:
-        unit = SimpleNamespace(path=r["branch__path"])
-        flags = services.target_flags_of(policy.may(user, "branch.declare", unit), policy.may(user, "branch.review", unit),
-                                         r["status"], True, r["level"])
+        path = r["branch__path"]
+        flags = services.target_flags_of(declare(path), review(path), r["status"], True, r["level"])
         out.append({
             "id": r["id"], "campaign": r["campaign_id"], "branch": r["branch_id"],
             **{k: r[k] for k in ("strengths", "achieved", "weaknesses", "goal", "measures")},
             "star_codes": list(r["star_codes"]), "level": r["level"], "status": r["status"],
-            "office_note": r["office_note"],
-            **{k: None if r[k] is None else _TIME.to_representation(r[k]) for k in ("submitted_at", "decided_at")},
-            "flags": flags})
+            "office_note": r["office_note"], "submitted_at": time_text(r["submitted_at"], tz),
+            "decided_at": time_text(r["decided_at"], tz), "flags": flags})
     return out
 
 
@@ -180,7 +185,6 @@ class ProgressSerializer(serializers.Serializer):
     done = serializers.BooleanField(required=False, default=False)
 
 
-_DATE = serializers.DateField()
 TASK_FIELDS = ("id", "campaign_id", "branch_id", "star_code", "indicator_codes", "title", "measures",
                "responsible_name", "due_date", "status", "tags", "completed_at")
 
@@ -188,11 +192,11 @@ TASK_FIELDS = ("id", "campaign_id", "branch_id", "star_code", "indicator_codes",
 def task_rows(rows: list[dict]) -> list[dict]:
     """What TaskSerializer answers for each task, from value rows (TASK_FIELDS, core.api.ValueRowsList;
     tests/creation/test_creation.py holds the two equal)."""
+    tz = timezone.get_current_timezone()
     return [{"id": r["id"], "campaign": r["campaign_id"], "branch": r["branch_id"], "star_code": r["star_code"],
              "indicator_codes": list(r["indicator_codes"]), "title": r["title"], "measures": r["measures"],
-             "responsible_name": r["responsible_name"], "due_date": _DATE.to_representation(r["due_date"]),
-             "status": r["status"], "tags": list(r["tags"]),
-             "completed_at": None if r["completed_at"] is None else _TIME.to_representation(r["completed_at"])}
+             "responsible_name": r["responsible_name"], "due_date": r["due_date"].isoformat(),
+             "status": r["status"], "tags": list(r["tags"]), "completed_at": time_text(r["completed_at"], tz)}
             for r in rows]
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from types import SimpleNamespace
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -23,6 +23,7 @@ from wuxing.core.api import (
     StrictModelSerializer,
     ValueRowsList,
     code_list,
+    time_text,
 )
 from wuxing.core.api import note_of as _note
 from wuxing.creation.models import PlanTask
@@ -63,7 +64,6 @@ class ReportSerializer(StrictModelSerializer):
         return services.report_flags(self.context["request"].user, obj)
 
 
-_DATE, _TIME = serializers.DateField(), serializers.DateTimeField()
 
 
 LIST_FIELDS = ("id", "campaign_id", "branch_id", "iso_year", "iso_week", "week_start", "due_at", "summary", "problems",
@@ -78,22 +78,19 @@ def report_rows(rows: list[dict], user) -> list[dict]:
             report_id__in=[r["id"] for r in rows]).order_by("report_id", "order", "pk").values_list(
             "report_id", "text", "task_id", "indicator_codes", "task_done"):
         items[report_id].append({"text": text, "task": task_id, "indicator_codes": list(codes), "task_done": done})
-    may: dict[str, tuple[bool, bool]] = {}
+    declare, review = policy.deciding(user, "branch.declare"), policy.deciding(user, "branch.review")
+    tz = timezone.get_current_timezone()
     out = []
     for r in rows:
         path = r["branch__path"]
-        if path not in may:
-            unit = SimpleNamespace(path=path)
-            may[path] = (policy.may(user, "branch.declare", unit), policy.may(user, "branch.review", unit))
         out.append({
             "id": r["id"], "campaign": r["campaign_id"], "branch": r["branch_id"], "iso_year": r["iso_year"],
-            "iso_week": r["iso_week"], "week_start": _DATE.to_representation(r["week_start"]),
-            "due_at": _TIME.to_representation(r["due_at"]), "summary": r["summary"], "problems": r["problems"],
+            "iso_week": r["iso_week"], "week_start": r["week_start"].isoformat(),
+            "due_at": time_text(r["due_at"], tz), "summary": r["summary"], "problems": r["problems"],
             "next_plan": r["next_plan"], "highlights": r["highlights"], "items": items.get(r["id"], []),
-            "status": r["status"],
-            "submitted_at": None if r["submitted_at"] is None else _TIME.to_representation(r["submitted_at"]),
+            "status": r["status"], "submitted_at": time_text(r["submitted_at"], tz),
             "office_note": r["office_note"], "version": r["version"],
-            "flags": services.flags_of(*may[path], r["status"], True)})
+            "flags": services.flags_of(declare(path), review(path), r["status"], True)})
     return out
 
 
