@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
 _redis = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
+        {"BACKEND": "wuxing.core.rediscache.RedisCache", "LOCATION": _redis}
         if _redis
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
