@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -86,19 +88,47 @@ class ListQuery(forms.Form):
         return self.cleaned_data["q"][:50]  # a search box, not a document
 
 
+# Query strings repeat (most pages are opened with none, or the same few filters), and building a form deep-copies
+# its fields: per process, (form class, query string) -> the cleaned values, for forms whose fields are all plain
+# (text, numbers, choices, dates, booleans): their cleaning depends on the query string alone. Bounded.
+_PLAIN_FIELDS = (forms.CharField, forms.IntegerField, forms.ChoiceField, forms.DateField, forms.BooleanField)
+_CLEANED: dict[tuple, dict] = {}
+CLEANED_KEPT = 2048
+
+
+def _plain(form_class) -> bool:
+    return form_class.__init__ is forms.Form.__init__ and all(
+        type(f) in _PLAIN_FIELDS for f in form_class.base_fields.values())
+
+
 def query_of(request, form_class=ListQuery, **kwargs) -> dict:
-    """The cleaned query string of `request` through `form_class`; fields with bad values take their empty value."""
+    """The cleaned query string of `request` through `form_class`; fields with bad values take their empty value.
+    Each call gets its own dict."""
+    key = None
+    if not kwargs and _plain(form_class):
+        key = (form_class, tuple((k, tuple(v)) for k, v in request.GET.lists()))
+        if key in _CLEANED:
+            return dict(_CLEANED[key])
     form = form_class(request.GET, **kwargs)
     form.is_valid()
-    return {name: form.cleaned_data[name] if name in form.cleaned_data else
-            (None if isinstance(field, forms.IntegerField) else "") for name, field in form.fields.items()}
+    cleaned = {name: form.cleaned_data[name] if name in form.cleaned_data else
+               (None if isinstance(field, forms.IntegerField) else "") for name, field in form.fields.items()}
+    if key is not None:
+        if len(_CLEANED) >= CLEANED_KEPT:
+            _CLEANED.clear()
+        _CLEANED[key] = dict(cleaned)
+    return cleaned
+
+
+@functools.cache
+def _choice_query(choices: tuple) -> type[ListQuery]:
+    fields = {name: forms.ChoiceField(required=False, choices=[("", "")] + list(values)) for name, values in choices}
+    return type("ChoiceQuery", (ListQuery,), fields)
 
 
 def choice_query(**choices) -> type[ListQuery]:
-    """A ListQuery with extra choice filters, e.g. choice_query(level=Level.choices)."""
-    fields = {name: forms.ChoiceField(required=False, choices=[("", "")] + list(values))
-              for name, values in choices.items()}
-    return type("ChoiceQuery", (ListQuery,), fields)
+    """A ListQuery with extra choice filters, e.g. choice_query(level=Level.choices): one class per set of choices."""
+    return _choice_query(tuple((name, tuple(map(tuple, values))) for name, values in sorted(choices.items())))
 
 
 # --- several files in one field (Django's documented pattern) -----------------------------------------------
