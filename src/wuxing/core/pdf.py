@@ -25,6 +25,17 @@ def from_docx(data: bytes) -> bytes:
     binary = soffice()
     if binary is None:
         raise PdfUnavailable("soffice not found")
+    # A cold LibreOffice with a fresh profile now and then exits without a PDF (seen with both cores busy): one more
+    # try, with a profile of its own, before the reader is told the PDF is unavailable. A timeout is not retried.
+    try:
+        return _convert(binary, data)
+    except PdfUnavailable as exc:
+        if isinstance(exc.__cause__, subprocess.TimeoutExpired):
+            raise
+        return _convert(binary, data)
+
+
+def _convert(binary: str, data: bytes) -> bytes:
     with tempfile.TemporaryDirectory(prefix="wuxing-pdf-") as tmp:
         src = Path(tmp) / "document.docx"
         src.write_bytes(data)
