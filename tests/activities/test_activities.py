@@ -123,3 +123,17 @@ def test_each_messy_fixture_gives_the_same_articles_through_the_page_and_the_com
     printed = json.loads(capsys.readouterr().out)
     assert len(drafts) == len(printed) == count
     assert [d.as_json() for d in drafts] == printed
+
+
+def test_the_calendar_chooses_its_unit_by_typing_not_from_every_unit(world, campaign, login):
+    """Issue 21 §1: no full <select> of units. The page holds the chosen unit only; the search offers the districts
+    and offices the person sees, and a unit out of their sight falls back to their first."""
+    meeting(world)
+    client = login(world.office_admin)
+    html = client.get(reverse("activities:calendar"), {"month": "2026-11", "unit": world.east.pk}).content.decode()
+    assert "<select" not in html and 'name="unit" value="%d" checked' % world.east.pk in html
+    assert "scope=seen_areas" in html and "西城办事处" not in html
+    found = client.get(reverse("orgs:unit_search"), {"scope": "seen_areas", "q": "办事处"}).content.decode()
+    assert "东城办事处" in found and "西城办事处" not in found
+    other = client.get(reverse("activities:calendar"), {"month": "2026-11", "unit": world.west.pk}).content.decode()
+    assert 'name="unit" value="%d" checked' % world.east.pk in other and "推进会" in other

@@ -19,6 +19,7 @@ from wuxing.activities.forms import (
     ActivityForm,
     BriefForm,
     CalendarQuery,
+    CalendarUnitForm,
     DecisionChoiceForm,
     DecisionForm,
     PasteForm,
@@ -32,7 +33,8 @@ from wuxing.core.exports import document_response, export_response
 from wuxing.core.files import serve
 from wuxing.core.forms import action_of, apply_errors, choice_query, query_of
 from wuxing.core.paging import page_or_404
-from wuxing.core.roles import BRANCH_LEVELS, Level
+from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.orgs import search
 from wuxing.orgs.models import OrgUnit
 
 
@@ -67,8 +69,8 @@ def activity_list(request):
 def activity_calendar(request):
     query = query_of(request, CalendarQuery)
     month = query["month"] or timezone.localdate().replace(day=1)
-    offices = OrgUnit.objects.for_user(request.user).filter(level__in=[Level.OFFICE, Level.DISTRICT]).order_by("path")
-    unit = offices.filter(pk=query["unit"]).first() if query["unit"] else offices.first()
+    areas = search.SCOPES["seen_areas"](request.user).order_by("path")
+    unit = (areas.filter(pk=query["unit"]).first() if query["unit"] else None) or areas.first()
     items = Activity.objects.for_user(request.user).filter(on__year=month.year, on__month=month.month)
     if unit is not None:
         items = items.filter(unit__path__startswith=unit.path)
@@ -79,8 +81,9 @@ def activity_calendar(request):
              for week in calendar.Calendar(firstweekday=0).monthdayscalendar(month.year, month.month)]
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
-    return render(request, "activities/calendar.html", {"month": month, "weeks": weeks, "offices": offices, "unit": unit,
-                                                        "prev": prev_month, "next": next_month})
+    return render(request, "activities/calendar.html", {
+        "month": month, "weeks": weeks, "unit": unit, "prev": prev_month, "next": next_month,
+        "unit_form": CalendarUnitForm(units=areas, initial={"unit": unit})})
 
 
 def _form_page(request, activity=None):

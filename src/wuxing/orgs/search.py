@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from wuxing.core.roles import BRANCH_LEVELS
+from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
 
 LIMIT = 20
@@ -33,8 +33,13 @@ def _worked(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.for_user(user, "work").filter(level__in=BRANCH_LEVELS, is_active=True)
 
 
+def _seen_areas(user) -> QuerySet[OrgUnit]:
+    """Districts and offices the user sees (not only manages): where a calendar or a list may be narrowed to."""
+    return OrgUnit.objects.for_user(user).filter(level__in=(Level.DISTRICT, Level.OFFICE), is_active=True)
+
+
 # name -> the units a user may choose: what the search answers from (the form narrows further, e.g. to a campaign)
-SCOPES = {"branches": _branches, "units": _units, "areas": _areas, "worked": _worked}
+SCOPES = {"branches": _branches, "units": _units, "areas": _areas, "worked": _worked, "seen_areas": _seen_areas}
 
 
 def search(user, scope: str, q: str, within_id: int | None = None) -> tuple[list[OrgUnit], bool]:
