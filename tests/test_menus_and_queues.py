@@ -72,6 +72,20 @@ def test_the_queue_filters_by_name_office_status_and_star(world, campaign, login
     assert rows(star="bad code!") == {"东城社区", "李家村", "王家村"}  # a bad filter is dropped, never an error
     export = client.get(url, {"format": "csv", "office": world.west.pk}).content.decode("utf-8-sig")
     assert "王家村" in export and "东城社区" not in export
+    # The office is chosen by typing (issue 21 §1: no <select> of every office); the chosen one stays on the page.
+    page = client.get(url, {"office": world.east.pk}).content.decode()
+    form = page[page.index('id="queue-filters"'):page.index("</form>", page.index('id="queue-filters"'))]
+    assert 'name="office"' in form and '<select name="office"' not in form and "scope=seen_offices" in form
+    assert f'name="office" value="{world.east.pk}" checked' in form and "西城办事处" not in form
+    # The tabs count every status the person sees, counted by the database.
+    assert "初审通过 <b>1</b>" in page or "待区级审核 <b>1</b>" in page
+
+
+def test_the_queue_office_search_offers_only_offices_one_sees(world, campaign, login):
+    found = login(world.office_admin).get(reverse("orgs:unit_search"), {"scope": "seen_offices", "q": "办事处"})
+    text = found.content.decode()
+    assert f'data-value="{world.east.pk}"' in text
+    assert f'data-value="{world.west.pk}"' not in text and f'data-value="{world.district.pk}"' not in text
 
 
 def test_the_office_matrix_filters_to_targets_waiting_for_confirmation(world, campaign, login):

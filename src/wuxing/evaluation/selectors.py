@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, TextField
+from django.db.models import Count, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from wuxing.core.models import AuditEvent
@@ -134,7 +134,9 @@ def submissions_in_scope(user, campaign, status: str = "", *, q: str = "", offic
 
 
 def status_counts(user, campaign) -> Counter:
-    return Counter(Submission.objects.for_user(user).filter(campaign=campaign).values_list("status", flat=True))
+    """Submissions the user sees per status, counted by the database (a province has 51,000)."""
+    return Counter(dict(Submission.objects.for_user(user).filter(campaign=campaign).order_by().values_list(
+        "status").annotate(n=Count("pk")).values_list("status", "n")))
 
 
 def awards_in_scope(user, campaign) -> QuerySet[Award]:

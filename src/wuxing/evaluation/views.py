@@ -27,7 +27,7 @@ from wuxing.core.forms import apply_errors, form_failure, query_of, report_failu
 from wuxing.core.levels import star_level
 from wuxing.core.net import client_ip
 from wuxing.core.paging import page_or_404
-from wuxing.core.roles import BRANCH_LEVELS, Level
+from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     ClaimForm,
@@ -40,6 +40,7 @@ from wuxing.evaluation.forms import (
     NoticeForm,
     ObjectionForm,
     OfficeReviewForm,
+    QueueOfficeForm,
     QueueQuery,
     ReasonForm,
     ReinstateForm,
@@ -58,6 +59,7 @@ from wuxing.evaluation.models import (
     SubmissionStatus,
     VetoEvent,
 )
+from wuxing.orgs import search
 from wuxing.orgs.models import OrgUnit
 
 
@@ -253,8 +255,9 @@ def queue(request, pk):
     return render(request, "evaluation/queue.html", {
         "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
         "filters": urlencode(filters), "q": query["q"], "office": query["office"], "star": query["star"],
-        "offices": OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE, path__startswith=campaign.unit.path)
-                   .order_by("path"), "stars": sorted(stars.items()),
+        "office_form": QueueOfficeForm(units=search.SCOPES["seen_offices"](request.user).filter(
+            path__startswith=campaign.unit.path), initial={"office": query["office"]}),
+        "stars": sorted(stars.items()),
         "is_district": policy.may(request.user, "campaign.manage", campaign.unit),
         "notices": PublicNotice.objects.filter(campaign=campaign)})
 

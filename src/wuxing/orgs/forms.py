@@ -118,5 +118,5 @@ class UnitSearchQuery(ListQuery):
     """The unit chooser's search: which reach (`scope`), the words typed (`q`), optionally under which unit."""
 
     scope = forms.ChoiceField(required=False, choices=[(s, s) for s in ("branches", "units", "areas", "worked",
-                                                                        "seen_areas")])
+                                                                        "seen_areas", "seen_offices")])
     within = forms.IntegerField(required=False, min_value=1, max_value=2**62)

@@ -38,8 +38,14 @@ def _seen_areas(user) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.for_user(user).filter(level__in=(Level.DISTRICT, Level.OFFICE), is_active=True)
 
 
+def _seen_offices(user) -> QuerySet[OrgUnit]:
+    """Offices the user sees: what a list of branches may be narrowed to."""
+    return OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True)
+
+
 # name -> the units a user may choose: what the search answers from (the form narrows further, e.g. to a campaign)
-SCOPES = {"branches": _branches, "units": _units, "areas": _areas, "worked": _worked, "seen_areas": _seen_areas}
+SCOPES = {"branches": _branches, "units": _units, "areas": _areas, "worked": _worked, "seen_areas": _seen_areas,
+          "seen_offices": _seen_offices}
 
 
 def search(user, scope: str, q: str, within_id: int | None = None) -> tuple[list[OrgUnit], bool]:
