@@ -183,3 +183,21 @@ def test_every_to_do_label_names_its_week_once(world, campaign):
     weeks = [label for label in labels if "第48周" in label or "第49周" in label]
     assert weeks and not [label for label in weeks if "周周" in label], weeks
     assert "2026年第48周动态未报齐的办事处" in labels
+
+
+def test_the_district_to_do_names_the_offices_behind_as_the_reports_say(world, campaign, monkeypatch):
+    """Counted from the rollups by the database (a province has 2,400 offices): each office's branches less the
+    week's reports received, equal to counting the reports; the detail names the offices furthest behind."""
+    from wuxing.weekly import services as weekly
+    from wuxing.workbench import selectors
+
+    with at(2026, 11, 27, 16, 0):
+        report = weekly.save_report(world.branch_user, campaign, world.community, 2026, 48, summary="主题党日")
+        weekly.submit_report(world.branch_user, report)
+    with at(2026, 12, 1, 9, 0):  # Tuesday: week 48 closed
+        [item] = [i for s in todo(world.district_admin) for i in s.items if i.key == "offices_behind"]
+        # 东城: 东城社区 reported, 李家村 not; 西城: neither of its two branches.
+        assert item.count == 2 and item.detail == "西城办事处（2）、东城办事处（1）"
+        monkeypatch.setattr(selectors, "BEHIND_NAMED", 1)
+        [item] = [i for s in todo(world.district_admin) for i in s.items if i.key == "offices_behind"]
+        assert item.count == 2 and item.detail == "西城办事处（2）等 2 个"

@@ -55,6 +55,18 @@ def unit_totals(campaign, units: list[OrgUnit]) -> dict[int, Totals]:
     return {u.pk: Totals(u, **rows.get(u.pk, {})) for u in units}
 
 
+def offices_behind(campaign, offices, week: tuple[int, int]) -> dict[int, int]:
+    """office id -> its branches counted less the reports of `week` it has received (on time or late), for the
+    offices that still miss some. `offices`: a query of offices, read by the database as a subquery (a province
+    has 2,400: a list of their ids cost more than the two counts)."""
+    y, w = week
+    counted = dict(UnitStat.objects.filter(campaign=campaign, unit__in=offices.values("pk")).values_list(
+        "unit_id", "n_branches"))
+    received = {u: on + late for u, on, late in UnitWeekStat.objects.filter(
+        campaign=campaign, unit__in=offices.values("pk"), iso_year=y, iso_week=w).values_list("unit_id", "on_time", "late")}
+    return {u: n - received.get(u, 0) for u, n in counted.items() if n - received.get(u, 0) > 0}
+
+
 def groups(user, root: OrgUnit) -> list[OrgUnit]:
     """The units a dashboard at `root` compares: its active cities, counties or offices the user sees."""
     return list(OrgUnit.objects.for_user(user).filter(parent=root, is_active=True, level__in=GROUP_LEVELS)

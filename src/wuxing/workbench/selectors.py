@@ -216,6 +216,9 @@ def _office(user, campaign: Campaign, office: OrgUnit, now: dt.datetime) -> Sect
 
 # --- the district -------------------------------------------------------------------------------------
 
+BEHIND_NAMED = 10  # offices named in the district's "not all reported" item; the count says how many in all
+
+
 def _district(user, campaign: Campaign, unit: OrgUnit, now: dt.datetime) -> Section:
     section = Section(f"{unit.name} · {_('区级管理员')}", "district")
     queue = reverse("evaluation:queue", args=[campaign.pk])
@@ -239,16 +242,17 @@ def _district(user, campaign: Campaign, unit: OrgUnit, now: dt.datetime) -> Sect
     section.items.append(Item("vetoes_to_confirm", _("待确认的一票否决事件"), vetoes,
                               reverse("evaluation:vetoes", args=[campaign.pk])))
     y, w = closed_week(campaign, now)
-    # From the rollups: an office's branches counted, less the reports of the week it has received.
-    offices = {o.pk: o for o in OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True,
-                                                                      path__startswith=unit.path).only("pk", "name")}
-    totals = rollups.unit_totals(campaign, list(offices.values()))
-    received = rollups.week_counts(campaign, list(offices), [(y, w)])
-    behind = {o: n for o in offices if (n := totals[o].n_branches - sum(received.get((o, y, w), (0, 0)))) > 0}
+    # From the rollups: an office's branches counted, less the reports of the week it has received. The detail
+    # names the offices furthest behind (a province has 2,400 offices, all of them behind on a Monday morning).
+    offices = OrgUnit.objects.for_user(user).filter(level=Level.OFFICE, is_active=True, path__startswith=unit.path)
+    behind = rollups.offices_behind(campaign, offices, (y, w))
+    worst = sorted(behind.items(), key=lambda kv: (-kv[1], kv[0]))[:BEHIND_NAMED]
+    names = dict(OrgUnit.objects.filter(pk__in=[o for o, _n in worst]).values_list("pk", "name"))
+    detail = "、".join(f"{names[o]}（{n}）" for o, n in worst)
+    if len(behind) > len(worst):
+        detail += _("等 {n} 个").format(n=len(behind))
     section.items.append(Item("offices_behind", _("{week}动态未报齐的办事处").format(week=weeks.label(y, w)),
-                              len(behind), reverse("weekly:district", args=[campaign.pk]),
-                              detail="、".join(f"{offices[o].name}（{n}）" for o, n in sorted(
-                                  behind.items(), key=lambda kv: -kv[1]) if o in offices)))
+                              len(behind), reverse("weekly:district", args=[campaign.pk]), detail=detail))
     return section
 
 
