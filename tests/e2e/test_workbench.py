@@ -118,3 +118,26 @@ def test_the_office_admin_sets_up_its_robot_and_the_test_message_arrives(device,
         device.locator("tr", has_text="明湖社区两委群").locator("button", has_text="删除").click()
         expect(device.locator(".messages")).to_contain_text("推送渠道已删除")
     assert not Channel.objects.filter(name="明湖社区两委群").exists()
+
+
+def test_the_district_admin_narrows_the_calendar_and_the_queue_by_typing_an_office(device):
+    """Issue 21 §1 in the browser: the calendar's unit and the 评星 queue's office are chosen by typing (a province
+    has thousands of offices), on desktop and phone, and the choice stays on the page after filtering."""
+    sign_in(device, "demo_district")
+    device.goto("/activities/calendar/")
+    expect(device.locator("main select[name=unit]")).to_have_count(0)
+    choose_unit(device, "id_unit", "明湖", "明湖办事处")
+    device.click("main form.filters button[type=submit]")
+    expect(device.locator("main .unit-search-chosen")).to_contain_text("明湖办事处")
+    expect(device.locator("main h1")).to_contain_text("活动日历")
+    no_english(device)
+    no_sideways_scroll(device)
+    shot(device, "district-activity-calendar")
+    device.goto("/evaluation/")
+    expect(device.locator("#queue-filters select[name=office]")).to_have_count(0)
+    choose_unit(device, "id_office", "明湖", "明湖办事处")
+    device.click("#queue-filters button[type=submit]")
+    expect(device.locator("#queue-filters .unit-search-chosen")).to_contain_text("明湖办事处")
+    assert "office=" in device.url
+    no_sideways_scroll(device)
+    shot(device, "district-evaluation-queue-office")
