@@ -124,20 +124,14 @@ def test_the_district_admin_narrows_the_calendar_and_the_queue_by_typing_an_offi
     """Issue 21 §1 in the browser: the calendar's unit and the 评星 queue's office are chosen by typing (a province
     has thousands of offices), on desktop and phone, and the choice stays on the page after filtering."""
     sign_in(device, "demo_district")
-    device.goto("/activities/calendar/")
-    expect(device.locator("main select[name=unit]")).to_have_count(0)
-    choose_unit(device, "id_unit", "明湖", "明湖办事处")
-    device.click("main form.filters button[type=submit]")
-    expect(device.locator("main .unit-search-chosen")).to_contain_text("明湖办事处")
-    expect(device.locator("main h1")).to_contain_text("活动日历")
-    no_english(device)
-    no_sideways_scroll(device)
-    shot(device, "district-activity-calendar")
-    device.goto("/evaluation/")
-    expect(device.locator("#queue-filters select[name=office]")).to_have_count(0)
-    choose_unit(device, "id_office", "明湖", "明湖办事处")
-    device.click("#queue-filters button[type=submit]")
-    expect(device.locator("#queue-filters .unit-search-chosen")).to_contain_text("明湖办事处")
-    assert "office=" in device.url
-    no_sideways_scroll(device)
-    shot(device, "district-evaluation-queue-office")
+    for url, form, field, name in (("/activities/calendar/", "main form.filters", "unit", "district-activity-calendar"),
+                                   ("/evaluation/", "#queue-filters", "office", "district-evaluation-queue-office")):
+        device.goto(url)
+        expect(device.locator(f"{form} select[name={field}]")).to_have_count(0)
+        choose_unit(device, f"id_{field}", "明湖", "明湖办事处")
+        device.click(f"{form} button[type=submit]")
+        expect(device.locator(f"{form} .unit-search-chosen")).to_contain_text("明湖办事处")
+        assert f"{field}=" in device.url
+        no_english(device)
+        no_sideways_scroll(device)
+        shot(device, name)
