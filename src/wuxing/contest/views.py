@@ -456,11 +456,11 @@ def contests(request, pk):
 @login_required
 def contest_create(request, pk):
     campaign = _campaign(request, pk)
-    units = [u for u in OrgUnit.objects.for_user(request.user, "manage").filter(
-        level__in=[Level.DISTRICT, Level.OFFICE], path__startswith=campaign.unit.path).order_by("path")]
-    if not units:
+    # The contest belongs to the highest unit the user manages in the campaign (one row, not all 2,400 offices).
+    unit = OrgUnit.objects.for_user(request.user, "manage").filter(
+        level__in=[Level.DISTRICT, Level.OFFICE], path__startswith=campaign.unit.path).order_by("path").first()
+    if unit is None:
         raise Http404
-    unit = units[0]
     form = ContestForm(request.POST or None, branches=_branches(request, campaign), within=campaign.unit,
                        initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
