@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from wuxing.campaigns.models import Campaign
 from wuxing.core import versions, weeks
+from wuxing.orgs.models import OrgUnit
+from wuxing.orgs.selectors import seen_unit
 
 
 def campaigns_with_digests() -> QuerySet[Campaign]:
@@ -62,6 +64,19 @@ def campaign_or_404(user, pk: int) -> Campaign:
     if campaign is None:
         raise Http404
     return campaign
+
+
+def campaign_unit(user, campaign: Campaign, pk, levels=None) -> OrgUnit | None:
+    """A unit of the campaign's area that `user` sees, of one of `levels`, else None: kept per process under the
+    epoch read with the campaign (orgs.selectors.seen_unit, `campaign.numbers`)."""
+    return seen_unit(user, pk, epoch=campaign.numbers[0], levels=levels, under=campaign.unit.path)
+
+
+def campaign_unit_or_404(user, campaign: Campaign, pk, levels=None) -> OrgUnit:
+    unit = campaign_unit(user, campaign, pk, levels)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def forget_campaigns() -> None:

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, place
+from wuxing.campaigns.selectors import campaign_or_404, campaign_unit_or_404, campaigns_for, place
 from wuxing.contest import selectors, services
 from wuxing.contest.forms import (
     ActivityForm,
@@ -49,7 +49,6 @@ from wuxing.core.pagecache import CSRF_SENTINEL, cached
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.selectors import seen_unit_or_404
 from wuxing.rollups import metrics
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
@@ -60,12 +59,6 @@ OFFICE_ROWS = 50  # offices listed on the page; the export has them all
 
 def _campaign(request, pk):
     return campaign_or_404(request.user, pk)
-
-
-def _unit(request, campaign, pk, levels) -> OrgUnit:
-    """A unit of the campaign's area the user sees, of one of `levels`, or 404: kept per process under the epoch
-    campaign_or_404 read."""
-    return seen_unit_or_404(request.user, pk, epoch=campaign.numbers[0], levels=levels, under=campaign.unit.path)
 
 
 def _dashboard(request, campaign, unit, name: str, context, stem: str, **page):
@@ -159,7 +152,7 @@ def district(request, pk):
 @login_required
 def office(request, pk, office):
     campaign = _campaign(request, pk)
-    office = _unit(request, campaign, office, (Level.OFFICE,))
+    office = campaign_unit_or_404(request.user, campaign, office, (Level.OFFICE,))
 
     def context():
         datasets, summary = selectors.office_dashboard(request.user, campaign, office)
@@ -172,7 +165,7 @@ def office(request, pk, office):
 @login_required
 def branch(request, pk, branch):
     campaign = _campaign(request, pk)
-    branch = _unit(request, campaign, branch, BRANCH_LEVELS)
+    branch = campaign_unit_or_404(request.user, campaign, branch, BRANCH_LEVELS)
 
     def context():
         datasets, summary = selectors.branch_dashboard(request.user, campaign, branch)

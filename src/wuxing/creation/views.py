@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.models import Campaign
-from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, star_names
+from wuxing.campaigns.selectors import campaign_or_404, campaign_unit_or_404, campaigns_for, star_names
 from wuxing.core import policy, versions
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
@@ -39,7 +39,6 @@ from wuxing.creation.forms import (
 )
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
-from wuxing.orgs.selectors import seen_unit_or_404
 from wuxing.orgs.views import _import_page, _template_response
 
 DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})
@@ -166,8 +165,7 @@ def campaign_detail(request, pk: int):
 @login_required
 def office_matrix(request, pk: int, office: int):
     campaign = _campaign(request, pk)
-    office = seen_unit_or_404(request.user, office, epoch=campaign.numbers[0], levels=(Level.OFFICE,),
-                              under=campaign.unit.path)
+    office = campaign_unit_or_404(request.user, campaign, office, (Level.OFFICE,))
     status = query_of(request, MatrixQuery)["status"]
 
     def build():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from wuxing.core import policy
 from wuxing.core.roles import Role
@@ -24,7 +23,8 @@ def seen_unit(user, pk, *, epoch: int, levels=None, under: str = "") -> OrgUnit 
     `get_object_or_404(OrgUnit.objects.for_user(user).filter(...), pk=pk)` decides, without its query.
 
     `epoch`: the org tree's version (wuxing.core.versions.EPOCH) as read in this request — a campaign page has it
-    from campaign_or_404 (`campaign.numbers[0]`). Each call gets its own copy."""
+    from campaign_or_404 (`campaign.numbers[0]`; campaigns.selectors.campaign_unit says it for a campaign). Each
+    call gets its own copy."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -41,13 +41,6 @@ def seen_unit(user, pk, *, epoch: int, levels=None, under: str = "") -> OrgUnit 
     if (levels is not None and unit.level not in levels) or not unit.path.startswith(under):
         return None
     return unit if policy.may(user, "unit.view", unit) else None
-
-
-def seen_unit_or_404(user, pk, *, epoch: int, levels=None, under: str = "") -> OrgUnit:
-    unit = seen_unit(user, pk, epoch=epoch, levels=levels, under=under)
-    if unit is None:
-        raise Http404
-    return unit
 
 
 def forget_units() -> None:

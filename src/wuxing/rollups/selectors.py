@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
+from wuxing.campaigns.selectors import campaign_unit
 from wuxing.core import policy
 from wuxing.core.roles import Level
 from wuxing.core.scoping import user_grants
 from wuxing.orgs.models import OrgUnit
-from wuxing.orgs.selectors import KEPT_UNITS, seen_unit
+from wuxing.orgs.selectors import KEPT_UNITS
 from wuxing.rollups import rules
 from wuxing.rollups.models import UNIT_FIELDS, BranchStat, UnitStat, UnitWeekStat
 
@@ -94,7 +95,7 @@ def area(user, campaign, unit_id=None) -> OrgUnit:
     the campaign's unit. Units are kept per process under the epoch read with the campaign (campaign.numbers)."""
     epoch = campaign.numbers[0]
     if unit_id is not None and str(unit_id).isdigit():
-        unit = seen_unit(user, unit_id, epoch=epoch, levels=AREA_LEVELS, under=campaign.unit.path)
+        unit = campaign_unit(user, campaign, unit_id, AREA_LEVELS)
         if unit is not None:
             return unit
     if policy.may(user, "star.view", campaign.unit):
@@ -108,7 +109,7 @@ def area(user, campaign, unit_id=None) -> OrgUnit:
             _OWN_AREA.clear()
         _OWN_AREA[key] = own.pk if own else None
     own = _OWN_AREA[key]
-    return (seen_unit(user, own, epoch=epoch) if own is not None else None) or campaign.unit
+    return (campaign_unit(user, campaign, own) if own is not None else None) or campaign.unit
 
 
 def forget_areas() -> None:

@@ -15,7 +15,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.campaigns.selectors import campaign_or_404, campaigns_for, place, weeks_state
+from wuxing.campaigns.selectors import (
+    campaign_or_404,
+    campaign_unit_or_404,
+    campaigns_for,
+    place,
+    weeks_state,
+)
 from wuxing.core import policy, versions
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import document_response, export_response
@@ -25,7 +31,6 @@ from wuxing.core.pagecache import cached
 from wuxing.core.roles import BRANCH_LEVELS, Level
 from wuxing.creation.models import PlanTask
 from wuxing.orgs import services as orgs_services
-from wuxing.orgs.selectors import seen_unit_or_404
 from wuxing.rollups import selectors as rollups
 from wuxing.rollups.caching import cached_body
 from wuxing.weekly import rollup, selectors, services
@@ -40,9 +45,7 @@ def _campaign(request, pk):
 
 
 def _unit(request, campaign, pk, levels):
-    """A unit of the campaign's area the user sees, of one of `levels`, or 404: kept per process under the epoch
-    campaign_or_404 read."""
-    return seen_unit_or_404(request.user, pk, epoch=campaign.numbers[0], levels=levels, under=campaign.unit.path)
+    return campaign_unit_or_404(request.user, campaign, pk, levels)
 
 
 @login_required
