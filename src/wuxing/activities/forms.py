@@ -120,14 +120,3 @@ class CalendarQuery(ListQuery):
 
     month = forms.DateField(required=False, input_formats=["%Y-%m"])
 
-
-class CalendarUnitForm(forms.Form):
-    """The calendar's unit, chosen by typing among the districts and offices the user sees (a province has
-    thousands: never one <select> of them all)."""
-
-    unit = UnitField(label=_("单位"), scope="seen_areas", required=False)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-

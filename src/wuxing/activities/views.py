@@ -19,7 +19,6 @@ from wuxing.activities.forms import (
     ActivityForm,
     BriefForm,
     CalendarQuery,
-    CalendarUnitForm,
     DecisionChoiceForm,
     DecisionForm,
     PasteForm,
@@ -69,7 +68,7 @@ def activity_list(request):
 def activity_calendar(request):
     query = query_of(request, CalendarQuery)
     month = query["month"] or timezone.localdate().replace(day=1)
-    areas = search.SCOPES["seen_areas"](request.user).order_by("path")
+    areas = search.units(request.user, "seen_areas").order_by("path")
     unit = (areas.filter(pk=query["unit"]).first() if query["unit"] else None) or areas.first()
     items = Activity.objects.for_user(request.user).filter(on__year=month.year, on__month=month.month)
     if unit is not None:
@@ -83,7 +82,7 @@ def activity_calendar(request):
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     return render(request, "activities/calendar.html", {
         "month": month, "weeks": weeks, "unit": unit, "prev": prev_month, "next": next_month,
-        "unit_form": CalendarUnitForm(units=areas, initial={"unit": unit})})
+        "unit_form": search.UnitFilterForm(name="unit", label=_("单位"), scope="seen_areas", queryset=areas, value=unit)})
 
 
 def _form_page(request, activity=None):

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxing.core.forms import ListQuery, LongSelect, MultipleFileField, choice_query
 from wuxing.evaluation.models import MANUAL_REMOVAL, ObjectionStatus, RejectionGround, SubmissionStatus
-from wuxing.orgs.search import UnitField
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -205,16 +204,6 @@ class QueueQuery(choice_query(status=SubmissionStatus.choices)):
 
     office = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     star = forms.RegexField(required=False, regex=r"^[a-z0-9_-]{1,48}$")
-
-
-class QueueOfficeForm(forms.Form):
-    """The queue's office, chosen by typing among the campaign's offices the user sees (a province has thousands)."""
-
-    office = UnitField(label=_("办事处"), scope="seen_offices", required=False)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = units
 
 
 class EvidenceQuery(ListQuery):

@@ -40,7 +40,6 @@ from wuxing.evaluation.forms import (
     NoticeForm,
     ObjectionForm,
     OfficeReviewForm,
-    QueueOfficeForm,
     QueueQuery,
     ReasonForm,
     ReinstateForm,
@@ -255,8 +254,9 @@ def queue(request, pk):
     return render(request, "evaluation/queue.html", {
         "campaign": campaign, "page": page, "status": status, "counts": [(v, l, counts.get(v, 0)) for v, l in SubmissionStatus.choices],
         "filters": urlencode(filters), "q": query["q"], "office": query["office"], "star": query["star"],
-        "office_form": QueueOfficeForm(units=search.SCOPES["seen_offices"](request.user).filter(
-            path__startswith=campaign.unit.path), initial={"office": query["office"]}),
+        "office_form": search.UnitFilterForm(name="office", label=_("办事处"), scope="seen_offices", value=query["office"],
+                                             queryset=search.units(request.user, "seen_offices").filter(
+                                                 path__startswith=campaign.unit.path)),
         "stars": sorted(stars.items()),
         "is_district": policy.may(request.user, "campaign.manage", campaign.unit),
         "notices": PublicNotice.objects.filter(campaign=campaign)})

@@ -134,3 +134,17 @@ class UnitsField(_Searched, forms.ModelMultipleChoiceField):
     """Several units, chosen by typing."""
 
     widget_class = UnitSearchMultiple
+
+
+def units(user, scope: str) -> QuerySet[OrgUnit]:
+    """The units the chooser `scope` offers `user` (SCOPES)."""
+    return SCOPES[scope](user)
+
+
+class UnitFilterForm(forms.Form):
+    """One unit among a list page's filters, chosen by typing (a province has thousands: never a <select> of them
+    all): the field `name` accepts `queryset` and shows `value` as chosen."""
+
+    def __init__(self, *, name: str, label, scope: str, queryset: QuerySet[OrgUnit], value=None):
+        super().__init__(initial={name: value})
+        self.fields[name] = UnitField(label=label, scope=scope, required=False, queryset=queryset)
