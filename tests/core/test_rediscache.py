@@ -42,5 +42,5 @@ def test_one_client_per_pool_serves_every_call(redis_url):
     assert cache.get_many(["wuxing:test", "wuxing:missing"]) == {"wuxing:test": {"body": "看板"}}
     cache.delete("wuxing:test")
     assert cache.get("wuxing:test") is None
-    assert cache.incr("wuxing:n", 1) if cache.add("wuxing:n", 1) else False  # add, then incr on the same client
-    assert cache.get("wuxing:n") == 2
+    assert cache.add("wuxing:n", 1) and not cache.add("wuxing:n", 5)
+    assert cache.incr("wuxing:n", 1) == 2 and cache.get("wuxing:n") == 2

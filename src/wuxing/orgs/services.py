@@ -95,15 +95,14 @@ def update_unit(actor, unit: OrgUnit, *, name: str, kind: str, area_code: str, i
     unit.is_active = is_active
     unit.full_clean()
     unit.save()
-    if before["is_active"] != unit.is_active or before["kind"] != unit.kind:
-        events.units_changed([unit])
     after = {"name": unit.name, "kind": unit.kind, "area_code": unit.area_code, "is_active": unit.is_active,
              "doc_mark": unit.doc_mark, "doc_prefix": unit.doc_prefix}
-    if before != after:
+    if before["is_active"] != unit.is_active or before["kind"] != unit.kind:
+        events.units_changed([unit])  # the rollups recount; the epoch moves
+    elif before != after:
         # Any change of a unit's row moves the epoch (a rare write): units are kept per process under it
         # (orgs.selectors.seen_unit), and its name is on cached pages — its own, its office's matrix, every area
         # page listing it (dashboards, rankings, flags) — which all key on the epoch.
-        versions.touch(unit.pk)
         versions.touch_all()
     record(actor, "orgs.unit.update", unit, {"before": before, "after": after})
     return unit
