@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ASSETS := src/wuxing/static/vendor/echarts.min.js
+VENDOR := src/wuxing/static/vendor
+ASSETS := $(VENDOR)/echarts.min.js $(VENDOR)/pdfjs/pdf.worker.min.mjs
 PYTEST_ARGS ?=
 WORKERS ?= 2
 
@@ -15,10 +16,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
-$(ASSETS): package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
-	mkdir -p src/wuxing/static/vendor
-	cp node_modules/echarts/dist/echarts.min.js $(ASSETS)
+# Charts (ECharts) and the case-file page viewer (PDF.js, its legacy build for the older browsers of government
+# offices; its optional Node canvas is not needed in a browser).
+$(ASSETS) &: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent --omit=optional
+	mkdir -p $(VENDOR)/pdfjs
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts.min.js
+	cp node_modules/pdfjs-dist/legacy/build/pdf.min.mjs node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs $(VENDOR)/pdfjs/
 
 assets: $(ASSETS)
 

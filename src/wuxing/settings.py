@@ -245,6 +245,11 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Scanned case-file dossiers: one upload (PDF or image), one page of it, a bulk zip and what it may unpack to.
+SCAN_MAX_BYTES = env_int("SCAN_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+SCAN_MAX_PAGE_BYTES = env_int("SCAN_MAX_PAGE_BYTES", 10 * 1024 * 1024, minimum=1024)
+SCAN_MAX_ZIP_BYTES = env_int("SCAN_MAX_ZIP_BYTES", 100 * 1024 * 1024, minimum=1024)
+SCAN_MAX_UNZIPPED = env_int("SCAN_MAX_UNZIPPED", 200 * 1024 * 1024, minimum=1024 * 1024)
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 20, minimum=1)  # files in one upload
 # Statutory time limits: count from the day after the start day (False) or from the start day (True).
 WORKDAY_COUNT_START = env_bool("WORKDAY_COUNT_START", False)

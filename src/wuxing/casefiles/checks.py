@@ -45,6 +45,7 @@ class FileFacts:
     promised_days: int | None = None
     instant: bool = False
     required_documents: list[str] = field(default_factory=list)
+    pages: dict[str, int] = field(default_factory=dict)  # date field → the dossier page it was confirmed from
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,25 @@ class Suggestion:
     passed: bool
     computation: str
     occurrences: int = 1  # for per-occurrence items (e.g. missing documents)
+
+
+# The date fields each check reads, in the order its computation names them (for the page citations).
+CHECK_FIELDS = {
+    "T01": ("received", "supplement_notice"), "T02": ("received", "supplement_notice"),
+    "T04": ("received", "supplement_complete", "accepted"),
+    "T05": ("accepted", "supplement_complete", "extension_approved", "extension_notified", "decided"),
+    "T07": ("accepted", "supplement_complete", "decided"), "T09": ("decided", "served"),
+    "T15": ("received", "accepted", "decided", "served", "archived"), "T19": ("decided", "published"),
+}
+FIELD_WORDS = {"received": "收件", "supplement_notice": "补正告知", "supplement_complete": "补正齐全", "accepted": "受理",
+               "extension_approved": "延期批准", "extension_notified": "延期告知", "decided": "决定", "served": "送达",
+               "published": "公示", "archived": "归档"}
+
+
+def cited(code: str, computation: str, pages: dict[str, int]) -> str:
+    """The computation with the dossier page of each date it used that was confirmed from the scans."""
+    used = [f"{FIELD_WORDS[name]}见第 {pages[name]} 页" for name in CHECK_FIELDS.get(code, ()) if name in pages]
+    return computation + (f"（{'，'.join(used)}）" if used else "")
 
 
 def _d(day: dt.date) -> str:
@@ -74,6 +94,9 @@ class Checker:
             except UnknownYear as exc:
                 result = Suggestion(code, False, str(exc))
             if result is not None:
+                if f.pages:
+                    result = Suggestion(result.check, result.passed, cited(code, result.computation, f.pages),
+                                        result.occurrences)
                 out.append(result)
         return out
 

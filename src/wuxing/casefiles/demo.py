@@ -33,6 +33,61 @@ COMPANIES = ["郑州{}科技有限公司", "河南{}建设工程有限公司", "
 WORDS = ["华润", "中原", "天正", "嘉禾", "宏达", "恒信", "瑞丰", "金地", "安泰", "宇通", "博远", "新蓝"]
 
 
+def cjk_font(size: int):
+    """A simplified-Chinese face installed on the machine (Debian's fonts-noto-cjk), found through fontconfig."""
+    import subprocess
+
+    from PIL import ImageFont
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC:lang=zh-cn"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    for index in range(12):  # a .ttc holds several faces; take the simplified-Chinese one
+        font = ImageFont.truetype(path, size, index=index)
+        if "SC" in " ".join(font.getname()):
+            return font
+    return ImageFont.truetype(path, size)
+
+
+def scan_image(lines: list[str], *, kind: str = "PNG") -> bytes:
+    """A page of a case file as a scanner gives it: black text on white at 150 dpi (A4, 1240×1754)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    font = cjk_font(40)
+    img = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(img)
+    y = 160
+    for line in lines:
+        draw.text((130, y), line, font=font, fill=0)
+        y += 84
+    out = io.BytesIO()
+    img.save(out, kind, dpi=(150, 150))
+    return out.getvalue()
+
+
+def dossier_pages(f: CaseFile) -> list[list[str]]:
+    """The four documents of a licence file as pages, with the file's own dates where an officer would write them."""
+    def cn(day):
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    unit = f.unit.name
+    pages = [[f"{f.matter.name}申请书", "", f"申请人：{f.applicant}", "申请事项：" + f.matter.name,
+              f"申请日期：{cn(f.received)}", "", "申请人（签章）"]]
+    if f.accepted:
+        pages.append([unit, "受理通知书", f"{f.file_no}", f"{f.applicant}：",
+                      f"你单位于{cn(f.received)}提出的申请，材料齐全，", "符合法定形式，本机关决定予以受理。",
+                      f"受理日期：{cn(f.accepted)}", "", f"{unit}（印章）"])
+    if f.decided:
+        pages.append([unit, "准予行政许可决定书", f"{f.file_no}", f"{f.applicant}：",
+                      "经审查，你单位的申请符合法定条件和标准，", "本机关决定准予行政许可。",
+                      f"决定日期：{cn(f.decided)}", "", f"{unit}（印章）"])
+    if f.served:
+        pages.append(["送达回证", f"送达文书：准予行政许可决定书（{f.file_no}）", f"受送达人：{f.applicant}",
+                      f"送达方式：{f.service_method or '直接送达'}", f"送达日期：{cn(f.served)}", "", "受送达人签收："])
+    return pages
+
+
 def _wd(day, n):
     return add_working_days(day, n, strict=True).day if n > 0 else day
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuxing.core.forms import ListQuery, MultipleFileField
 from wuxing.orgs.validators import no_nul
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -169,3 +170,50 @@ class SheetForm(forms.Form):
 class RectificationForm(forms.Form):
     action = forms.ChoiceField(choices=[("respond", "respond"), ("close", "close")])
     text = forms.CharField(max_length=10000, validators=[no_nul], error_messages={"required": _("请填写内容。")})
+
+
+class ScanForm(forms.Form):
+    """Scanned pages of one case file: PDFs or images, several at once, appended in the order chosen."""
+
+    file = MultipleFileField(label=_("扫描件（PDF 或 JPG、PNG 图片，可一次选多个，按所选顺序排页）"),
+                             error_messages={"required": _("请选择要上传的扫描件。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["file"].widget.attrs.update({"accept": ".pdf,.jpg,.jpeg,.png", "data-max-bytes": settings.SCAN_MAX_BYTES,
+                                                 "data-max-files": 100})
+
+
+class ScanZipForm(forms.Form):
+    file = forms.FileField(label=_("压缩包（zip）"), error_messages={"required": _("请选择要上传的压缩包。")},
+                           help_text=_("每个案卷一个文件夹，文件夹名为案卷编号，里面是该案卷的 PDF 或图片，按文件名顺序排页。"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".zip"}))
+
+
+class DateDecisionForm(forms.Form):
+    """A person's decision on a date OCR proposed: confirm it, correct it (another date or page), or not use it."""
+
+    decision = forms.ChoiceField(choices=[("confirm", _("确认")), ("correct", _("更正")), ("reject", _("不采用"))])
+    value = forms.DateField(label=_("日期"), required=False, widget=DATE)
+    page = forms.IntegerField(label=_("页码"), required=False, min_value=1, max_value=100_000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "correct" and not data.get("value"):
+            raise forms.ValidationError(_("更正时请填写正确的日期。"))
+        return data
+
+
+class DossierSearch(ListQuery):
+    """Search inside a campaign's dossiers (their OCR text)."""
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()[:50]
+
+
+class PageQuery(ListQuery):
+    """?page=N of the page viewer: a page of the dossier, not of a list."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)

@@ -80,6 +80,8 @@ class CaseFile(models.Model):
     archived = models.DateField(_("归档日期"), null=True, blank=True)
     documents = models.JSONField(_("卷内材料"), default=list, blank=True)  # names (with seal/signature notes)
     verifiers = models.JSONField(_("核查人员"), default=list, blank=True)
+    # Where a date was confirmed from the scanned dossier: {field: page number}; the checks cite the page.
+    date_pages = models.JSONField(_("日期所在页"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()
@@ -95,6 +97,75 @@ class CaseFile(models.Model):
     @property
     def scope_path(self) -> str:
         return self.unit.path
+
+
+class PageQuerySet(ScopedQuerySet):
+    scope_field = "file__unit__path"
+    actions = {"view": "casefile.view", "manage": "casefile.upload"}
+
+
+class OcrState(models.TextChoices):
+    PENDING = "pending", _("待识别")
+    DONE = "done", _("已识别")
+    FAILED = "failed", _("识别失败")
+
+
+def page_path(instance: ScanPage, filename: str) -> str:
+    return f"dossiers/{instance.file_id}/{instance.sha256[:2]}/{instance.sha256}-{filename}"
+
+
+class ScanPage(models.Model):
+    """One page of a case file's scanned dossier: a one-page PDF (what the viewer shows), its thumbnail, its hash,
+    the upload it came from, and its OCR text once `wuxing casefiles ocr` has read it."""
+
+    file = models.ForeignKey(CaseFile, verbose_name=_("案卷"), on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(_("页码"))
+    pdf = models.FileField(upload_to=page_path, max_length=200)
+    thumbnail = models.FileField(upload_to=page_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    source_name = models.CharField(_("来源文件"), max_length=160)
+    source_page = models.PositiveIntegerField(default=1)
+    width = models.PositiveIntegerField(default=0)  # points (1/72 inch), as the PDF page says
+    height = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("识别文字"), blank=True)
+    ocr_state = models.CharField(_("识别状态"), max_length=8, choices=OcrState.choices, default=OcrState.PENDING)
+    ocr_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["file_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="casefiles_page_number")]
+        indexes = [models.Index(fields=["ocr_state", "id"], name="casefiles_page_ocr")]
+
+
+class DateStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    CORRECTED = "corrected", _("已更正")
+    REJECTED = "rejected", _("不采用")
+
+
+class DateProposal(models.Model):
+    """A date OCR found near its key word, proposed for one of the file's date fields until a person decides."""
+
+    file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="date_proposals")
+    field = models.CharField(_("日期项"), max_length=24)
+    proposed = models.DateField(_("识别日期"))
+    page = models.PositiveIntegerField(_("页码"))
+    keyword = models.CharField(_("关键词"), max_length=80)
+    snippet = models.CharField(_("原文"), max_length=120)
+    status = models.CharField(_("状态"), max_length=10, choices=DateStatus.choices, default=DateStatus.PROPOSED)
+    value = models.DateField(_("确认日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["file_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["file", "field"], name="casefiles_date_field")]
 
 
 class Rubric(models.Model):

@@ -48,3 +48,16 @@ def readable_files(user):
 
 def visible_rectifications(user, campaign: ReviewCampaign):
     return Rectification.objects.for_user(user).filter(campaign=campaign).select_related("unit")
+
+
+def dossier_progress(user, campaign: ReviewCampaign) -> dict:
+    """The scanned dossiers of the campaign's files `user` may see: files with scans, pages, and OCR progress."""
+    from django.db.models import Count, Q
+
+    from wuxing.casefiles.models import OcrState, ScanPage
+
+    pages = ScanPage.objects.filter(file_id__in=visible_samples(user, campaign).values("file_id"))
+    return pages.aggregate(files=Count("file_id", distinct=True), pages=Count("id"),
+                           done=Count("id", filter=Q(ocr_state=OcrState.DONE)),
+                           pending=Count("id", filter=Q(ocr_state=OcrState.PENDING)),
+                           failed=Count("id", filter=Q(ocr_state=OcrState.FAILED)))

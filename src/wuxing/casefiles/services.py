@@ -4,6 +4,7 @@ sheets, results, rectification, calendar years. Checked, atomic and audited."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import IO
@@ -11,11 +12,11 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.casefiles import circular, engines, telling
+from wuxing.casefiles import circular, dating, dossier, engines, telling
 from wuxing.casefiles import rubric as rubrics
 from wuxing.casefiles.checks import Checker, FileFacts
 from wuxing.casefiles.models import (
@@ -23,12 +24,16 @@ from wuxing.casefiles.models import (
     CalendarYear,
     CampaignStatus,
     CaseFile,
+    DateProposal,
+    DateStatus,
     Finding,
     Matter,
+    OcrState,
     PoolMember,
     Rectification,
     ReviewCampaign,
     SampledFile,
+    ScanPage,
     ScoreSheet,
     SheetStatus,
 )
@@ -70,7 +75,7 @@ def facts(f: CaseFile) -> FileFacts:
         decided=f.decided, decision_type=f.decision_type, served=f.served, published=f.published, archived=f.archived,
         documents=list(f.documents), statutory_days=45 if m.joint else m.statutory_days,
         extension_days=15 if m.joint else m.extension_days, promised_days=m.promised_days, instant=m.instant,
-        required_documents=list(m.required_documents))
+        required_documents=list(m.required_documents), pages=dict(f.date_pages or {}))
 
 
 @transaction.atomic
@@ -764,3 +769,211 @@ def import_matters(actor, fileobj: IO[bytes], *, dry_run: bool = True, filename:
         record(actor, "casefiles.matters.import", None, {"file": filename[:200], "created": report.created,
                                                           "updated": report.updated})
     return report
+
+
+# --- scanned dossiers (卷宗扫描件), OCR and the dates it proposes --------------------------------------------------
+
+def may_upload_scans(user, f: CaseFile) -> bool:
+    return policy.may(user, "casefile.upload", f.unit)
+
+
+def _refused(exc: Exception) -> ValidationError:
+    return ValidationError(str(exc))
+
+
+def _store_pages(actor, f: CaseFile, source: str, pages: list, stored: list) -> list[ScanPage]:
+    """Append `pages` to the file's dossier (the caller holds the transaction and the lock on the file)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    start = (ScanPage.objects.filter(file=f).aggregate(n=Max("number"))["n"] or 0)
+    made = []
+    for i, page in enumerate(pages, 1):
+        row = ScanPage(file=f, number=start + i, sha256=hashlib.sha256(page.pdf).hexdigest(), size=len(page.pdf),
+                       source_name=source[:160], source_page=page.source_page, width=page.width, height=page.height,
+                       uploaded_by=_user(actor))
+        row.pdf.save(f"{row.number}.pdf", ContentFile(page.pdf), save=False)
+        stored.append(row.pdf)
+        row.thumbnail.save(f"{row.number}.png", ContentFile(page.thumbnail), save=False)
+        stored.append(row.thumbnail)
+        made.append(row)
+    ScanPage.objects.bulk_create(made)
+    return made
+
+
+def _with_cleanup(write):
+    """Run `write(stored)` in one transaction; on any failure remove every file it stored (nothing half-saved)."""
+    stored: list = []
+    try:
+        with transaction.atomic():
+            return write(stored)
+    except Exception:
+        for fieldfile in stored:
+            fieldfile.storage.delete(fieldfile.name)
+        raise
+
+
+def add_scans(actor, f: CaseFile, uploads: list[tuple[str, bytes]]) -> list[ScanPage]:
+    """Append uploaded PDFs or images (in the order given) to a file's dossier; any refused upload refuses them all,
+    with a Chinese message, and nothing is stored."""
+    if not may_upload_scans(actor, f):
+        _deny()
+    if not uploads:
+        raise ValidationError(_("请选择要上传的扫描件。"))
+    try:
+        made = [(name, dossier.pages_of(name, data, settings.SCAN_MAX_BYTES, settings.SCAN_MAX_PAGE_BYTES))
+                for name, data in uploads]
+    except dossier.Refused as exc:
+        raise _refused(exc) from None
+
+    def write(stored):
+        CaseFile.objects.select_for_update().filter(pk=f.pk).first()
+        rows = []
+        for name, pages in made:
+            rows += _store_pages(actor, f, name, pages, stored)
+        record(actor, "casefiles.scan.add", f, {"file_no": f.file_no, "sources": [n for n, _p in made],
+                                                "pages": len(rows), "from": rows[0].number,
+                                                "sha256": [p.sha256 for p in rows]}, unit_path=f.unit.path)
+        return rows
+
+    return _with_cleanup(write)
+
+
+def scan_targets(actor, numbers: list[str]) -> dict[str, CaseFile]:
+    """The files a bulk zip's folders name, among those `actor` may upload to; refused for an unknown or ambiguous one."""
+    found: dict[str, list[CaseFile]] = defaultdict(list)
+    for f in CaseFile.objects.for_user(actor, "manage").filter(file_no__in=numbers).select_related("unit"):
+        found[f.file_no].append(f)
+    unknown = [n for n in numbers if n not in found]
+    if unknown:
+        raise ValidationError(_("压缩包中的文件夹“%(n)s”不是您可以上传扫描件的案卷编号，整个压缩包未被接收。")
+                              % {"n": "”“".join(unknown[:5])})
+    twice = [n for n, fs in found.items() if len(fs) > 1]
+    if twice:
+        raise ValidationError(_("案卷编号“%(n)s”在多个单位中都有，请由各单位分别上传。") % {"n": "”“".join(twice[:5])})
+    return {n: fs[0] for n, fs in found.items()}
+
+
+def add_scans_zip(actor, name: str, data: bytes) -> dict[str, int]:
+    """A bulk zip whose folders are named by file number: every member checked and every page made before anything
+    is stored, then all stored in one transaction. Returns {file number: pages added}."""
+    if len(data) > settings.SCAN_MAX_ZIP_BYTES:
+        raise ValidationError(_("压缩包过大：%(s).1f MB，上限 %(m)d MB。") % {
+            "s": len(data) / 1048576, "m": settings.SCAN_MAX_ZIP_BYTES // 1048576})
+    try:
+        folders = dossier.members(data, max_member_bytes=settings.SCAN_MAX_BYTES,
+                                  max_unzipped=settings.SCAN_MAX_UNZIPPED)
+    except dossier.Refused as exc:
+        raise _refused(exc) from None
+    targets = scan_targets(actor, list(folders))
+    if not all(may_upload_scans(actor, f) for f in targets.values()):
+        _deny()
+    made: dict[str, list[tuple[str, list]]] = {}
+    try:
+        for number, items in folders.items():
+            made[number] = [(f"{number}/{member}", dossier.pages_of(member, body, settings.SCAN_MAX_BYTES,
+                                                                     settings.SCAN_MAX_PAGE_BYTES))
+                            for member, body in items]
+    except dossier.Refused as exc:
+        raise ValidationError(_("%(e)s 整个压缩包未被接收。") % {"e": exc}) from None
+
+    def write(stored):
+        counts = {}
+        for number, uploads in made.items():
+            f = targets[number]
+            CaseFile.objects.select_for_update().filter(pk=f.pk).first()
+            rows = []
+            for source, pages in uploads:
+                rows += _store_pages(actor, f, source, pages, stored)
+            counts[number] = len(rows)
+            record(actor, "casefiles.scan.add", f, {"file_no": number, "source": name, "pages": len(rows),
+                                                    "from": rows[0].number, "sha256": [p.sha256 for p in rows]},
+                   unit_path=f.unit.path)
+        return counts
+
+    return _with_cleanup(write)
+
+
+@transaction.atomic
+def remove_scan_page(actor, page: ScanPage) -> None:
+    """Take a wrongly uploaded page out; the pages after it move up one, so citations are by the order on screen."""
+    f = page.file
+    if not may_upload_scans(actor, f):
+        _deny()
+    CaseFile.objects.select_for_update().filter(pk=f.pk).first()
+    number, names = page.number, (page.pdf.name, page.thumbnail.name)
+    page.delete()
+    for later in ScanPage.objects.filter(file=f, number__gt=number).order_by("number"):
+        ScanPage.objects.filter(pk=later.pk).update(number=later.number - 1)
+    record(actor, "casefiles.scan.remove", f, {"file_no": f.file_no, "page": number}, unit_path=f.unit.path)
+    storage = page.pdf.storage
+    transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+
+def ocr_pending(limit: int = 20) -> int:
+    """Read up to `limit` pages waiting for OCR, oldest first; then propose dates for each file whose pages are all
+    read. Idempotent: a page's text is written once (only while it is still pending), and no transaction is held
+    while Tesseract reads, so pages and pages' uploads go on meanwhile."""
+    done = 0
+    files: set[int] = set()
+    skip: list[int] = []
+    for _i in range(limit):
+        page = ScanPage.objects.filter(ocr_state=OcrState.PENDING).exclude(pk__in=skip).order_by("id").first()
+        if page is None:
+            break
+        skip.append(page.pk)
+        try:
+            with page.pdf.open("rb") as fh:
+                text, state = dating.normalise(dossier.ocr_text(fh.read())), OcrState.DONE
+        except (OSError, subprocess.SubprocessError) as exc:
+            text, state = str(exc)[:500], OcrState.FAILED
+        done += ScanPage.objects.filter(pk=page.pk, ocr_state=OcrState.PENDING).update(
+            text=text, ocr_state=state, ocr_at=timezone.now())
+        files.add(page.file_id)
+    for f in CaseFile.objects.filter(pk__in=files):
+        if not ScanPage.objects.filter(file=f, ocr_state=OcrState.PENDING).exists():
+            propose_dates(f)
+    return done
+
+
+@transaction.atomic
+def propose_dates(f: CaseFile) -> list[DateProposal]:
+    """Proposals from the file's OCR text, one per date field; a field a person has decided keeps its decision."""
+    pages = list(ScanPage.objects.filter(file=f, ocr_state=OcrState.DONE).values_list("number", "text"))
+    decided = set(DateProposal.objects.filter(file=f).exclude(status=DateStatus.PROPOSED).values_list("field", flat=True))
+    DateProposal.objects.filter(file=f, status=DateStatus.PROPOSED).delete()
+    made = [DateProposal(file=f, field=p.field, proposed=p.day, page=p.page, keyword=p.keyword[:80],
+                         snippet=p.snippet[:120])
+            for p in dating.propose(pages) if p.field not in decided]
+    return DateProposal.objects.bulk_create(made)
+
+
+@transaction.atomic
+def decide_date(actor, proposal: DateProposal, *, value: dt.date | None, page: int | None = None) -> DateProposal:
+    """Confirm a proposed date (value equal to it), correct it (another value, optionally another page), or leave it
+    unused (value None). A confirmed or corrected date becomes the file's and the checks cite its page."""
+    f = CaseFile.objects.select_for_update().select_related("unit").get(pk=proposal.file_id)
+    if not may_upload_scans(actor, f):
+        _deny()
+    if proposal.field not in dating.FIELD_LABELS:
+        raise ValidationError(_("未知的日期项。"))
+    count = ScanPage.objects.filter(file=f).count()
+    page = proposal.page if page is None else page
+    if not 1 <= page <= max(count, 1):
+        raise ValidationError({"page": _("页码应在 1 到 %(n)d 之间。") % {"n": count}})
+    before = getattr(f, proposal.field)
+    if value is None:
+        proposal.status = DateStatus.REJECTED
+    else:
+        proposal.status = DateStatus.CONFIRMED if (value == proposal.proposed and page == proposal.page) else DateStatus.CORRECTED
+        setattr(f, proposal.field, value)
+        f.date_pages = {**f.date_pages, proposal.field: page}
+        f.save(update_fields=[proposal.field, "date_pages"])
+    proposal.value, proposal.page = value, page
+    proposal.decided_by, proposal.decided_at = _user(actor), timezone.now()
+    proposal.save()
+    record(actor, f"casefiles.date.{proposal.status}", f, {
+        "file_no": f.file_no, "field": proposal.field, "proposed": str(proposal.proposed), "value": str(value or ""),
+        "before": str(before or ""), "page": page}, unit_path=f.unit.path)
+    return proposal

@@ -13,16 +13,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuxing.casefiles import circular, selectors, services
+from wuxing.casefiles import circular, dating, dossier, selectors, services
 from wuxing.casefiles.forms import (
     ArbitrateForm,
     CalendarYearForm,
     CampaignForm,
     CausesForm,
+    DateDecisionForm,
+    DossierSearch,
     DrawForm,
+    PageQuery,
     PoolForm,
     RectificationForm,
     RectifyForm,
+    ScanForm,
+    ScanZipForm,
     SecondReviewForm,
     SheetForm,
     WorkdayForm,
@@ -30,14 +35,18 @@ from wuxing.casefiles.forms import (
 from wuxing.casefiles.models import (
     CalendarYear,
     CaseFile,
+    DateProposal,
+    OcrState,
     Rectification,
     ReviewCampaign,
     Rubric,
     SampledFile,
+    ScanPage,
     ScoreSheet,
 )
 from wuxing.core import policy
 from wuxing.core.exports import XLSX_TYPE, document_response, export_response
+from wuxing.core.files import serve
 from wuxing.core.forms import action_of, form_failure, query_of, report_failure
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
@@ -75,10 +84,136 @@ def _is_unit(user):
     return policy.may_anywhere(user, "casefile.answer")
 
 
+def _readable_file(request, pk) -> CaseFile:
+    return get_object_or_404(selectors.readable_files(request.user).select_related("unit", "matter"), pk=pk)
+
+
 @login_required
 def file_detail(request, pk):
-    f = get_object_or_404(selectors.readable_files(request.user).select_related("unit", "matter"), pk=pk)
-    return render(request, "casefiles/file.html", {"f": f, "checks": services.checker().run(services.facts(f))})
+    f = _readable_file(request, pk)
+    may_upload = services.may_upload_scans(request.user, f)
+    if request.method == "POST":  # scanned pages appended to the dossier
+        if not may_upload:
+            raise Http404
+        form = ScanForm(request.POST, request.FILES)
+        try:
+            if not form.is_valid():
+                raise form_failure(form)
+            made = services.add_scans(request.user, f, [(u.name, u.read()) for u in form.cleaned_data["file"]])
+            messages.success(request, _("已上传 %(n)d 页（第 %(a)d–%(b)d 页），文字识别完成后将提示识别出的日期。")
+                             % {"n": len(made), "a": made[0].number, "b": made[-1].number})
+        except (ValidationError, PermissionDenied) as exc:
+            report_failure(request, exc)
+        return redirect(reverse("casefiles:file", args=[f.pk]) + "#dossier")
+    pages = list(f.pages.only("pk", "number", "ocr_state", "file_id"))
+    return render(request, "casefiles/file.html", {
+        "f": f, "checks": services.checker().run(services.facts(f)), "pages": pages, "may_upload": may_upload,
+        "scan_form": ScanForm() if may_upload else None, "pending": sum(p.ocr_state == OcrState.PENDING for p in pages),
+        "proposals": [(p, dating.FIELD_LABELS.get(p.field, p.field), getattr(f, p.field, None))
+                      for p in f.date_proposals.select_related("decided_by")],
+        "date_pages": [(dating.FIELD_LABELS[k], v) for k, v in f.date_pages.items() if k in dating.FIELD_LABELS]})
+
+
+@login_required
+def dossier_view(request, pk):
+    """The file's scanned pages: thumbnails and one page at a time (PDF.js), opened at ?page=N."""
+    f = _readable_file(request, pk)
+    pages = list(f.pages.only("pk", "number", "file_id"))
+    if not pages:
+        raise Http404
+    start = min(max(query_of(request, PageQuery)["page"] or 1, 1), len(pages))
+    return render(request, "casefiles/dossier.html", {"f": f, "pages": pages, "start": start,
+                                                      "may_upload": services.may_upload_scans(request.user, f)})
+
+
+def _readable_page(request, pk) -> ScanPage:
+    return get_object_or_404(ScanPage.objects.filter(file__in=selectors.readable_files(request.user)).select_related(
+        "file__unit"), pk=pk)
+
+
+@login_required
+def page_pdf(request, pk):
+    page = _readable_page(request, pk)
+    return serve(page.pdf, "application/pdf", f"{page.file.file_no}-第{page.number}页.pdf")
+
+
+@login_required
+def page_thumbnail(request, pk):
+    page = _readable_page(request, pk)
+    return serve(page.thumbnail, "image/png", f"{page.file.file_no}-第{page.number}页.png")
+
+
+@login_required
+def page_remove(request, pk):
+    if request.method != "POST":
+        raise Http404
+    page = _readable_page(request, pk)
+    try:
+        services.remove_scan_page(request.user, page)
+        messages.success(request, _("已删除第 %(n)d 页，其后各页页码前移一页。") % {"n": page.number})
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("casefiles:file", args=[page.file_id]) + "#dossier")
+
+
+@login_required
+def date_decide(request, pk):
+    if request.method != "POST":
+        raise Http404
+    proposal = get_object_or_404(DateProposal.objects.filter(file__in=selectors.readable_files(request.user)), pk=pk)
+    form = DateDecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_failure(form)
+        d = form.cleaned_data
+        value = None if d["decision"] == "reject" else (d["value"] if d["decision"] == "correct" else proposal.proposed)
+        services.decide_date(request.user, proposal, value=value, page=d["page"] if d["decision"] == "correct" else None)
+        messages.success(request, _("已记录：%(f)s%(s)s。") % {"f": dating.FIELD_LABELS.get(proposal.field, ""),
+                                                          "s": proposal.get_status_display()})
+    except (ValidationError, PermissionDenied) as exc:
+        report_failure(request, exc)
+    return redirect(reverse("casefiles:file", args=[proposal.file_id]) + "#dates")
+
+
+@login_required
+def scan_zip(request):
+    """Bulk upload: a zip with one folder per file number."""
+    if not (services.may_organise(request.user) or _is_unit(request.user)):
+        raise Http404
+    form = ScanZipForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            counts = services.add_scans_zip(request.user, upload.name, upload.read())
+            messages.success(request, _("已上传 %(f)d 份案卷共 %(p)d 页：%(d)s。") % {
+                "f": len(counts), "p": sum(counts.values()),
+                "d": "，".join(f"{n} {c} 页" for n, c in sorted(counts.items()))})
+            return redirect("casefiles:files")
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            from wuxing.core.forms import apply_errors
+
+            apply_errors(form, exc)
+    return render(request, "casefiles/form.html", {"form": form, "title": _("批量上传案卷扫描件"), "multipart": True,
+                                                   "submit": _("上传")})
+
+
+@login_required
+def dossier_search(request, pk):
+    """Search inside the campaign's dossiers (OCR text), among the files the reader may see."""
+    c = get_object_or_404(ReviewCampaign.objects.for_user(request.user), pk=pk)
+    query = query_of(request, DossierSearch)
+    q = query["q"]
+    hits = ScanPage.objects.none()
+    if q:
+        files = selectors.visible_samples(request.user, c).values("file_id")
+        hits = (ScanPage.objects.filter(file_id__in=files, text__icontains=q)
+                .select_related("file__unit").only("pk", "number", "text", "file__file_no", "file__unit__name")
+                .order_by("file__file_no", "number"))
+    page = page_or_404(hits, 50, query["page"])
+    rows = [(p, dossier.snippet(p.text, q)) for p in page]
+    return render(request, "casefiles/dossier_search.html", {"c": c, "q": q, "page": page, "rows": rows})
 
 
 @login_required
@@ -208,6 +343,7 @@ def campaign(request, pk):
         "frame_sizes": _allocation_rows(c, request.user),
         "rectify_form": RectifyForm(open_units=r["open_units"] if organiser else ()),
         "rectifications": selectors.visible_rectifications(request.user, c),
+        "dossiers": selectors.dossier_progress(request.user, c),
         "my_samples": [s for s, _sh in r["files"] if request.user.pk in (s.reviewer_id, s.second_reviewer_id)]})
 
 
@@ -215,10 +351,14 @@ def campaign(request, pk):
 def sheet(request, pk):
     sample = get_object_or_404(selectors.visible_samples(request.user).select_related(
         "campaign__rubric", "file__unit", "file__matter"), pk=pk)
+    pages = list(sample.file.pages.only("pk", "number", "file_id"))
     if not services.may_review(request.user, sample):
         # Organisers and the unit see submitted sheets read-only.
         sheets = list(sample.sheets.select_related("reviewer").prefetch_related("findings"))
-        return render(request, "casefiles/sheet_view.html", {"sample": sample, "sheets": sheets})
+        for sh in sheets:
+            for finding in sh.findings.all():
+                finding.cite = _cite(finding.page_ref, len(pages))
+        return render(request, "casefiles/sheet_view.html", {"sample": sample, "sheets": sheets, "pages": pages})
     sh = services.open_sheet(request.user, sample)
     rubric = sample.campaign.rubric
     if request.method == "POST":
@@ -237,10 +377,19 @@ def sheet(request, pk):
             report_failure(request, exc)
         return redirect("casefiles:sheet", pk=sample.pk)
     found = {f.item_code: f for f in sh.findings.all()}
+    for finding in found.values():
+        finding.cite = _cite(finding.page_ref, len(pages))
     preview = services.score_of(sh)
     sections = [(s, [(it, found.get(it.code)) for it in s.items.all()]) for s in rubric.sections.prefetch_related("items")]
     return render(request, "casefiles/sheet.html", {"sample": sample, "sheet": sh, "sections": sections, "preview": preview,
-                                                    "checks": services.checker().run(services.facts(sample.file))})
+                                                    "checks": services.checker().run(services.facts(sample.file)),
+                                                    "pages": pages, "start": 1})
+
+
+def _cite(ref: str, count: int) -> int | None:
+    """The dossier page a finding's 页码 opens, when the dossier has it."""
+    n = dossier.cited_page(ref)
+    return n if n is not None and 1 <= n <= count else None
 
 
 @login_required

@@ -11,17 +11,23 @@ from wuxing.casefiles.services import compute_draw, frame_of
 
 class Command(BaseCommand):
     help = ("Case-file review. `casefiles draw CAMPAIGN --seed N` prints the sample that seed gives (anyone can "
-            "redraw it); `casefiles rubric FILE… | --shipped` loads rubrics.")
+            "redraw it); `casefiles rubric FILE… | --shipped` loads rubrics; `casefiles ocr [--loop [SECONDS]]` reads "
+            "the scanned pages waiting for OCR (Tesseract) and proposes the files' dates.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["draw", "rubric"])
+        parser.add_argument("action", choices=["draw", "rubric", "ocr"])
         parser.add_argument("items", nargs="*", metavar="CAMPAIGN|FILE")
         parser.add_argument("--seed", type=int)
         parser.add_argument("--shipped", action="store_true")
+        parser.add_argument("--loop", type=int, nargs="?", const=30, metavar="SECONDS",
+                            help="ocr: repeat every SECONDS (30) until stopped")
+        parser.add_argument("--limit", type=int, default=50, help="ocr: pages read per round")
 
     def handle(self, *args, **options):
         if options["action"] == "rubric":
             return self._rubric(options["items"], options["shipped"])
+        if options["action"] == "ocr":
+            return self._ocr(options["loop"], options["limit"])
         if len(options["items"]) != 1 or options["seed"] is None:
             raise CommandError("usage: casefiles draw CAMPAIGN_ID --seed N")
         campaign = ReviewCampaign.objects.filter(pk=options["items"][0]).first()
@@ -41,6 +47,20 @@ class Command(BaseCommand):
             self.stdout.write(f"# {unit}: {len(drawn[unit])} of {len(frame.get(unit, []))}")
             for file_no in drawn[unit]:
                 self.stdout.write(f"{unit}\t{file_no}")
+
+    def _ocr(self, loop, limit):
+        from wuxing.casefiles.services import ocr_pending
+        from wuxing.core.loop import run_maybe_looping
+
+        def once():
+            while True:
+                n = ocr_pending(limit)
+                if n:
+                    self.stdout.write(f"ocr: {n} page(s) read")
+                if n < limit:
+                    break
+
+        run_maybe_looping(once, loop)
 
     def _rubric(self, files, shipped):
         system = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
