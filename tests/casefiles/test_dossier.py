@@ -244,3 +244,34 @@ def test_search_inside_a_campaigns_dossiers_is_scoped_to_what_the_reader_may_see
     login(review.unit_user)
     html = client.get(reverse("casefiles:dossier_search", args=[review.campaign.pk]), {"q": "送达回证"}).content.decode()
     assert sampled["TA1"].file_no in html and sampled["TA2"].file_no not in html
+
+
+def test_a_review_meeting_links_to_its_campaign_and_the_campaign_page_and_circular_name_it(review, world, client, login):
+    from docx import Document
+
+    from wuxing.activities.models import Activity
+
+    login(world.district_admin)
+    form = {"unit": world.district.pk, "type": "review", "title": "2026年度行政许可案卷评查会", "on": "2026-11-20",
+            "place": "区政务服务中心三楼会议室", "host": "区司法局局长王强", "review_campaign": review.campaign.pk}
+    response = client.post(reverse("activities:create"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting = Activity.objects.get(title=form["title"])
+    assert meeting.review_campaign_id == review.campaign.pk
+    detail = client.get(reverse("activities:detail", args=[meeting.pk])).content.decode()
+    assert review.campaign.title in detail
+    # The district admin does not open case-file campaigns: the title is shown, not a link that would 404.
+    assert reverse("casefiles:campaign", args=[review.campaign.pk]) not in detail
+
+    # Only a 评查会 names a review campaign.
+    response = client.post(reverse("activities:create"), {**form, "type": "training", "title": "培训"})
+    assert response.status_code == 200 and "只有“评查会”可以关联评查活动" in response.content.decode()
+    assert not Activity.objects.filter(title="培训").exists()
+
+    login(review.organiser)
+    page = client.get(reverse("casefiles:campaign", args=[review.campaign.pk])).content.decode()
+    assert "2026年度行政许可案卷评查会" in page and "区政务服务中心三楼会议室" in page
+    services.draw_sample(review.organiser, review.campaign, 20261126)
+    docx = client.get(reverse("casefiles:campaign", args=[review.campaign.pk]), {"format": "docx"})
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "2026年11月20日，召开2026年度行政许可案卷评查会" in text

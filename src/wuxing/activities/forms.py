@@ -38,10 +38,16 @@ class ActivityForm(forms.Form):
     reporter = forms.CharField(label=_("记者"), max_length=40, required=False, validators=[no_nul])
     correspondents = forms.CharField(label=_("通讯员（空格分隔）"), max_length=100, required=False, validators=[no_nul])
     subtitle = forms.CharField(label=_("副题"), max_length=80, required=False, validators=[no_nul])
+    review_campaign = forms.ModelChoiceField(label=_("关联评查活动（评查会）"), queryset=None, required=False,
+                                             help_text=_("评查会可关联本区的行政许可案卷评查活动，评查活动页和通报将注明此次会议。"))
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, review_campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        if review_campaigns is None:
+            del self.fields["review_campaign"]
+        else:
+            self.fields["review_campaign"].queryset = review_campaigns
 
     def clean_documents(self):
         return _lines(self.cleaned_data["documents"])

@@ -40,6 +40,9 @@ class Activity(models.Model):
                                  related_name="activities")
     unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("组织单位（系统内）"), on_delete=models.PROTECT,
                              related_name="activities")
+    # A 评查会 and the case-file review it met about: the campaign page and its circular name the meeting.
+    review_campaign = models.ForeignKey("casefiles.ReviewCampaign", verbose_name=_("评查活动"), null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="meetings")
     organiser_name = models.CharField(_("组织单位"), max_length=60)  # as written, incl. units outside the tree
     type = models.CharField(_("类型"), max_length=16, choices=ActivityType.choices)
     title = models.CharField(_("名称"), max_length=120)

@@ -16,6 +16,30 @@ from wuxing.core.files import store_checked
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.orgs.models import OrgUnit
 
+
+def review_campaigns_for(unit: OrgUnit):
+    """The case-file review campaigns a 评查会 of `unit` may be linked to: those organised by it, a unit above it or
+    a unit below it."""
+    from django.db.models import Q
+
+    from wuxing.casefiles.models import ReviewCampaign
+
+    parts = [p for p in unit.path.split("/") if p]
+    above = ["".join(f"{p}/" for p in parts[:i]) for i in range(1, len(parts) + 1)]
+    return ReviewCampaign.objects.filter(Q(unit__path__in=above) | Q(unit__path__startswith=unit.path)).order_by(
+        "-created_at")
+
+
+def _review_campaign(unit: OrgUnit, kind: str, campaign):
+    if campaign is None:
+        return None
+    if kind != ActivityType.REVIEW:
+        raise ValidationError({"review_campaign": _("只有“评查会”可以关联评查活动。")})
+    if not review_campaigns_for(unit).filter(pk=campaign.pk).exists():
+        raise ValidationError({"review_campaign": _("只能关联本区的评查活动。")})
+    return campaign
+
+
 FIELDS = ["type", "title", "on", "at", "place", "host", "attendees", "participants", "participants_count", "documents",
           "content", "requirements", "reporter", "correspondents", "subtitle", "organiser_name"]
 
@@ -48,6 +72,8 @@ def save_activity(actor, unit: OrgUnit, activity: Activity | None = None, campai
     activity.organiser_name = activity.organiser_name or unit.name
     if campaign is not None:
         activity.campaign = campaign
+    if "review_campaign" in fields:
+        activity.review_campaign = _review_campaign(unit, activity.type, fields["review_campaign"])
     activity.documents = [d.strip().strip("《》") for d in (activity.documents or []) if d.strip()]
     activity.full_clean(exclude=["campaign", "created_by"])
     activity.save()

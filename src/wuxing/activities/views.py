@@ -27,6 +27,7 @@ from wuxing.activities.forms import (
 from wuxing.activities.models import Activity, ActivityPhoto, ActivityType
 from wuxing.activities.parsing import parse
 from wuxing.campaigns.selectors import campaigns_for
+from wuxing.casefiles.models import ReviewCampaign
 from wuxing.core import gongwen, policy
 from wuxing.core.exports import document_response, export_response
 from wuxing.core.files import serve
@@ -92,8 +93,9 @@ def _form_page(request, activity=None):
     if activity is not None:
         initial = {f: getattr(activity, f) for f in services.FIELDS}
         initial.update({"unit": activity.unit, "documents": "\n".join(activity.documents),
-                        "correspondents": " ".join(activity.correspondents)})
-    form = ActivityForm(request.POST or None, units=_units(request.user), initial=initial)
+                        "correspondents": " ".join(activity.correspondents), "review_campaign": activity.review_campaign_id})
+    form = ActivityForm(request.POST or None, units=_units(request.user), initial=initial,
+                        review_campaigns=_review_campaigns(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("unit")
@@ -107,6 +109,16 @@ def _form_page(request, activity=None):
         except ValidationError as exc:
             apply_errors(form, exc)
     return render(request, "activities/form.html", {"form": form, "activity": activity})
+
+
+def _review_campaigns(user):
+    """Review campaigns a 评查会 recorded by `user` may name: those above or under the top unit they record activities
+    for (None, and no field on the form, where there are none)."""
+    top = _units(user).first()
+    if top is None:
+        return None
+    found = services.review_campaigns_for(top)
+    return found if found.exists() else None
 
 
 @login_required
@@ -131,7 +143,8 @@ def _stars(activity):
 
 @login_required
 def activity_detail(request, pk):
-    activity = get_object_or_404(Activity.objects.for_user(request.user).select_related("unit", "campaign"), pk=pk)
+    activity = get_object_or_404(Activity.objects.for_user(request.user).select_related("unit", "campaign",
+                                                                                         "review_campaign"), pk=pk)
     may_edit = services.may_record(request.user, activity.unit)
     branches = OrgUnit.objects.filter(level__in=BRANCH_LEVELS, path__startswith=activity.unit.path).order_by("path")
     form = DecisionForm(request.POST or None, branches=branches, stars=_stars(activity), within=activity.unit)
@@ -164,7 +177,10 @@ def activity_detail(request, pk):
             return redirect("activities:detail", pk=activity.pk)
     return render(request, "activities/detail.html", {
         "a": activity, "may_edit": may_edit, "form": form, "photo_form": PhotoForm(),
-        "decisions": activity.decisions.prefetch_related("branches"), "photos": activity.photos.all()})
+        "decisions": activity.decisions.prefetch_related("branches"), "photos": activity.photos.all(),
+        # The linked review campaign is a link only for those who may open it (no 404 links).
+        "review_link": activity.review_campaign_id is not None and ReviewCampaign.objects.for_user(request.user).filter(
+            pk=activity.review_campaign_id).exists()})
 
 
 @login_required

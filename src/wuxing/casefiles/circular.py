@@ -29,6 +29,15 @@ def notice_title(campaign) -> str:
 DRAFT = "（未编号稿，下发整改通知时编定发文字号）"
 
 
+def _meetings(campaign) -> str:
+    """The 评查会 recorded for the campaign (activities linked to it), as the circular's sentence."""
+    held = list(campaign.meetings.order_by("on", "pk")[:3]) if campaign.pk else []
+    if not held:
+        return ""
+    return "".join(f"{m.on:%Y年%-m月%-d日}，召开{m.title}" + (f"（{m.place}）" if m.place else "") + "，"
+                   for m in held).rstrip("，") + "，对评查工作作出安排。"
+
+
 def circular(campaign, r: dict) -> gongwen.Official:
     head = orgs.document_head(campaign.unit, circular_key(campaign))
     draft = "" if head.issued else DRAFT
@@ -49,7 +58,8 @@ def circular(campaign, r: dict) -> gongwen.Official:
          f"{campaign.closed_from:%Y年%-m月%-d日}至{campaign.closed_to:%Y年%-m月%-d日}办结的行政许可案卷开展了评查。"
          f"本次评查采取随机抽取方式（随机种子 {campaign.seed}，可据此复核抽取结果），共抽取案卷{r['drawn']}份，"
          f"已评定{r['reviewed']}份"
-         + ("，其中" + "，".join(f"{band}{n}份" for band, n in bands.items()) if bands else "") + "。"),
+         + ("，其中" + "，".join(f"{band}{n}份" for band, n in bands.items()) if bands else "") + "。"
+         + _meetings(campaign)),
         "二、各单位评查结果",
         gongwen.Table(["名次", "单位", "平均分", "等次"],
                       [[str(rank), unit, str(mean), band] for unit, (mean, band, rank) in r["units"]]),

@@ -344,6 +344,7 @@ def campaign(request, pk):
         "rectify_form": RectifyForm(open_units=r["open_units"] if organiser else ()),
         "rectifications": selectors.visible_rectifications(request.user, c),
         "dossiers": selectors.dossier_progress(request.user, c),
+        "meetings": c.meetings.order_by("on", "pk"),
         "my_samples": [s for s, _sh in r["files"] if request.user.pk in (s.reviewer_id, s.second_reviewer_id)]})
 
 
