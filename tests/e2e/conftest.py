@@ -36,8 +36,10 @@ def demo(transactional_db, tmp_path_factory):
     """The demo district. Loading it takes seconds, so on SQLite the first load is kept as a snapshot
     (SQLite's online backup) and each later test copies the snapshot back in; the cache, which holds
     the rollups' version stamp and cached pages, starts empty every time."""
+    import shutil
     import sqlite3
 
+    from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
 
@@ -55,7 +57,11 @@ def demo(transactional_db, tmp_path_factory):
         with sqlite3.connect(snapshot) as target:
             connection.connection.backup(target)
         _DEMO_SNAPSHOT["path"] = snapshot
+        # The demo's stored files (scanned dossiers) go with the snapshot into each later test's media folder.
+        _DEMO_SNAPSHOT["media"] = tmp_path_factory.getbasetemp() / "demo-media"
+        shutil.copytree(settings.MEDIA_ROOT, _DEMO_SNAPSHOT["media"], dirs_exist_ok=True)
     else:
+        shutil.copytree(_DEMO_SNAPSHOT["media"], settings.MEDIA_ROOT, dirs_exist_ok=True)
         source = sqlite3.connect(snapshot)
         try:
             source.backup(connection.connection)

@@ -158,3 +158,10 @@ def load(district: OrgUnit) -> None:
         reviewer = User.objects.get(pk=sample.reviewer_id)
         sheet = services.open_sheet(reviewer, sample)
         services.submit_sheet(reviewer, sheet)
+    # Scanned dossiers of the files still to be scored by the auditor and of one 市场监管局 file: the pages an officer
+    # would scan (application, acceptance notice, decision, service receipt), left for `wuxing casefiles ocr` to read.
+    samples = campaign.sample.select_related("file__unit", "file__matter").order_by("order")
+    scanned = [s.file for s in samples.filter(reviewer=auditor).exclude(sheets__status="submitted")[:3]]
+    scanned += [s.file for s in samples.filter(file__unit__code="JKA01")[:1] if s.file not in scanned]
+    for f in scanned:
+        services.add_scans(actor, f, [(f"{i}.png", scan_image(lines)) for i, lines in enumerate(dossier_pages(f), 1)])

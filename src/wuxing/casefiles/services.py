@@ -911,15 +911,17 @@ def remove_scan_page(actor, page: ScanPage) -> None:
     transaction.on_commit(lambda: [storage.delete(n) for n in names])
 
 
-def ocr_pending(limit: int = 20) -> int:
+def ocr_pending(limit: int = 20, file: CaseFile | None = None) -> int:
     """Read up to `limit` pages waiting for OCR, oldest first; then propose dates for each file whose pages are all
-    read. Idempotent: a page's text is written once (only while it is still pending), and no transaction is held
+    read (only `file`'s pages, when given). Idempotent: a page's text is written once (only while it is still pending), and no transaction is held
     while Tesseract reads, so pages and pages' uploads go on meanwhile."""
     done = 0
     files: set[int] = set()
     skip: list[int] = []
     for _i in range(limit):
-        page = ScanPage.objects.filter(ocr_state=OcrState.PENDING).exclude(pk__in=skip).order_by("id").first()
+        waiting = ScanPage.objects.filter(ocr_state=OcrState.PENDING) if file is None else file.pages.filter(
+            ocr_state=OcrState.PENDING)
+        page = waiting.exclude(pk__in=skip).order_by("id").first()
         if page is None:
             break
         skip.append(page.pk)

@@ -1,6 +1,7 @@
 /* Small helpers of the forms, without inline code (CSP): a <select data-narrows="id"> shows, in the select
    with that id, only the option group named like its chosen option (the star's own indicators); a file field
-   gets a 选择文件 button and the chosen names in the page's language, whatever the browser's own is. */
+   gets a 选择文件 button and the chosen names in the page's language, whatever the browser's own is; a button with
+   data-confirm asks before it submits. */
 (function () {
   "use strict";
   function narrow(select) {
@@ -70,6 +71,11 @@
     var q = box.querySelector(".unit-search-q");
     q.value = "";
     q.focus();
+  });
+  // A step that cannot be undone asks first: a button with data-confirm="…" submits only when the person agrees.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-confirm]") : null;
+    if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
   });
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -31,6 +31,8 @@ async function start() {
       else a.removeAttribute("aria-current");
     });
     if (root.hasAttribute("data-history")) history.replaceState(null, "", `?page=${n}`);
+    const remove = root.querySelector("[data-remove-form]");
+    if (remove) remove.action = links[n - 1].dataset.remove;
     try {
       let doc = docs.get(n);
       if (!doc) {
@@ -40,7 +42,9 @@ async function start() {
       if (current !== n) return;
       const page = await doc.getPage(1);
       const base = page.getViewport({ scale: 1 });
-      const fit = Math.max((holder.clientWidth - 4) / base.width, 0.2);
+      const style = getComputedStyle(holder);
+      const room = holder.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 2;
+      const fit = Math.max(room / base.width, 0.2);
       const scale = zoom === "fit" ? fit : zoom;
       const ratio = window.devicePixelRatio || 1;
       const viewport = page.getViewport({ scale: scale * ratio });
