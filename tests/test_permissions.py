@@ -335,8 +335,45 @@ def _review(w):
         Rectification.objects.create(campaign=c, unit=agency, problems="问题", deadline=dt.date(2026, 12, 31))
         org.create_user(SYSTEM, username="agency_user", real_name="部门联络员", mobile="", password=PASSWORD,
                         role=Role.REVIEWED_UNIT, unit=agency)
+    from wuxing.casefiles.models import ScanPage
+
+    if not ScanPage.objects.exists():
+        cs.add_scans(SYSTEM, CaseFile.objects.get(), [("1.png", _white_png())])
     return {"campaign": ReviewCampaign.objects.get(), "file": CaseFile.objects.get(), "sample": SampledFile.objects.get(),
-            "rect": Rectification.objects.get(), "rubric": __import__("wuxing.casefiles.models", fromlist=["Rubric"]).Rubric.objects.get()}
+            "rect": Rectification.objects.get(), "rubric": __import__("wuxing.casefiles.models", fromlist=["Rubric"]).Rubric.objects.get(),
+            "page": ScanPage.objects.order_by("pk").first()}
+
+
+def _white_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (200, 280), 255).save(out, "PNG")
+    return out.getvalue()
+
+
+def _fresh_page(w):
+    """A page of its own for each persona that tries to take one out."""
+    from tests.conftest import SYSTEM
+    from wuxing.casefiles import services as cs
+
+    (page,) = cs.add_scans(SYSTEM, _review(w)["file"], [("x.png", _white_png())])
+    return reverse("casefiles:page_remove", args=[page.pk])
+
+
+def _fresh_proposal(w):
+    """A date proposal waiting for a decision, fresh for each persona."""
+    import datetime as dt
+
+    from wuxing.casefiles.models import DateProposal
+
+    f = _review(w)["file"]
+    DateProposal.objects.filter(file=f).delete()
+    p = DateProposal.objects.create(file=f, field="served", proposed=dt.date(2026, 3, 20), page=1, keyword="送达日期",
+                                    snippet="送达日期：2026年3月20日")
+    return reverse("casefiles:date_decide", args=[p.pk])
 
 
 def _rv(name, key):
@@ -601,6 +638,15 @@ CASES = [
     Case("casefiles:file_import", _c("casefiles:file_import"), CASEFILE_ORG),
     Case("casefiles:file_template", _c("casefiles:file_template"), SIGNED_IN),
     Case("casefiles:file", _rv("casefiles:file", "file"), CASEFILE_VIEW),
+    Case("casefiles:dossier", _rv("casefiles:dossier", "file"), CASEFILE_VIEW),
+    Case("casefiles:page_pdf", _rv("casefiles:page_pdf", "page"), CASEFILE_VIEW),
+    Case("casefiles:page_thumb", _rv("casefiles:page_thumb", "page"), CASEFILE_VIEW),
+    Case("casefiles:page_remove", _fresh_page, CASEFILE_ORG, method="post", ok_status=302),
+    Case("casefiles:date_decide", _fresh_proposal, CASEFILE_ORG, method="post", data=lambda w: {"decision": "confirm"},
+         ok_status=302),
+    Case("casefiles:scan_zip", _c("casefiles:scan_zip"), CASEFILE_ORG),
+    Case("casefiles:dossier_search", lambda w: _rv("casefiles:dossier_search", "campaign")(w) + "?q=%E7%94%B3",
+         CASEFILE_ORG | {"casefile_reviewer"}),
     Case("casefiles:campaign_create", _c("casefiles:campaign_create"), CASEFILE_ORG),
     Case("casefiles:campaign", _rv("casefiles:campaign", "campaign"), CASEFILE_ORG | {"casefile_reviewer"}),
     Case("casefiles:sheet", _rv("casefiles:sheet", "sample"), CASEFILE_ORG | {"casefile_reviewer"}),

@@ -94,6 +94,14 @@ def _urls():
             ("casefiles:files", "demo_casefile", reverse("casefiles:files")),
             ("casefiles:campaign", "demo_casefile", reverse("casefiles:campaign", args=[review.pk])),
             ("api:case-file-list", "demo_casefile", "/api/v1/case-files/")]
+    # The scanned dossier (issue 22): a file with its pages and dates, the viewer, a search in the campaign's dossiers.
+    from wuxing.casefiles.models import ScanPage
+
+    scanned = ScanPage.objects.order_by("pk").first().file
+    out += [("casefiles:file#dossier", "demo_casefile", reverse("casefiles:file", args=[scanned.pk])),
+            ("casefiles:dossier", "demo_casefile", reverse("casefiles:dossier", args=[scanned.pk])),
+            ("casefiles:dossier_search", "demo_casefile",
+             reverse("casefiles:dossier_search", args=[review.pk]) + "?q=%E9%80%81%E8%BE%BE")]
     return out
 
 
