@@ -201,3 +201,30 @@ def test_the_district_to_do_names_the_offices_behind_as_the_reports_say(world, c
         monkeypatch.setattr(selectors, "BEHIND_NAMED", 1)
         [item] = [i for s in todo(world.district_admin) for i in s.items if i.key == "offices_behind"]
         assert item.count == 2 and item.detail == "西城办事处（2）等 2 个"
+
+
+def test_the_reviewed_unit_is_told_which_drawn_files_need_scans_and_which_dates_wait(review):
+    import io
+
+    from PIL import Image
+
+    from wuxing.casefiles import services as casefiles
+    from wuxing.casefiles.models import DateProposal
+
+    casefiles.draw_sample(review.organiser, review.campaign, 20261126)
+    own = list(review.campaign.sample.filter(file__unit=review.a1).order_by("order").select_related("file"))
+    assert items(review.unit_user, "reviewed_unit")["dossiers_to_upload"][0] == len(own) == 4
+    out = io.BytesIO()
+    Image.new("L", (100, 140), 255).save(out, "PNG")
+    casefiles.add_scans(review.unit_user, own[0].file, [("1.png", out.getvalue())])
+    count, url = items(review.unit_user, "reviewed_unit")["dossiers_to_upload"]
+    assert count == 3 and url.startswith(reverse("casefiles:file", args=[own[1].file.pk]))
+    assert items(review.unit_user, "reviewed_unit")["dates_to_confirm"][0] == 0
+    p = DateProposal.objects.create(file=own[0].file, field="decided", proposed=dt.date(2026, 3, 16), page=1,
+                                    keyword="决定日期", snippet="决定日期：2026年3月16日")
+    count, url = items(review.unit_user, "reviewed_unit")["dates_to_confirm"]
+    assert count == 1 and url == reverse("casefiles:file", args=[own[0].file.pk]) + "#dates"
+    casefiles.decide_date(review.unit_user, p, value=p.proposed)
+    assert items(review.unit_user, "reviewed_unit")["dates_to_confirm"][0] == 0
+    # Another unit's files are not this unit's work.
+    assert items(review.reviewers[1], "casefile_reviewer").get("dossiers_to_upload") is None

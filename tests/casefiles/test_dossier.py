@@ -275,3 +275,17 @@ def test_a_review_meeting_links_to_its_campaign_and_the_campaign_page_and_circul
     docx = client.get(reverse("casefiles:campaign", args=[review.campaign.pk]), {"format": "docx"})
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert "2026年11月20日，召开2026年度行政许可案卷评查会" in text
+
+
+def test_the_dossier_search_exports_to_excel(review, client, login):
+    from openpyxl import load_workbook
+
+    services.draw_sample(review.organiser, review.campaign, 20261126)
+    f = review.campaign.sample.select_related("file").first().file
+    services.add_scans(review.organiser, f, [("1.png", _png())])
+    ScanPage.objects.filter(file=f).update(text="送达回证 受送达人签收", ocr_state=OcrState.DONE)
+    login(review.organiser)
+    response = client.get(reverse("casefiles:dossier_search", args=[review.campaign.pk]), {"q": "送达", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("单位", "案卷编号", "页码", "识别文字")
+    assert rows[1][1:3] == (f.file_no, 1) and "送达回证" in rows[1][3]

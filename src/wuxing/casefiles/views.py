@@ -211,6 +211,10 @@ def dossier_search(request, pk):
         hits = (ScanPage.objects.filter(file_id__in=files, text__icontains=q)
                 .select_related("file__unit").only("pk", "number", "text", "file__file_no", "file__unit__name")
                 .order_by("file__file_no", "number"))
+    if q and query["format"] in ("xlsx", "csv"):
+        return export_response(query["format"], "卷宗检索", ["单位", "案卷编号", "页码", "识别文字"],
+                               [[p.file.unit.name, p.file.file_no, p.number, dossier.snippet(p.text, q, 80)]
+                                for p in hits.iterator(chunk_size=500)])
     page = page_or_404(hits, 50, query["page"])
     rows = [(p, dossier.snippet(p.text, q)) for p in page]
     return render(request, "casefiles/dossier_search.html", {"c": c, "q": q, "page": page, "rows": rows})

@@ -17,7 +17,15 @@ from wuxing.activities.models import Activity
 from wuxing.campaigns.models import Campaign
 from wuxing.campaigns.selectors import current_campaign, star_names
 from wuxing.casefiles import services as casefiles
-from wuxing.casefiles.models import CampaignStatus, Rectification, ReviewCampaign, SampledFile, SheetStatus
+from wuxing.casefiles.models import (
+    CampaignStatus,
+    DateProposal,
+    DateStatus,
+    Rectification,
+    ReviewCampaign,
+    SampledFile,
+    SheetStatus,
+)
 from wuxing.core import weeks
 from wuxing.core.roles import BRANCH_LEVELS, BRANCH_ROLES, Level, Role
 from wuxing.creation.models import PlanTask, Target, TargetStatus, TaskStatus
@@ -357,6 +365,21 @@ def _reviewed_unit(user, unit: OrgUnit) -> Section:
     section.items.append(Item("rectifications_to_answer", _("待报送整改情况的整改通知"), rects.count(),
                               reverse("casefiles:rectification", args=[first.pk]) if first else reverse("casefiles:home"),
                               urgent=bool(first and first.deadline <= timezone.localdate())))
+    # The scanned dossiers the review needs: files of the unit drawn in an open campaign with no pages yet, and dates
+    # OCR read that wait for the unit's confirmation.
+    drawn = SampledFile.objects.filter(file__unit__path__startswith=unit.path).exclude(
+        campaign__status=CampaignStatus.CLOSED)
+    unscanned = list(drawn.filter(file__pages__isnull=True).order_by("campaign_id", "order")
+                     .values_list("file_id", flat=True)[:1])
+    section.items.append(Item("dossiers_to_upload", _("抽取的案卷待上传扫描件"),
+                              drawn.filter(file__pages__isnull=True).values("file_id").distinct().count(),
+                              (reverse("casefiles:file", args=[unscanned[0]]) + "#dossier") if unscanned
+                              else reverse("casefiles:files")))
+    waiting = DateProposal.objects.filter(file__unit__path__startswith=unit.path, status=DateStatus.PROPOSED)
+    first_file = waiting.order_by("file_id").values_list("file_id", flat=True).first()
+    section.items.append(Item("dates_to_confirm", _("识别出的日期待确认"), waiting.count(),
+                              (reverse("casefiles:file", args=[first_file]) + "#dates") if first_file
+                              else reverse("casefiles:files")))
     return section
 
 
