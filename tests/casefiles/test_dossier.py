@@ -289,3 +289,61 @@ def test_the_dossier_search_exports_to_excel(review, client, login):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0] == ("单位", "案卷编号", "页码", "识别文字")
     assert rows[1][1:3] == (f.file_no, 1) and "送达回证" in rows[1][3]
+
+
+def _pdf(pages: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    images = [Image.new("L", (620, 877), 255) for _ in range(pages)]
+    images[0].save(out, "PDF", resolution=75.0, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def test_a_pdf_is_split_into_its_pages_each_with_a_thumbnail_and_a_broken_one_is_refused(review, client, login):
+    f = CaseFile.objects.get(file_no="SC-000")
+    login(review.unit_user)
+    _upload(client, f, ("卷宗.pdf", _pdf(3)), ("封底.png", _png()))
+    pages = list(ScanPage.objects.filter(file=f).order_by("number"))
+    assert [(p.number, p.source_name, p.source_page) for p in pages] == [
+        (1, "卷宗.pdf", 1), (2, "卷宗.pdf", 2), (3, "卷宗.pdf", 3), (4, "封底.png", 1)]
+    assert all(p.pdf.read().startswith(b"%PDF-") and p.thumbnail.read().startswith(b"\x89PNG") for p in pages)
+    assert (pages[0].width, pages[0].height) == (595, 842)  # A4 in points, as pdfinfo reads it
+    _upload(client, f, ("坏的.pdf", b"%PDF-1.4\n" + b"\x00garbage" * 50))
+    assert ScanPage.objects.filter(file=f).count() == 4
+    assert "无法作为 PDF 读取" in client.get(reverse("casefiles:file", args=[f.pk])).content.decode()
+
+
+def _renamed(body: bytes, placeholder: str, real: bytes) -> bytes:
+    """A zip whose member names were written by another tool: `placeholder` replaced by raw bytes (no UTF-8 flag)."""
+    assert len(placeholder.encode()) == len(real)
+    return body.replace(placeholder.encode(), real)
+
+
+def test_zips_made_on_a_chinese_windows_pc_are_read_gbk_names_and_backslashes(review, client, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a1 = review.a1
+    matter = CaseFile.objects.filter(unit=a1).first().matter
+    f = CaseFile.objects.create(unit=a1, matter=matter, file_no="市监许〔2026〕1号", applicant="甲",
+                                received=dt.date(2026, 3, 2))
+    real = "市监许〔2026〕1号".encode("gbk")
+    placeholder = "Q" * len(real)
+    body = _renamed(_zip({f"{placeholder}/1.png": _png(), "SC-001/2.png": _png()}), placeholder, real)
+    body = body.replace(b"SC-001/2.png", b"SC-001\\2.png")
+    login(review.unit_user)
+    response = client.post(reverse("casefiles:scan_zip"), {"file": SimpleUploadedFile("扫描件.zip", body)})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert ScanPage.objects.filter(file=f).count() == 1
+    assert ScanPage.objects.filter(file__file_no="SC-001").count() == 1
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(review, client, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = _zip({"SC-001/1.png": _png(), "SC-001/2.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * (30 * 1024 * 1024)})
+    assert len(body) < 200_000
+    login(review.unit_user)
+    response = client.post(reverse("casefiles:scan_zip"), {"file": SimpleUploadedFile("batch.zip", body)})
+    assert "压缩比异常" in response.content.decode()
+    assert not ScanPage.objects.exists() and not _stored_files()

@@ -17,6 +17,7 @@ import stat
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -29,6 +30,7 @@ MAX_PAGES = 500  # pages one upload may have
 MAX_PIXELS = 50_000_000  # an image page (a 600 dpi A3 scan is ~35 million)
 MAX_POINTS = 3370  # a PDF page's longer side in points (A0); a larger page is not a case-file page
 KINDS = ("pdf", "jpeg", "png")
+MAX_RATIO = 100  # a member unpacking to over 100 times its packed size (and over 1 MB): a zip bomb, not a scan
 IGNORED = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)", re.I)
 
 
@@ -146,33 +148,55 @@ def members(data: bytes, *, max_member_bytes: int, max_unzipped: int, max_member
             raise Refused(f"压缩包解压后超过 {max_unzipped / 1048576:.0f} MB，请分批上传。")
         paths = []
         for info in infos:
-            raw = info.filename
+            raw = _member_name(info).replace("\\", "/")  # some Windows tools write folders with backslashes
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise Refused(f"压缩包中的“{raw}”压缩比异常（可能是“压缩炸弹”），整个压缩包未被接收。")
             path = PurePosixPath(raw)
-            if raw.startswith(("/", "\\")) or "\\" in raw or ".." in path.parts or re.match(r"^[A-Za-z]:", raw):
+            if raw.startswith("/") or ".." in path.parts or re.match(r"^[A-Za-z]:", raw):
                 raise Refused(f"压缩包中的“{raw}”指向压缩包以外的位置，整个压缩包未被接收。")
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise Refused(f"压缩包中的“{raw}”是链接，整个压缩包未被接收。")
             if info.flag_bits & 0x1:
                 raise Refused(f"压缩包中的“{raw}”已加密，请去掉密码后重新打包。")
-            paths.append((info, path.parts))
+            paths.append((info, raw, path.parts))
         # A zip of one folder holding the file-number folders: drop that top folder.
-        tops = {parts[0] for _i, parts in paths}
-        if len(tops) == 1 and all(len(parts) == 3 for _i, parts in paths):
-            paths = [(i, parts[1:]) for i, parts in paths]
+        tops = {parts[0] for _i, _r, parts in paths}
+        if len(tops) == 1 and all(len(parts) == 3 for _i, _r, parts in paths):
+            paths = [(i, r, parts[1:]) for i, r, parts in paths]
         out: dict[str, list[tuple[str, bytes]]] = {}
-        for info, parts in paths:
+        for info, raw, parts in paths:
             if len(parts) != 2:
-                raise Refused(f"压缩包中的“{info.filename}”不在某个案卷编号文件夹里（应为“案卷编号/页面文件”）。")
+                raise Refused(f"压缩包中的“{raw}”不在某个案卷编号文件夹里（应为“案卷编号/页面文件”）。")
             if info.file_size > max_member_bytes:
-                raise Refused(f"压缩包中的“{info.filename}”过大：{info.file_size / 1048576:.1f} MB，每个文件上限 "
+                raise Refused(f"压缩包中的“{raw}”过大：{info.file_size / 1048576:.1f} MB，每个文件上限 "
                               f"{max_member_bytes / 1048576:.0f} MB。")
-            body = zf.read(info)
+            try:
+                body = zf.read(info)
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError):
+                raise Refused(f"压缩包中的“{raw}”已损坏或使用了不支持的压缩方式，整个压缩包未被接收。") from None
             try:
                 checked(parts[1], body, max_member_bytes)
             except Refused as exc:
-                raise Refused(f"压缩包中的{str(exc).replace(f'“{parts[1]}”', f'“{info.filename}”', 1)}整个压缩包未被接收。") from None
+                raise Refused(f"压缩包中的{str(exc).replace(f'“{parts[1]}”', f'“{raw}”', 1)}整个压缩包未被接收。") from None
             out.setdefault(parts[0], []).append((parts[1], body))
     return {folder: sorted(items, key=lambda item: _natural(item[0])) for folder, items in out.items()}
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its maker wrote it. Zips made on a Chinese Windows PC store names in GBK without the
+    UTF-8 flag, which Python reads as cp437; such a name is read as UTF-8 if it is that, else as GBK."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def _natural(name: str) -> list:
