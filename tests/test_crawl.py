@@ -26,7 +26,7 @@ HIDDEN = re.compile(r"<(script|style|code)\b.*?</\1>|<[^>]*class=\"[^\"]*\baddre
 TYPED = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+")
 # Names of formats and products a user knows by these letters.
 ALLOWED = {"Excel", "Word", "PDF", "PowerPoint", "Office", "YAML", "Webhook", "API", "JPG", "PNG", "WPS", "CSV",
-           "xlsx", "docx", "txt", "csv", "pdf", "yaml", "zip"}  # and file extensions
+           "xlsx", "docx", "txt", "csv", "pdf", "yaml", "zip", "jpg", "png"}  # and file extensions
 LATIN = re.compile(r"[A-Za-z][A-Za-z.]{2,}")
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import shot, sign_in
+from wuxing.casefiles.demo import scan_image
 
 pytestmark = pytest.mark.e2e
 
@@ -78,6 +79,12 @@ def test_the_reviewed_unit_uploads_and_reads_its_own_dossier(device):
     rows.filter(has_text="决定日期").locator("button:has-text('确认')").click()
     expect(device.locator(".messages")).to_contain_text("决定日期已确认")
     expect(device.locator("#checks")).to_contain_text("决定见第 3 页")
+    # A scanned page more, sent with a progress bar (upload.js), lands as page 5.
+    device.set_input_files("#dossier input[type=file]", files=[
+        {"name": "补充材料.png", "mimeType": "image/png", "buffer": scan_image(["补充材料", "说明：原件已核对"])}])
+    device.click("#dossier button:has-text('上传扫描件')")
+    expect(device.locator(".messages")).to_contain_text("已上传 1 页（第 5 页）", timeout=15000)
+    assert f.pages.count() == 5
     device.click("#dossier >> text=查看卷宗")
     expect(device.locator("[data-viewer]")).to_have_attribute("data-rendered", "1", timeout=15000)
     shot(device, "unit-dossier")
@@ -85,13 +92,13 @@ def test_the_reviewed_unit_uploads_and_reads_its_own_dossier(device):
     device.once("dialog", lambda d: d.dismiss())
     device.click("text=删除本页")
     device.wait_for_timeout(300)
-    assert f.pages.count() == 4
+    assert f.pages.count() == 5
     device.click("[data-go='1']")
     expect(device.locator("[data-viewer]")).to_have_attribute("data-rendered", "2", timeout=15000)
     device.once("dialog", lambda d: d.accept())
     device.click("text=删除本页")
     expect(device.locator(".messages")).to_contain_text("已删除第 2 页")
-    assert list(f.pages.values_list("number", flat=True)) == [1, 2, 3]
+    assert list(f.pages.values_list("number", flat=True)) == [1, 2, 3, 4]
     other = CaseFile.objects.exclude(unit__code="JKA01").first()
     response = device.goto(reverse("casefiles:dossier", args=[other.pk]))
     assert response.status == 404

@@ -188,8 +188,13 @@ class ScanForm(forms.Form):
 
 class ScanZipForm(forms.Form):
     file = forms.FileField(label=_("压缩包（zip）"), error_messages={"required": _("请选择要上传的压缩包。")},
-                           help_text=_("每个案卷一个文件夹，文件夹名为案卷编号，里面是该案卷的 PDF 或图片，按文件名顺序排页。"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".zip"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["file"].widget.attrs.update({"data-max-bytes": settings.SCAN_MAX_ZIP_BYTES, "data-max-files": 1})
 
 
 class DateDecisionForm(forms.Form):

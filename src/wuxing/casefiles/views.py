@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -100,15 +101,17 @@ def file_detail(request, pk):
             if not form.is_valid():
                 raise form_failure(form)
             made = services.add_scans(request.user, f, [(u.name, u.read()) for u in form.cleaned_data["file"]])
-            messages.success(request, _("已上传 %(n)d 页（第 %(a)d–%(b)d 页），文字识别完成后将提示识别出的日期。")
-                             % {"n": len(made), "a": made[0].number, "b": made[-1].number})
+            where = (_("第 %(a)d 页") % {"a": made[0].number} if len(made) == 1
+                     else _("第 %(a)d–%(b)d 页") % {"a": made[0].number, "b": made[-1].number})
+            messages.success(request, _("已上传 %(n)d 页（%(w)s），文字识别完成后将列出识别出的日期供确认。")
+                             % {"n": len(made), "w": where})
         except (ValidationError, PermissionDenied) as exc:
             report_failure(request, exc)
         return redirect(reverse("casefiles:file", args=[f.pk]) + "#dossier")
     pages = list(f.pages.only("pk", "number", "ocr_state", "file_id"))
     return render(request, "casefiles/file.html", {
         "f": f, "checks": services.checker().run(services.facts(f)), "pages": pages, "may_upload": may_upload,
-        "scan_form": ScanForm() if may_upload else None, "pending": sum(p.ocr_state == OcrState.PENDING for p in pages),
+        "scan_form": ScanForm() if may_upload else None, "scan_mb": settings.SCAN_MAX_BYTES // 1048576, "pending": sum(p.ocr_state == OcrState.PENDING for p in pages),
         "proposals": [(p, dating.FIELD_LABELS.get(p.field, p.field), getattr(f, p.field, None))
                       for p in f.date_proposals.select_related("decided_by")],
         "date_pages": [(dating.FIELD_LABELS[k], v) for k, v in f.date_pages.items() if k in dating.FIELD_LABELS]})
@@ -195,8 +198,7 @@ def scan_zip(request):
             from wuxing.core.forms import apply_errors
 
             apply_errors(form, exc)
-    return render(request, "casefiles/form.html", {"form": form, "title": _("批量上传案卷扫描件"), "multipart": True,
-                                                   "submit": _("上传")})
+    return render(request, "casefiles/scan_zip.html", {"form": form, "max_mb": settings.SCAN_MAX_ZIP_BYTES // 1048576})
 
 
 @login_required

@@ -40,11 +40,13 @@
         if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
       });
       xhr.addEventListener("load", function () {
-        // The server redirects after a good upload; a refused one comes back as the page with its message.
-        if (xhr.responseURL && xhr.responseURL !== window.location.href) { window.location.href = xhr.responseURL; return; }
+        // The answer is the page the server redirected to, carrying its one-time message: show it as it came (loading
+        // it again would lose the message) and put its address in the location bar.
+        var target = xhr.responseURL || window.location.href;
         document.open();
         document.write(xhr.responseText);
         document.close();
+        if (target.split("#")[0] !== window.location.href.split("#")[0]) { window.history.replaceState(null, "", target); }
       });
       xhr.addEventListener("error", function () {
         show(form.dataset.failed);
