@@ -35,6 +35,9 @@ def test_the_reviewer_reads_the_file_beside_the_sheet_and_follows_a_citation(dev
     expect(cite).to_have_text("第 2-3 页")
     viewer = device.locator("[data-viewer]")
     if device.viewport_name == "desktop":
+        expect(viewer).to_have_attribute("data-rendered", "1", timeout=15000)
+    shot(device, "casefile-sheet-dossier")
+    if device.viewport_name == "desktop":
         # The file beside the items: page 1 drawn by PDF.js, then the citation opens page 2 in place.
         expect(viewer).to_be_visible()
         cite.click()
