@@ -34,18 +34,27 @@ WORDS = ["华润", "中原", "天正", "嘉禾", "宏达", "恒信", "瑞丰", "
 
 
 def cjk_font(size: int):
-    """A simplified-Chinese face installed on the machine (Debian's fonts-noto-cjk), found through fontconfig."""
+    """A simplified-Chinese face installed on the machine (Debian's fonts-noto-cjk), found through fontconfig; None
+    where there is none."""
+    import shutil
     import subprocess
 
     from PIL import ImageFont
 
+    if shutil.which("fc-match") is None:
+        return None
     path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Sans CJK SC:lang=zh-cn"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+                          check=False).stdout.strip()
+    if "CJK" not in path:
+        return None
     for index in range(12):  # a .ttc holds several faces; take the simplified-Chinese one
-        font = ImageFont.truetype(path, size, index=index)
+        try:
+            font = ImageFont.truetype(path, size, index=index)
+        except OSError:
+            break
         if "SC" in " ".join(font.getname()):
             return font
-    return ImageFont.truetype(path, size)
+    return None
 
 
 def scan_image(lines: list[str], *, kind: str = "PNG") -> bytes:
@@ -55,6 +64,8 @@ def scan_image(lines: list[str], *, kind: str = "PNG") -> bytes:
     from PIL import Image, ImageDraw
 
     font = cjk_font(40)
+    if font is None:
+        raise RuntimeError("no simplified-Chinese font (apt-get install fonts-noto-cjk)")
     img = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(img)
     y = 160
@@ -163,5 +174,5 @@ def load(district: OrgUnit) -> None:
     samples = campaign.sample.select_related("file__unit", "file__matter").order_by("order")
     scanned = [s.file for s in samples.filter(reviewer=auditor).exclude(sheets__status="submitted")[:3]]
     scanned += [s.file for s in samples.filter(file__unit__code="JKA01")[:1] if s.file not in scanned]
-    for f in scanned:
+    for f in scanned if cjk_font(40) is not None else []:  # without a Chinese font the demo has no scans
         services.add_scans(actor, f, [(f"{i}.png", scan_image(lines)) for i, lines in enumerate(dossier_pages(f), 1)])

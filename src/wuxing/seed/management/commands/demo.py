@@ -8,7 +8,8 @@ from wuxing.orgs.demo import DEMO_PASSWORD, DEMO_USERS
 
 class Command(BaseCommand):
     help = ("Migrate, load the demo district 经开区, print the demo logins, start the local group-robot stand-in, "
-            "send this week's reminders and serve http://127.0.0.1:8000 (sending notices as they come).")
+            "send this week's reminders and serve http://127.0.0.1:8000 (sending notices as they come and reading the "
+            "demo's scanned case files).")
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -62,13 +63,21 @@ class Command(BaseCommand):
         self.stdout.write(str(drain()))
 
     def keep_sending(self, stop: threading.Event) -> None:
+        """What the scheduled commands do beside a real server: send the outbox, and read the scanned case files'
+        pages (`casefiles ocr`) where Tesseract is installed."""
+        import shutil
+
         from django.db import close_old_connections
 
+        from wuxing.casefiles.services import ocr_pending
         from wuxing.messaging.sending import drain
 
+        ocr = shutil.which("tesseract") is not None
         while not stop.wait(5):
             try:
                 drain()
+                if ocr:
+                    ocr_pending(limit=2)
             finally:
                 close_old_connections()
 
