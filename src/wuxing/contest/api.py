@@ -17,6 +17,7 @@ from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, FlagAward, FlagKind, Highlight, Pairing, Sanction
 from wuxing.core import policy
 from wuxing.core.api import StrictCharField, StrictModelSerializer, code_list, not_found
+from wuxing.core.forms import api_query
 from wuxing.core.roles import Level
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
@@ -25,9 +26,12 @@ from wuxing.rollups.caching import cached_body
 CAMPAIGN = OpenApiParameter("campaign", int, required=True)
 
 
+AREA = ("campaign", "unit", "office", "page", "page_size")
+
+
 def _campaign(request):
-    value = request.query_params.get("campaign", "")
-    if not value.isdigit():
+    value = api_query(request, *AREA)["campaign"]
+    if value is None:
         raise ValidationError({"campaign": "必填（整数）"})
     return campaign_or_404(request.user, value)
 
@@ -44,8 +48,9 @@ class DashboardView(APIView):
                    responses=dict)
     def get(self, request):
         campaign = _campaign(request)
-        office_id = request.query_params.get("office", "")
-        if office_id.isdigit():
+        query = api_query(request, *AREA)
+        office_id = query["office"]
+        if office_id is not None:
             office = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level=Level.OFFICE), pk=office_id)
 
             def office_data():
@@ -55,7 +60,7 @@ class DashboardView(APIView):
                         "datasets": _datasets(datasets)}
 
             return Response(cached_body(request, campaign, office, "api-office", office_data))
-        root = rollups.area(request.user, campaign, request.query_params.get("unit"))
+        root = rollups.area(request.user, campaign, query["unit"])
 
         def data():
             datasets, summary = selectors.district_dashboard(request.user, campaign, root)
@@ -74,11 +79,10 @@ class RankingView(APIView):
                                OpenApiParameter("page_size", int)], responses=dict)
     def get(self, request):
         campaign = _campaign(request)
-        params = request.query_params
-        root = rollups.area(request.user, campaign, params.get("unit"))
-        size = min(int(params["page_size"]), 1000) if params.get("page_size", "").isdigit() and int(
-            params["page_size"]) > 0 else 100
-        page = int(params["page"]) if params.get("page", "").isdigit() else 1
+        query = api_query(request, *AREA)
+        root = rollups.area(request.user, campaign, query["unit"])
+        size = min(query["page_size"], 1000) if query["page_size"] else 100
+        page = query["page"] or 1
 
         def data():
             ranked, total, number, pages = rollups.ranking_page(request.user, campaign, root, page=page, per_page=size)
@@ -214,11 +218,11 @@ class FlagAwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         qs = FlagAward.objects.for_user(self.request.user).order_by("-conferred_at")
-        params = self.request.query_params
-        if params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=params["campaign"])
-        if params.get("period"):
-            qs = qs.filter(period=params["period"])
+        query = api_query(self.request, "campaign", texts=("period",))
+        if query["campaign"] is not None:
+            qs = qs.filter(campaign_id=query["campaign"])
+        if query["period"]:
+            qs = qs.filter(period=query["period"])
         return qs
 
     @extend_schema(request=ConferSerializer, responses={201: FlagAwardSerializer})

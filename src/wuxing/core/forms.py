@@ -149,3 +149,19 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [one(d, initial) for d in data] if data else [one(None, initial)]
         return [one(data, initial)]
+
+
+# --- query parameters of the API's views, read through one plain form ------------------------------------
+
+@functools.cache
+def _api_query(ints: tuple[str, ...], texts: tuple[str, ...]) -> type[forms.Form]:
+    fields = {name: forms.IntegerField(required=False, min_value=0, max_value=2**62) for name in ints}
+    fields.update({name: forms.CharField(required=False, strip=True) for name in texts})
+    return type("ApiQuery", (forms.Form,), fields)
+
+
+def api_query(request, *ints: str, texts: tuple[str, ...] = ()) -> dict:
+    """An API view's query parameters (DESIGN: request data only through a Form or Serializer): the whole numbers
+    named by `ints` (absent or not a number: None, and the filter is not applied, as before) and the texts named by
+    `texts` ("" when absent). One form class per set of names; the cleaned values are kept like a list page's."""
+    return query_of(request, _api_query(tuple(ints), tuple(texts)))

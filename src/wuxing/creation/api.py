@@ -24,6 +24,7 @@ from wuxing.core.api import (
     time_text,
 )
 from wuxing.core.api import note_of as _note
+from wuxing.core.forms import api_query
 from wuxing.core.roles import BRANCH_LEVELS
 from wuxing.creation import selectors, services
 from wuxing.creation.models import Comment, PlanTask, Target
@@ -130,9 +131,9 @@ class TargetViewSet(ValueRowsList, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     def get_queryset(self):
         qs = Target.objects.for_user(self.request.user).select_related("branch").order_by("branch__path")
-        params = self.request.query_params
-        if params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=params["campaign"])
+        campaign = api_query(self.request, "campaign")["campaign"]
+        if campaign is not None:
+            qs = qs.filter(campaign_id=campaign)
         return qs
 
     def create(self, request):
@@ -211,12 +212,12 @@ class TaskViewSet(ValueRowsList, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     def get_queryset(self):
         qs = PlanTask.objects.for_user(self.request.user).order_by("branch_id", "due_date", "pk")
-        params = self.request.query_params
+        query = api_query(self.request, "campaign", "branch", texts=("status",))
         for key in ("campaign", "branch"):
-            if params.get(key, "").isdigit():
-                qs = qs.filter(**{f"{key}_id": params[key]})
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
+            if query[key] is not None:
+                qs = qs.filter(**{f"{key}_id": query[key]})
+        if query["status"]:
+            qs = qs.filter(status=query["status"])
         return qs
 
     def perform_create(self, serializer):
@@ -248,12 +249,12 @@ class GapView(APIView):
     @extend_schema(parameters=[OpenApiParameter("campaign", int, required=True),
                                OpenApiParameter("branch", int, required=True)], responses=dict)
     def get(self, request):
-        params = request.query_params
-        if not (params.get("campaign", "").isdigit() and params.get("branch", "").isdigit()):
+        query = api_query(request, "campaign", "branch")
+        if query["campaign"] is None or query["branch"] is None:
             raise ValidationError({"detail": "campaign 和 branch 参数必填（整数）"})
-        campaign = campaign_or_404(request.user, params["campaign"])
+        campaign = campaign_or_404(request.user, query["campaign"])
         branch = get_object_or_404(OrgUnit.objects.for_user(request.user).filter(level__in=BRANCH_LEVELS),
-                                   pk=params["branch"])
+                                   pk=query["branch"])
         target = Target.objects.filter(campaign=campaign, branch=branch).first()
         stars = selectors.gap_analysis(campaign, branch, target)
         return Response({"campaign": campaign.pk, "branch": branch.pk, "stars": [
@@ -284,10 +285,10 @@ class CommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         qs = Comment.objects.for_user(self.request.user).select_related("author").order_by("-created_at", "-pk")
-        params = self.request.query_params
-        for key in ("campaign", "branch"):
-            if params.get(key, "").isdigit():
-                qs = qs.filter(**{f"{key}_id": params[key]})
+        query = api_query(self.request, "campaign", "branch")
+        for key, value in query.items():
+            if value is not None:
+                qs = qs.filter(**{f"{key}_id": value})
         return qs
 
     def create(self, request):

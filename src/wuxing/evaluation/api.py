@@ -25,6 +25,7 @@ from wuxing.core.api import (
     not_found,
 )
 from wuxing.core.api import note_of as _note
+from wuxing.core.forms import api_query
 from wuxing.evaluation import services
 from wuxing.evaluation.models import (
     MANUAL_REMOVAL,
@@ -125,9 +126,9 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         qs = Evidence.objects.for_user(self.request.user).order_by("-uploaded_at")
-        for key in ("campaign", "branch"):
-            if self.request.query_params.get(key, "").isdigit():
-                qs = qs.filter(**{f"{key}_id": self.request.query_params[key]})
+        for key, value in api_query(self.request, "campaign", "branch").items():
+            if value is not None:
+                qs = qs.filter(**{f"{key}_id": value})
         return qs
 
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceSerializer})
@@ -165,11 +166,11 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         qs = Submission.objects.for_user(self.request.user).select_related("branch", "campaign").prefetch_related(
             "decisions").order_by("branch__path")
-        params = self.request.query_params
-        if params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=params["campaign"])
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
+        query = api_query(self.request, "campaign", texts=("status",))
+        if query["campaign"] is not None:
+            qs = qs.filter(campaign_id=query["campaign"])
+        if query["status"]:
+            qs = qs.filter(status=query["status"])
         return qs
 
     def _authorised(self, flag: str):
@@ -255,8 +256,9 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         qs = Award.objects.for_user(self.request.user).prefetch_related("removals").order_by("-effective_level", "branch_id")
-        if self.request.query_params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=self.request.query_params["campaign"])
+        campaign = api_query(self.request, "campaign")["campaign"]
+        if campaign is not None:
+            qs = qs.filter(campaign_id=campaign)
         return qs
 
     @extend_schema(request=RemovalSerializer, responses=AwardSerializer)
@@ -298,12 +300,12 @@ class VetoEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         qs = VetoEvent.objects.for_user(self.request.user).order_by("-occurred_on", "-pk")
-        params = self.request.query_params
+        query = api_query(self.request, "campaign", "branch", texts=("status",))
         for key in ("campaign", "branch"):
-            if params.get(key, "").isdigit():
-                qs = qs.filter(**{f"{key}_id": params[key]})
-        if params.get("status") in VetoStatus.values:
-            qs = qs.filter(status=params["status"])
+            if query[key] is not None:
+                qs = qs.filter(**{f"{key}_id": query[key]})
+        if query["status"] in VetoStatus.values:
+            qs = qs.filter(status=query["status"])
         return qs
 
     @extend_schema(request=VetoRecordSerializer, responses={201: VetoEventSerializer})
@@ -362,8 +364,9 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         qs = PublicNotice.objects.for_user(self.request.user).prefetch_related("submissions").order_by("-published_at")
-        if self.request.query_params.get("campaign", "").isdigit():
-            qs = qs.filter(campaign_id=self.request.query_params["campaign"])
+        campaign = api_query(self.request, "campaign")["campaign"]
+        if campaign is not None:
+            qs = qs.filter(campaign_id=campaign)
         return qs
 
     @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer})
@@ -410,8 +413,9 @@ class ObjectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         managed = Campaign.objects.for_user(self.request.user, "manage")
         qs = Objection.objects.filter(notice__campaign__in=managed).order_by("created_at")
-        if self.request.query_params.get("notice", "").isdigit():
-            qs = qs.filter(notice_id=self.request.query_params["notice"])
+        notice = api_query(self.request, "notice")["notice"]
+        if notice is not None:
+            qs = qs.filter(notice_id=notice)
         return qs
 
     @extend_schema(request=RulingSerializer, responses=ObjectionSerializer)

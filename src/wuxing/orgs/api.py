@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from wuxing.core.api import StrictCharField, StrictModelSerializer
 from wuxing.core.audit import record
+from wuxing.core.forms import api_query
 from wuxing.orgs import selectors, services
 from wuxing.orgs.models import OrgUnit
 
@@ -31,8 +32,8 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     serializer_class = UnitSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.visible_units(self.request.user, q=params.get("q", "")[:50], level=params.get("level", ""))
+        query = api_query(self.request, texts=("q", "level"))
+        return selectors.visible_units(self.request.user, q=query["q"][:50], level=query["level"])
 
 
 class TokenThrottle(AnonRateThrottle):

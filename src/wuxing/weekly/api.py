@@ -26,6 +26,7 @@ from wuxing.core.api import (
     time_text,
 )
 from wuxing.core.api import note_of as _note
+from wuxing.core.forms import api_query
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups.caching import cached_body
@@ -106,10 +107,10 @@ class ReportViewSet(ValueRowsList, mixins.ListModelMixin, mixins.RetrieveModelMi
             "campaign_id", "-iso_year", "-iso_week", "branch_id")
         if self.action in ("list", "retrieve"):  # transitions reload the report under a lock anyway
             qs = qs.prefetch_related("items")
-        params = self.request.query_params
-        for key in ("campaign", "branch", "iso_year", "iso_week"):
-            if params.get(key, "").isdigit():
-                qs = qs.filter(**{f"{key}_id" if key in ("campaign", "branch") else key: params[key]})
+        query = api_query(self.request, "campaign", "branch", "iso_year", "iso_week")
+        for key, value in query.items():
+            if value is not None:
+                qs = qs.filter(**{f"{key}_id" if key in ("campaign", "branch") else key: value})
         return qs
 
     list_fields = LIST_FIELDS
@@ -158,18 +159,17 @@ class ComplianceView(APIView):
                                OpenApiParameter("page", int), OpenApiParameter("page_size", int, description="≤ 2000, default 500")],
                    responses=dict)
     def get(self, request):
-        params = request.query_params
-        if not params.get("campaign", "").isdigit():
+        query = api_query(request, "campaign", "unit", "weeks", "page", "page_size")
+        if query["campaign"] is None:
             raise ValidationError({"detail": "campaign 参数必填（整数）"})
-        campaign = campaign_or_404(request.user, params["campaign"])
+        campaign = campaign_or_404(request.user, query["campaign"])
         unit = campaign.unit
-        if params.get("unit", "").isdigit():
-            unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=params["unit"])
-        last = min(int(params["weeks"]), 53) if params.get("weeks", "").isdigit() and int(params["weeks"]) > 0 else 8
+        if query["unit"] is not None:
+            unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=query["unit"])
+        last = min(query["weeks"], 53) if query["weeks"] else 8
         weeks = selectors.report_weeks(campaign, last=last)
-        size = min(int(params["page_size"]), 2000) if params.get("page_size", "").isdigit() and int(
-            params["page_size"]) > 0 else 500
-        page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
+        size = min(query["page_size"], 2000) if query["page_size"] else 500
+        page = query["page"] or 1
 
         def data():
             everyone = selectors.branches_in(request.user, unit)
