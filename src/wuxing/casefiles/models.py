@@ -99,9 +99,10 @@ class CaseFile(models.Model):
         return self.unit.path
 
 
-class PageQuerySet(ScopedQuerySet):
+class PageQuerySet(UnitQuerySet):
+    """A dossier's pages: scoped like their file."""
+
     scope_field = "file__unit__path"
-    actions = {"view": "casefile.view", "manage": "casefile.upload"}
 
 
 class OcrState(models.TextChoices):
