@@ -224,7 +224,15 @@ def test_the_reviewed_unit_is_told_which_drawn_files_need_scans_and_which_dates_
                                     keyword="决定日期", snippet="决定日期：2026年3月16日")
     count, url = items(review.unit_user, "reviewed_unit")["dates_to_confirm"]
     assert count == 1 and url == reverse("casefiles:file", args=[own[0].file.pk]) + "#dates"
-    casefiles.decide_date(review.unit_user, p, value=p.proposed)
+    casefiles.decide_date(review.unit_user, p, "confirm")
     assert items(review.unit_user, "reviewed_unit")["dates_to_confirm"][0] == 0
-    # Another unit's files are not this unit's work.
-    assert items(review.reviewers[1], "casefile_reviewer").get("dossiers_to_upload") is None
+    # Another unit's drawn files are its own work, not this unit's: its count is untouched by this unit's scans.
+    from tests.conftest import PASSWORD, SYSTEM
+    from wuxing.core.roles import Role
+    from wuxing.orgs import services as org
+
+    other = org.create_user(SYSTEM, username="unit_a2", real_name="建设局联络员", mobile="", password=PASSWORD,
+                            role=Role.REVIEWED_UNIT, unit=review.a2)
+    theirs = review.campaign.sample.filter(file__unit=review.a2).count()
+    assert items(other, "reviewed_unit")["dossiers_to_upload"][0] == theirs > 0
+    assert items(other, "reviewed_unit")["dates_to_confirm"][0] == 0

@@ -89,7 +89,7 @@ def test_scanned_pages_are_read_by_ocr_the_dates_proposed_and_only_confirmed_dat
     client.post(reverse("casefiles:date_decide", args=[served.pk]), {"decision": "correct", "value": "2026-04-17", "page": "4"})
     f.refresh_from_db()
     assert (f.accepted, f.decided, f.served) == (dt.date(2026, 3, 4), dt.date(2026, 4, 14), dt.date(2026, 4, 17))
-    assert f.date_pages == {"accepted": 2, "decided": 3, "served": 4}
+    assert services.confirmed_pages(f) == {"accepted": 2, "decided": 3, "served": 4}
     assert DateProposal.objects.get(pk=served.pk).status == DateStatus.CORRECTED
     assert AuditEvent.objects.filter(action="casefiles.date.confirmed").count() == 2
     corrected = AuditEvent.objects.get(action="casefiles.date.corrected")
@@ -347,3 +347,26 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(review, client, login):
     response = client.post(reverse("casefiles:scan_zip"), {"file": SimpleUploadedFile("batch.zip", body)})
     assert "压缩比异常" in response.content.decode()
     assert not ScanPage.objects.exists() and not _stored_files()
+
+
+def test_a_date_changed_after_its_confirmation_no_longer_cites_the_dossier_page(review):
+    """The page a check cites belongs to the confirmed value: a later import of another date (the Excel ledger) must
+    not leave "受理见第 1 页" under a date that page does not show."""
+    from tests.xlsx import xlsx
+
+    f = CaseFile.objects.get(file_no="SC-000")
+    services.add_scans(review.organiser, f, [("1.png", _png())])
+    p = DateProposal.objects.create(file=f, field="accepted", proposed=f.accepted, page=1, keyword="受理日期",
+                                    snippet="受理日期：…")
+    services.decide_date(review.unit_user, p, "confirm")
+    f.refresh_from_db()
+    assert "受理见第 1 页" in {s.check: s for s in services.checker().run(services.facts(f))}["T04"].computation
+    header = [c.header for c in services.FILE_COLUMNS]
+    later = f.accepted + dt.timedelta(days=1)
+    row = ["TA1", f.matter.code, f.file_no, f.applicant, "", str(f.received), "", "", str(later), "", "",
+           str(f.decided), "准予", str(f.served), "直接送达", str(f.published), str(f.archived), "、".join(f.documents)]
+    assert services.import_files(review.organiser, xlsx([row], header=header), dry_run=False).ok
+    f.refresh_from_db()
+    assert f.accepted == later
+    t04 = {s.check: s for s in services.checker().run(services.facts(f))}["T04"].computation
+    assert "见第" not in t04

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from wuxing.casefiles.checks import FIELD_WORDS
+
 # Field → key words, longest first where one contains another (补正告知 before 告知).
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "supplement_notice": ("补正告知", "补正通知", "一次性告知", "告知补正", "告知"),
@@ -25,11 +27,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "published": ("公示日期", "公示"),
     "archived": ("归档日期", "归档"),
 }
-FIELD_LABELS = {
-    "received": "收件日期", "supplement_notice": "补正告知日期", "supplement_complete": "补正齐全日期",
-    "accepted": "受理日期", "extension_approved": "延期批准日期", "extension_notified": "延期告知日期",
-    "decided": "决定日期", "served": "送达日期", "published": "公示日期", "archived": "归档日期",
-}
+FIELD_LABELS = {field: f"{word}日期" for field, word in FIELD_WORDS.items()}  # 受理 → 受理日期
 # A page's document, by its title: its 成文日期 is that step's date.
 TITLES: tuple[tuple[str, str], ...] = (
     ("补正", "supplement_notice"), ("延期", "extension_notified"), ("受理通知", "accepted"),

@@ -51,14 +51,15 @@ def _run(args: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(args, check=True, timeout=TIMEOUT, capture_output=True, **kw)
 
 
-def checked(name: str, data: bytes, max_bytes: int) -> tuple[str, filecheck.FileKind]:
-    """An upload's safe name and kind, as evidence is checked; only scans (PDF, JPEG, PNG) pass."""
+def checked(name: str, data: bytes, max_bytes: int, shown: str = "") -> tuple[str, filecheck.FileKind]:
+    """An upload's safe name and kind, as evidence is checked; only scans (PDF, JPEG, PNG) pass. A refusal names the
+    upload as `shown` (a zip member's path) or by its name."""
     try:
         clean, kind = filecheck.check(name, data, max_bytes)
     except filecheck.FileRejected as exc:
-        raise Refused(f"“{name}”：{exc}") from None
+        raise Refused(f"“{shown or name}”：{exc}") from None
     if kind.code not in KINDS:
-        raise Refused(f"“{clean}”是{kind.label}；扫描件只能是 PDF 或 JPG、PNG 图片。")
+        raise Refused(f"“{shown or clean}”是{kind.label}；扫描件只能是 PDF 或 JPG、PNG 图片。")
     return clean, kind
 
 
@@ -175,9 +176,9 @@ def members(data: bytes, *, max_member_bytes: int, max_unzipped: int, max_member
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, ValueError):
                 raise Refused(f"压缩包中的“{raw}”已损坏或使用了不支持的压缩方式，整个压缩包未被接收。") from None
             try:
-                checked(parts[1], body, max_member_bytes)
+                checked(parts[1], body, max_member_bytes, shown=raw)
             except Refused as exc:
-                raise Refused(f"压缩包中的{str(exc).replace(f'“{parts[1]}”', f'“{raw}”', 1)}整个压缩包未被接收。") from None
+                raise Refused(f"压缩包中的{exc}整个压缩包未被接收。") from None
             out.setdefault(parts[0], []).append((parts[1], body))
     return {folder: sorted(items, key=lambda item: _natural(item[0])) for folder, items in out.items()}
 

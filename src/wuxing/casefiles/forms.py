@@ -198,24 +198,11 @@ class ScanZipForm(forms.Form):
 
 
 class DateDecisionForm(forms.Form):
-    """A person's decision on a date OCR proposed: confirm it, correct it (another date or page), or not use it."""
+    """A person's decision on a date OCR proposed (services.decide_date says what each means)."""
 
     decision = forms.ChoiceField(choices=[("confirm", _("确认")), ("correct", _("更正")), ("reject", _("不采用"))])
     value = forms.DateField(label=_("日期"), required=False, widget=DATE)
     page = forms.IntegerField(label=_("页码"), required=False, min_value=1, max_value=100_000)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "correct" and not data.get("value"):
-            raise forms.ValidationError(_("更正时请填写正确的日期。"))
-        return data
-
-
-class DossierSearch(ListQuery):
-    """Search inside a campaign's dossiers (their OCR text)."""
-
-    def clean_q(self):
-        return self.cleaned_data["q"].strip()[:50]
 
 
 class PageQuery(ListQuery):

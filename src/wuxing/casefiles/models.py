@@ -80,8 +80,6 @@ class CaseFile(models.Model):
     archived = models.DateField(_("归档日期"), null=True, blank=True)
     documents = models.JSONField(_("卷内材料"), default=list, blank=True)  # names (with seal/signature notes)
     verifiers = models.JSONField(_("核查人员"), default=list, blank=True)
-    # Where a date was confirmed from the scanned dossier: {field: page number}; the checks cite the page.
-    date_pages = models.JSONField(_("日期所在页"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = UnitQuerySet.as_manager()
@@ -97,12 +95,6 @@ class CaseFile(models.Model):
     @property
     def scope_path(self) -> str:
         return self.unit.path
-
-
-class PageQuerySet(UnitQuerySet):
-    """A dossier's pages: scoped like their file."""
-
-    scope_field = "file__unit__path"
 
 
 class OcrState(models.TextChoices):
@@ -134,8 +126,6 @@ class ScanPage(models.Model):
     ocr_at = models.DateTimeField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PageQuerySet.as_manager()
 
     class Meta:
         ordering = ["file_id", "number"]

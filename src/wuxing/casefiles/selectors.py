@@ -50,14 +50,27 @@ def visible_rectifications(user, campaign: ReviewCampaign):
     return Rectification.objects.for_user(user).filter(campaign=campaign).select_related("unit")
 
 
+def readable_pages(user):
+    """Dossier pages one may read: those of the files one may read (readable_files)."""
+    from wuxing.casefiles.models import ScanPage
+
+    return ScanPage.objects.filter(file__in=readable_files(user))
+
+
+def campaign_pages(user, campaign: ReviewCampaign):
+    """The dossier pages of the campaign's drawn files `user` may see (visible_samples)."""
+    from wuxing.casefiles.models import ScanPage
+
+    return ScanPage.objects.filter(file_id__in=visible_samples(user, campaign).values("file_id"))
+
+
 def dossier_progress(user, campaign: ReviewCampaign) -> dict:
     """The scanned dossiers of the campaign's files `user` may see: files with scans, pages, and OCR progress."""
     from django.db.models import Count, Q
 
-    from wuxing.casefiles.models import OcrState, ScanPage
+    from wuxing.casefiles.models import OcrState
 
-    pages = ScanPage.objects.filter(file_id__in=visible_samples(user, campaign).values("file_id"))
-    return pages.aggregate(files=Count("file_id", distinct=True), pages=Count("id"),
+    return campaign_pages(user, campaign).aggregate(files=Count("file_id", distinct=True), pages=Count("id"),
                            done=Count("id", filter=Q(ocr_state=OcrState.DONE)),
                            pending=Count("id", filter=Q(ocr_state=OcrState.PENDING)),
                            failed=Count("id", filter=Q(ocr_state=OcrState.FAILED)))

@@ -65,7 +65,7 @@ def checker() -> Checker:
     return Checker(entered_years(), settings.WORKDAY_COUNT_START)
 
 
-def facts(f: CaseFile) -> FileFacts:
+def facts(f: CaseFile, pages: dict[str, int] | None = None) -> FileFacts:
     m = f.matter
     return FileFacts(
         received=f.received, supplement_notice=f.supplement_notice, supplement_complete=f.supplement_complete,
@@ -75,7 +75,7 @@ def facts(f: CaseFile) -> FileFacts:
         decided=f.decided, decision_type=f.decision_type, served=f.served, published=f.published, archived=f.archived,
         documents=list(f.documents), statutory_days=45 if m.joint else m.statutory_days,
         extension_days=15 if m.joint else m.extension_days, promised_days=m.promised_days, instant=m.instant,
-        required_documents=list(m.required_documents), pages=dict(f.date_pages or {}))
+        required_documents=list(m.required_documents), pages=confirmed_pages(f) if pages is None else pages)
 
 
 @transaction.atomic
@@ -777,32 +777,41 @@ def may_upload_scans(user, f: CaseFile) -> bool:
     return policy.may(user, "casefile.upload", f.unit)
 
 
-def _refused(exc: Exception) -> ValidationError:
-    return ValidationError(str(exc))
+def _pages_of(name: str, data: bytes) -> list:
+    try:
+        return dossier.pages_of(name, data, settings.SCAN_MAX_BYTES, settings.SCAN_MAX_PAGE_BYTES)
+    except dossier.Refused as exc:
+        raise ValidationError(str(exc)) from None
 
 
-def _store_pages(actor, f: CaseFile, source: str, pages: list, stored: list) -> list[ScanPage]:
-    """Append `pages` to the file's dossier (the caller holds the transaction and the lock on the file)."""
+def _append(actor, f: CaseFile, made: list[tuple[str, list]], stored: list, source: str) -> list[ScanPage]:
+    """Append each upload's pages to the file's dossier, under a lock on the file, audited; `stored` collects the
+    files written so that the caller can remove them if the transaction fails."""
     import hashlib
 
     from django.core.files.base import ContentFile
 
-    start = (ScanPage.objects.filter(file=f).aggregate(n=Max("number"))["n"] or 0)
-    made = []
-    for i, page in enumerate(pages, 1):
-        row = ScanPage(file=f, number=start + i, sha256=hashlib.sha256(page.pdf).hexdigest(), size=len(page.pdf),
-                       source_name=source[:160], source_page=page.source_page, width=page.width, height=page.height,
-                       uploaded_by=_user(actor))
-        row.pdf.save(f"{row.number}.pdf", ContentFile(page.pdf), save=False)
-        stored.append(row.pdf)
-        row.thumbnail.save(f"{row.number}.png", ContentFile(page.thumbnail), save=False)
-        stored.append(row.thumbnail)
-        made.append(row)
-    ScanPage.objects.bulk_create(made)
-    return made
+    CaseFile.objects.select_for_update().filter(pk=f.pk).first()
+    number = ScanPage.objects.filter(file=f).aggregate(n=Max("number"))["n"] or 0
+    rows = []
+    for name, pages in made:
+        for page in pages:
+            number += 1
+            row = ScanPage(file=f, number=number, sha256=hashlib.sha256(page.pdf).hexdigest(), size=len(page.pdf),
+                           source_name=name[:160], source_page=page.source_page, width=page.width, height=page.height,
+                           uploaded_by=_user(actor))
+            for field, body, ext in ((row.pdf, page.pdf, "pdf"), (row.thumbnail, page.thumbnail, "png")):
+                field.save(f"{number}.{ext}", ContentFile(body), save=False)
+                stored.append(field)
+            rows.append(row)
+    ScanPage.objects.bulk_create(rows)
+    record(actor, "casefiles.scan.add", f, {"file_no": f.file_no, "source": source, "uploads": [n for n, _p in made],
+                                            "pages": len(rows), "from": rows[0].number,
+                                            "sha256": [r.sha256 for r in rows]}, unit_path=f.unit.path)
+    return rows
 
 
-def _with_cleanup(write):
+def _stored_whole(write):
     """Run `write(stored)` in one transaction; on any failure remove every file it stored (nothing half-saved)."""
     stored: list = []
     try:
@@ -821,23 +830,8 @@ def add_scans(actor, f: CaseFile, uploads: list[tuple[str, bytes]]) -> list[Scan
         _deny()
     if not uploads:
         raise ValidationError(_("请选择要上传的扫描件。"))
-    try:
-        made = [(name, dossier.pages_of(name, data, settings.SCAN_MAX_BYTES, settings.SCAN_MAX_PAGE_BYTES))
-                for name, data in uploads]
-    except dossier.Refused as exc:
-        raise _refused(exc) from None
-
-    def write(stored):
-        CaseFile.objects.select_for_update().filter(pk=f.pk).first()
-        rows = []
-        for name, pages in made:
-            rows += _store_pages(actor, f, name, pages, stored)
-        record(actor, "casefiles.scan.add", f, {"file_no": f.file_no, "sources": [n for n, _p in made],
-                                                "pages": len(rows), "from": rows[0].number,
-                                                "sha256": [p.sha256 for p in rows]}, unit_path=f.unit.path)
-        return rows
-
-    return _with_cleanup(write)
+    made = [(name, _pages_of(name, data)) for name, data in uploads]
+    return _stored_whole(lambda stored: _append(actor, f, made, stored, "、".join(n for n, _d in uploads)[:200]))
 
 
 def scan_targets(actor, numbers: list[str]) -> dict[str, CaseFile]:
@@ -865,34 +859,15 @@ def add_scans_zip(actor, name: str, data: bytes) -> dict[str, int]:
         folders = dossier.members(data, max_member_bytes=settings.SCAN_MAX_BYTES,
                                   max_unzipped=settings.SCAN_MAX_UNZIPPED)
     except dossier.Refused as exc:
-        raise _refused(exc) from None
-    targets = scan_targets(actor, list(folders))
-    if not all(may_upload_scans(actor, f) for f in targets.values()):
-        _deny()
-    made: dict[str, list[tuple[str, list]]] = {}
+        raise ValidationError(str(exc)) from None
+    targets = scan_targets(actor, list(folders))  # for_user(…, "manage"): the policy's casefile.upload
     try:
-        for number, items in folders.items():
-            made[number] = [(f"{number}/{member}", dossier.pages_of(member, body, settings.SCAN_MAX_BYTES,
-                                                                     settings.SCAN_MAX_PAGE_BYTES))
-                            for member, body in items]
-    except dossier.Refused as exc:
-        raise ValidationError(_("%(e)s 整个压缩包未被接收。") % {"e": exc}) from None
-
-    def write(stored):
-        counts = {}
-        for number, uploads in made.items():
-            f = targets[number]
-            CaseFile.objects.select_for_update().filter(pk=f.pk).first()
-            rows = []
-            for source, pages in uploads:
-                rows += _store_pages(actor, f, source, pages, stored)
-            counts[number] = len(rows)
-            record(actor, "casefiles.scan.add", f, {"file_no": number, "source": name, "pages": len(rows),
-                                                    "from": rows[0].number, "sha256": [p.sha256 for p in rows]},
-                   unit_path=f.unit.path)
-        return counts
-
-    return _with_cleanup(write)
+        made = {number: [(f"{number}/{member}", _pages_of(member, body)) for member, body in items]
+                for number, items in folders.items()}
+    except ValidationError as exc:
+        raise ValidationError(_("%(e)s 整个压缩包未被接收。") % {"e": " ".join(exc.messages)}) from None
+    return _stored_whole(lambda stored: {
+        number: len(_append(actor, targets[number], uploads, stored, name[:200])) for number, uploads in made.items()})
 
 
 @transaction.atomic
@@ -912,19 +887,18 @@ def remove_scan_page(actor, page: ScanPage) -> None:
 
 
 def ocr_pending(limit: int = 20, file: CaseFile | None = None) -> int:
-    """Read up to `limit` pages waiting for OCR, oldest first; then propose dates for each file whose pages are all
-    read (only `file`'s pages, when given). Idempotent: a page's text is written once (only while it is still pending), and no transaction is held
-    while Tesseract reads, so pages and pages' uploads go on meanwhile."""
-    done = 0
-    files: set[int] = set()
-    skip: list[int] = []
+    """Read up to `limit` pages waiting for OCR, oldest first (only `file`'s, when given); then propose dates for each
+    file whose pages are all read. Idempotent: a page's text is written only while it is still pending, and no
+    transaction is held while Tesseract reads, so uploads and page views go on meanwhile."""
+    waiting = ScanPage.objects.filter(ocr_state=OcrState.PENDING).order_by("id")
+    if file is not None:
+        waiting = waiting.filter(file=file)
+    done, files, last = 0, set(), 0
     for _i in range(limit):
-        waiting = ScanPage.objects.filter(ocr_state=OcrState.PENDING) if file is None else file.pages.filter(
-            ocr_state=OcrState.PENDING)
-        page = waiting.exclude(pk__in=skip).order_by("id").first()
+        page = waiting.filter(id__gt=last).first()
         if page is None:
             break
-        skip.append(page.pk)
+        last = page.pk
         try:
             with page.pdf.open("rb") as fh:
                 text, state = dating.normalise(dossier.ocr_text(fh.read())), OcrState.DONE
@@ -933,9 +907,8 @@ def ocr_pending(limit: int = 20, file: CaseFile | None = None) -> int:
         done += ScanPage.objects.filter(pk=page.pk, ocr_state=OcrState.PENDING).update(
             text=text, ocr_state=state, ocr_at=timezone.now())
         files.add(page.file_id)
-    for f in CaseFile.objects.filter(pk__in=files):
-        if not ScanPage.objects.filter(file=f, ocr_state=OcrState.PENDING).exists():
-            propose_dates(f)
+    for f in CaseFile.objects.filter(pk__in=files).exclude(pages__ocr_state=OcrState.PENDING):
+        propose_dates(f)
     return done
 
 
@@ -951,27 +924,34 @@ def propose_dates(f: CaseFile) -> list[DateProposal]:
     return DateProposal.objects.bulk_create(made)
 
 
+DECISIONS_ON_DATES = ("confirm", "correct", "reject")
+
+
 @transaction.atomic
-def decide_date(actor, proposal: DateProposal, *, value: dt.date | None, page: int | None = None) -> DateProposal:
-    """Confirm a proposed date (value equal to it), correct it (another value, optionally another page), or leave it
-    unused (value None). A confirmed or corrected date becomes the file's and the checks cite its page."""
+def decide_date(actor, proposal: DateProposal, decision: str, *, value: dt.date | None = None,
+                page: int | None = None) -> DateProposal:
+    """A person's word on a date OCR proposed: `confirm` it as read, `correct` it (another date, and the page it is
+    on if another), or `reject` it (the file keeps its date). A confirmed or corrected date becomes the file's, and the
+    checks cite its page for as long as the file keeps that date (confirmed_pages)."""
     f = CaseFile.objects.select_for_update().select_related("unit").get(pk=proposal.file_id)
     if not may_upload_scans(actor, f):
         _deny()
-    if proposal.field not in dating.FIELD_LABELS:
-        raise ValidationError(_("未知的日期项。"))
+    if decision not in DECISIONS_ON_DATES or proposal.field not in dating.FIELD_LABELS:
+        raise ValidationError(_("未知的操作或日期项。"))
+    if decision == "correct" and value is None:
+        raise ValidationError({"value": _("更正时请填写正确的日期。")})
+    value = {"confirm": proposal.proposed, "correct": value, "reject": None}[decision]
+    page = page if decision == "correct" and page is not None else proposal.page
     count = ScanPage.objects.filter(file=f).count()
-    page = proposal.page if page is None else page
     if not 1 <= page <= max(count, 1):
         raise ValidationError({"page": _("页码应在 1 到 %(n)d 之间。") % {"n": count}})
     before = getattr(f, proposal.field)
     if value is None:
         proposal.status = DateStatus.REJECTED
     else:
-        proposal.status = DateStatus.CONFIRMED if (value == proposal.proposed and page == proposal.page) else DateStatus.CORRECTED
+        proposal.status = DateStatus.CONFIRMED if (value, page) == (proposal.proposed, proposal.page) else DateStatus.CORRECTED
         setattr(f, proposal.field, value)
-        f.date_pages = {**f.date_pages, proposal.field: page}
-        f.save(update_fields=[proposal.field, "date_pages"])
+        f.save(update_fields=[proposal.field])
     proposal.value, proposal.page = value, page
     proposal.decided_by, proposal.decided_at = _user(actor), timezone.now()
     proposal.save()
@@ -979,3 +959,13 @@ def decide_date(actor, proposal: DateProposal, *, value: dt.date | None, page: i
         "file_no": f.file_no, "field": proposal.field, "proposed": str(proposal.proposed), "value": str(value or ""),
         "before": str(before or ""), "page": page}, unit_path=f.unit.path)
     return proposal
+
+
+def confirmed_pages(f: CaseFile, proposals: list[DateProposal] | None = None) -> dict[str, int]:
+    """The dossier page of each of the file's dates a person confirmed or corrected from the scans and that the file
+    still holds. Derived from the decisions (the file's, or `proposals` already read), so a date changed since (an
+    import, an edit) cites no page."""
+    if proposals is None:
+        proposals = DateProposal.objects.filter(file=f, status__in=(DateStatus.CONFIRMED, DateStatus.CORRECTED))
+    return {p.field: p.page for p in proposals if p.status in (DateStatus.CONFIRMED, DateStatus.CORRECTED)
+            and p.value is not None and getattr(f, p.field, None) == p.value}

@@ -21,7 +21,6 @@ from wuxing.casefiles.forms import (
     CampaignForm,
     CausesForm,
     DateDecisionForm,
-    DossierSearch,
     DrawForm,
     PageQuery,
     PoolForm,
@@ -109,12 +108,14 @@ def file_detail(request, pk):
             report_failure(request, exc)
         return redirect(reverse("casefiles:file", args=[f.pk]) + "#dossier")
     pages = list(f.pages.only("pk", "number", "ocr_state", "file_id"))
+    proposals = list(f.date_proposals.select_related("decided_by"))
+    cited = services.confirmed_pages(f, proposals)
     return render(request, "casefiles/file.html", {
-        "f": f, "checks": services.checker().run(services.facts(f)), "pages": pages, "may_upload": may_upload,
+        "f": f, "checks": services.checker().run(services.facts(f, cited)), "pages": pages, "may_upload": may_upload,
         "scan_form": ScanForm() if may_upload else None, "scan_mb": settings.SCAN_MAX_BYTES // 1048576, "pending": sum(p.ocr_state == OcrState.PENDING for p in pages),
         "proposals": [(p, dating.FIELD_LABELS.get(p.field, p.field), getattr(f, p.field, None))
-                      for p in f.date_proposals.select_related("decided_by")],
-        "date_pages": [(dating.FIELD_LABELS[k], v) for k, v in f.date_pages.items() if k in dating.FIELD_LABELS]})
+                      for p in proposals],
+        "date_pages": [(dating.FIELD_LABELS[k], v) for k, v in cited.items()]})
 
 
 @login_required
@@ -130,8 +131,7 @@ def dossier_view(request, pk):
 
 
 def _readable_page(request, pk) -> ScanPage:
-    return get_object_or_404(ScanPage.objects.filter(file__in=selectors.readable_files(request.user)).select_related(
-        "file__unit"), pk=pk)
+    return get_object_or_404(selectors.readable_pages(request.user).select_related("file__unit"), pk=pk)
 
 
 @login_required
@@ -169,8 +169,7 @@ def date_decide(request, pk):
         if not form.is_valid():
             raise form_failure(form)
         d = form.cleaned_data
-        value = None if d["decision"] == "reject" else (d["value"] if d["decision"] == "correct" else proposal.proposed)
-        services.decide_date(request.user, proposal, value=value, page=d["page"] if d["decision"] == "correct" else None)
+        services.decide_date(request.user, proposal, d["decision"], value=d["value"], page=d["page"])
         messages.success(request, _("已记录：%(f)s%(s)s。") % {"f": dating.FIELD_LABELS.get(proposal.field, ""),
                                                           "s": proposal.get_status_display()})
     except (ValidationError, PermissionDenied) as exc:
@@ -181,7 +180,7 @@ def date_decide(request, pk):
 @login_required
 def scan_zip(request):
     """Bulk upload: a zip with one folder per file number."""
-    if not (services.may_organise(request.user) or _is_unit(request.user)):
+    if not policy.may_anywhere(request.user, "casefile.upload"):
         raise Http404
     form = ScanZipForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -205,12 +204,11 @@ def scan_zip(request):
 def dossier_search(request, pk):
     """Search inside the campaign's dossiers (OCR text), among the files the reader may see."""
     c = get_object_or_404(ReviewCampaign.objects.for_user(request.user), pk=pk)
-    query = query_of(request, DossierSearch)
+    query = query_of(request)
     q = query["q"]
     hits = ScanPage.objects.none()
     if q:
-        files = selectors.visible_samples(request.user, c).values("file_id")
-        hits = (ScanPage.objects.filter(file_id__in=files, text__icontains=q)
+        hits = (selectors.campaign_pages(request.user, c).filter(text__icontains=q)
                 .select_related("file__unit").only("pk", "number", "text", "file__file_no", "file__unit__name")
                 .order_by("file__file_no", "number"))
     if q and query["format"] in ("xlsx", "csv"):
@@ -390,7 +388,7 @@ def sheet(request, pk):
     sections = [(s, [(it, found.get(it.code)) for it in s.items.all()]) for s in rubric.sections.prefetch_related("items")]
     return render(request, "casefiles/sheet.html", {"sample": sample, "sheet": sh, "sections": sections, "preview": preview,
                                                     "checks": services.checker().run(services.facts(sample.file)),
-                                                    "pages": pages, "start": 1})
+                                                    "pages": pages})
 
 
 def _cite(ref: str, count: int) -> int | None:

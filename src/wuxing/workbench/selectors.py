@@ -19,6 +19,7 @@ from wuxing.campaigns.selectors import current_campaign, star_names
 from wuxing.casefiles import services as casefiles
 from wuxing.casefiles.models import (
     CampaignStatus,
+    CaseFile,
     DateProposal,
     DateStatus,
     Rectification,
@@ -367,7 +368,7 @@ def _reviewed_unit(user, unit: OrgUnit) -> Section:
                               urgent=bool(first and first.deadline <= timezone.localdate())))
     # The scanned dossiers the review needs: files of the unit drawn in an open campaign with no pages yet, and dates
     # OCR read that wait for the unit's confirmation.
-    drawn = SampledFile.objects.filter(file__unit__path__startswith=unit.path).exclude(
+    drawn = SampledFile.objects.for_user(user).filter(file__unit__path__startswith=unit.path).exclude(
         campaign__status=CampaignStatus.CLOSED)
     unscanned = list(drawn.filter(file__pages__isnull=True).order_by("campaign_id", "order")
                      .values_list("file_id", flat=True)[:1])
@@ -375,7 +376,8 @@ def _reviewed_unit(user, unit: OrgUnit) -> Section:
                               drawn.filter(file__pages__isnull=True).values("file_id").distinct().count(),
                               (reverse("casefiles:file", args=[unscanned[0]]) + "#dossier") if unscanned
                               else reverse("casefiles:files")))
-    waiting = DateProposal.objects.filter(file__unit__path__startswith=unit.path, status=DateStatus.PROPOSED)
+    files = CaseFile.objects.for_user(user).filter(unit__path__startswith=unit.path)
+    waiting = DateProposal.objects.filter(file__in=files, status=DateStatus.PROPOSED)
     first_file = waiting.order_by("file_id").values_list("file_id", flat=True).first()
     section.items.append(Item("dates_to_confirm", _("识别出的日期待确认"), waiting.count(),
                               (reverse("casefiles:file", args=[first_file]) + "#dates") if first_file

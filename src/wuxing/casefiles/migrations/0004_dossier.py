@@ -14,11 +14,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='casefile',
-            name='date_pages',
-            field=models.JSONField(blank=True, default=dict, verbose_name='日期所在页'),
-        ),
         migrations.CreateModel(
             name='DateProposal',
             fields=[
