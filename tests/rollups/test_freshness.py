@@ -220,3 +220,30 @@ def test_a_rebuild_moves_the_stamp_past_any_number_an_earlier_database_used(worl
     assert rollups.version() == first + 1
     rollups.rebuild(campaign)
     assert rollups.version() > first + 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/dashboard/?campaign={c}", "/api/v1/dashboard/?campaign={c}&office={o}",
+                                  "/api/v1/rankings/?campaign={c}", "/api/v1/weekly-compliance/?campaign={c}"])
+def test_a_cached_api_body_is_the_same_bytes_and_is_not_encoded_again(world, campaign, settings, monkeypatch, path):
+    """The API's cached answers keep their JSON as sent: a hit sends the same bytes as an answer built afresh,
+    without encoding the data again; a browser asking for HTML still gets DRF's page."""
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.district_admin)
+    url = path.format(c=campaign.pk, o=world.east.pk)
+    settings.WUXING_PAGE_CACHE = False
+    fresh = client.get(url)
+    settings.WUXING_PAGE_CACHE = True
+    first = client.get(url)
+    encoded = []
+    original = JSONRenderer.render
+    monkeypatch.setattr(JSONRenderer, "render", lambda self, *a, **k: encoded.append(1) or original(self, *a, **k))
+    hit = client.get(url)
+    assert fresh.status_code == first.status_code == hit.status_code == 200
+    assert fresh.content == first.content == hit.content
+    assert hit["Content-Type"] == fresh["Content-Type"] == "application/json"
+    assert encoded == []
+    page = client.get(url, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")

@@ -16,7 +16,14 @@ from wuxing.campaigns.selectors import campaign_or_404
 from wuxing.contest import selectors, services
 from wuxing.contest.models import Contest, FlagAward, FlagKind, Highlight, Pairing, Sanction
 from wuxing.core import policy
-from wuxing.core.api import StrictCharField, StrictModelSerializer, code_list, not_found
+from wuxing.core.api import (
+    StrictCharField,
+    StrictModelSerializer,
+    code_list,
+    json_answer,
+    json_body,
+    not_found,
+)
 from wuxing.core.forms import api_query
 from wuxing.core.roles import Level
 from wuxing.orgs.models import OrgUnit
@@ -59,7 +66,8 @@ class DashboardView(APIView):
                 return {"office": office.pk, "flag": {"won": flag.won, "reasons": [str(r) for r in flag.reasons]},
                         "datasets": _datasets(datasets)}
 
-            return Response(cached_body(request, campaign, office, "api-office", office_data))
+            return json_answer(request, cached_body(request, campaign, office, "api-office-json",
+                                                    lambda: json_body(office_data())))
         root = rollups.area(request.user, campaign, query["unit"])
 
         def data():
@@ -68,7 +76,7 @@ class DashboardView(APIView):
                     "named": summary["named"], "datasets": _datasets(datasets)}
 
         # The same numbers as the pages, cached the same way (under the rollups' stamp).
-        return Response(cached_body(request, campaign, root, "api-dash", data))
+        return json_answer(request, cached_body(request, campaign, root, "api-dash-json", lambda: json_body(data())))
 
 
 class RankingView(APIView):
@@ -97,7 +105,7 @@ class RankingView(APIView):
                             for o, _n, _p3, _p4, f in office_rows]}
 
         # Like the ranking page, cached under the rollups' stamp (the office ranking is a sort of every office).
-        return Response(cached_body(request, campaign, root, "api-rank", data))
+        return json_answer(request, cached_body(request, campaign, root, "api-rank-json", lambda: json_body(data())))
 
 
 class PairingSerializer(StrictModelSerializer):

@@ -12,12 +12,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -151,3 +152,18 @@ def note_of(request) -> str:
     body = NoteSerializer(data=request.data)
     body.is_valid(raise_exception=True)
     return body.validated_data.get("note", "")
+
+
+def json_body(data) -> bytes:
+    """`data` as DRF's JSON renderer writes it: what a cached API answer keeps (see json_answer)."""
+    return JSONRenderer().render(data)
+
+
+def json_answer(request, body: bytes):
+    """A json_body sent as it is when DRF chose plain JSON for this client (a cache hit encodes nothing again);
+    otherwise its data through the renderer chosen (the browsable page, an indented JSON)."""
+    if isinstance(request.accepted_renderer, JSONRenderer) and request.accepted_media_type == JSONRenderer.media_type:
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
+    import json
+
+    return Response(json.loads(body))

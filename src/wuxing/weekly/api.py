@@ -23,6 +23,8 @@ from wuxing.core.api import (
     StrictModelSerializer,
     ValueRowsList,
     code_list,
+    json_answer,
+    json_body,
     time_text,
 )
 from wuxing.core.api import note_of as _note
@@ -184,4 +186,5 @@ class ComplianceView(APIView):
 
         # Like the weekly compliance page: first submissions and the org tree move the rollups' stamp, and the key
         # counts the deadlines passed (every week before the last twelve is past its own).
-        return Response(cached_body(request, campaign, unit, "api-compliance", data))
+        return json_answer(request, cached_body(request, campaign, unit, "api-compliance-json",
+                                                lambda: json_body(data())))
