@@ -209,3 +209,35 @@ def test_an_offices_cached_matrix_follows_each_of_its_branches_writes(world, cam
     orgs.update_unit(world.district_admin, world.village, name="李家新村", kind=world.village.kind,
                      area_code=world.village.area_code, is_active=True)
     assert cells("李家新村") == ["hit"] and cells("李家村") is None
+
+
+@pytest.mark.parametrize("page", ["creation:branch", "weekly:branch"])
+def test_a_cached_branch_page_reads_its_numbers_with_the_campaigns(world, campaign, login, page):
+    """Served from the cache, a branch's workspace or history reads the session, its user and, in one statement, the
+    epoch, the campaign unit's number and the branch's — not the epoch twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.branch_user)
+    url = reverse(page, args=[campaign.pk, world.community.pk])
+    client.get(url)
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    numbers = [q["sql"] for q in ctx.captured_queries if "core_unitversion" in q["sql"]]
+    assert len(numbers) == 1, numbers
+    others = [q["sql"][:80] for q in ctx.captured_queries if "django_session" not in q["sql"]]
+    assert len(others) == 2, others
+    creation.save_target(world.branch_user, campaign, world.community, star_codes=["zbgy"], strengths="还在研判")
+    assert page != "creation:branch" or "还在研判" in client.get(url).content.decode()
+
+
+def test_a_new_week_shows_on_the_cached_history_at_midnight_without_any_write(world, campaign, login):
+    """The history lists the newest week first. Cached on Sunday 17 May 2026 at 23:59 in Shanghai, it must list week
+    21 (pending) one read after midnight, with no write in between."""
+    client = login(world.branch_user)
+    url = reverse("weekly:branch", args=[campaign.pk, world.community.pk])
+    with at(2026, 5, 17, 23, 59):
+        assert "第21周" not in client.get(url).content.decode()
+    with at(2026, 5, 18, 0, 1):
+        assert "未到截止" in _history_row(client.get(url).content.decode(), 21)

@@ -94,3 +94,18 @@ def test_an_office_admin_cannot_open_another_offices_dashboard(world, campaign, 
     assert client.get(reverse("contest:office", args=[campaign.pk, world.west.pk])).status_code == 404
     assert client.get(reverse("contest:branch", args=[campaign.pk, world.west_village.pk])).status_code == 404
     assert client.get(reverse("weekly:office", args=[campaign.pk, world.west.pk])).status_code == 404
+
+
+def test_a_kept_unit_carries_its_parent_without_a_query_and_a_renamed_parent_shows(world, campaign):
+    epoch = _epoch()
+    seen_unit(world.office_admin, world.community.pk, epoch=epoch)
+    with CaptureQueriesContext(connection) as ctx:
+        mine = seen_unit(world.office_admin, world.community.pk, epoch=epoch)
+        assert mine.parent.name == "东城办事处"
+    assert len(ctx.captured_queries) == 0
+    mine.parent.name = "改了但没保存"
+    assert seen_unit(world.office_admin, world.community.pk, epoch=epoch).parent.name == "东城办事处"
+    east = OrgUnit.objects.get(pk=world.east.pk)
+    orgs.update_unit(world.district_admin, east, name="东城街道", kind=east.kind, area_code=east.area_code,
+                     is_active=True)
+    assert seen_unit(world.office_admin, world.community.pk, epoch=_epoch()).parent.name == "东城街道"

@@ -32,35 +32,47 @@ def campaigns_for(user) -> QuerySet[Campaign]:
 _KNOWN: dict[int, tuple[tuple[int, int], Campaign]] = {}
 
 
-def visible_campaign(user, pk: int) -> Campaign | None:
+def visible_campaign(user, pk: int, *, branch=None) -> Campaign | None:
     """The campaign if `user` sees it (campaigns_for's rule), else None: what every campaign page starts from.
 
     One small query (the two version numbers) where reading the campaign with its unit and standards' digests
     costs a join's compilation on every request; the row itself is read again only after a write moved them.
     Each call gets its own copy, so a view changing its campaign (an edit form) changes nothing kept here; the copy
-    carries the numbers it was checked against as `numbers`."""
+    carries the numbers it was checked against as `numbers`. `branch`: a unit id (from the URL, not yet checked)
+    whose own number a page keys on, read in the same statement (`branch_numbers`)."""
     try:
         pk = int(pk)
+        branch = int(branch) if branch is not None else None
     except (TypeError, ValueError):
         return None
     known = _KNOWN.get(pk)
-    if known is None or versions.of(known[1].unit_id) != known[0]:
+    found = versions.numbers(known[1].unit_id, *([branch] if branch is not None else [])) if known else None
+    if known is None or (found[versions.EPOCH], found[known[1].unit_id]) != known[0]:
         # The row and its numbers in one statement, so from one snapshot: never kept under numbers newer than it.
         campaign = campaigns_with_digests().annotate(
             epoch=versions.number(versions.EPOCH), unit_number=versions.number(OuterRef("unit_id"))).filter(pk=pk).first()
         if campaign is None:
             return None
         known = _KNOWN[pk] = ((campaign.epoch or 0, campaign.unit_number or 0), campaign)
+        found = None
     campaign = copy.copy(known[1])
     campaign.unit = copy.copy(known[1].unit)
     # The numbers just read (the epoch, the campaign unit's): a part of a campaign page that changes only with them
     # (names, the org tree, flag awards) keys on them at no further cost.
     campaign.numbers = known[0]
+    campaign.branch_numbers = (branch, (found[versions.EPOCH], found[branch])) if found and branch is not None else None
     return campaign if Campaign.objects.admits(user, campaign) else None
 
 
-def campaign_or_404(user, pk: int) -> Campaign:
-    campaign = visible_campaign(user, pk)
+def branch_numbers(campaign: Campaign, branch_id: int) -> tuple[int, int]:
+    """(epoch, the branch's number) for a cache key: as read with the campaign when it was asked for that branch,
+    else read now (versions.of)."""
+    kept = getattr(campaign, "branch_numbers", None)
+    return kept[1] if kept and kept[0] == branch_id else versions.of(branch_id)
+
+
+def campaign_or_404(user, pk: int, *, branch=None) -> Campaign:
+    campaign = visible_campaign(user, pk, branch=branch)
     if campaign is None:
         raise Http404
     return campaign
@@ -97,13 +109,20 @@ def report_weeks(campaign: Campaign, now: dt.datetime | None = None, last: int |
     return found[-last:] if last else found
 
 
-def weeks_state(campaign: Campaign, shown: list[tuple[int, int]]) -> tuple[str, int]:
-    """What a page of `shown` weeks depends on besides its rows, for a cache key: the last week, and how many of
-    their deadlines have passed (a week turns from pending to missing at its deadline with no write at all, and
-    on a Monday morning two weeks shown are pending)."""
+def weeks_state(campaign: Campaign, shown: list[tuple[int, int]]) -> tuple[str, int, int]:
+    """What a page of `shown` weeks (in either order) depends on besides its rows, for a cache key: the newest week
+    and how many there are (a new week is listed from its Monday 00:00, with no write at all), and how many of their
+    deadlines have passed (a week turns from pending to missing at its deadline, and on a Monday morning two weeks
+    shown are pending)."""
     now = timezone.now()
-    return (f"{shown[-1][0]}-{shown[-1][1]}" if shown else "-",
-            sum(1 for week in shown if now > campaign.weekly_due(*week)))
+    # Deadlines follow the weeks' order (a fixed weekday and time after each week): the ones not yet passed are the
+    # newest, and counting them from there reads one or two deadlines, not every week's.
+    ordered = sorted(shown)
+    pending = 0
+    while pending < len(ordered) and now <= campaign.weekly_due(*ordered[-1 - pending]):
+        pending += 1
+    newest = f"{ordered[-1][0]}-{ordered[-1][1]}" if ordered else "-"
+    return newest, len(ordered), len(ordered) - pending
 
 
 def place(user, campaign: Campaign) -> tuple[str, list]:

@@ -17,8 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.models import Campaign
-from wuxing.campaigns.selectors import campaign_or_404, campaign_unit_or_404, campaigns_for, star_names
-from wuxing.core import policy, versions
+from wuxing.campaigns.selectors import (
+    branch_numbers,
+    campaign_or_404,
+    campaign_unit_or_404,
+    campaigns_for,
+    star_names,
+)
+from wuxing.core import policy
 from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
 from wuxing.core.pagecache import CSRF_SENTINEL, cached
@@ -39,6 +45,7 @@ from wuxing.creation.forms import (
 )
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import Assignment, OrgUnit
+from wuxing.orgs.selectors import subtree_numbers
 from wuxing.orgs.views import _import_page, _template_response
 
 DISTRICT_ADMIN = frozenset({Role.DISTRICT_ADMIN})
@@ -49,8 +56,7 @@ def _campaign(request, pk: int) -> Campaign:
 
 
 def _branch(request, campaign: Campaign, pk: int) -> OrgUnit:
-    return get_object_or_404(OrgUnit.objects.for_user(request.user).select_related("parent").filter(
-        level__in=BRANCH_LEVELS, path__startswith=campaign.unit.path), pk=pk)
+    return campaign_unit_or_404(request.user, campaign, pk, BRANCH_LEVELS)
 
 
 OFFICE_SHORTCUTS = 10
@@ -180,8 +186,8 @@ def office_matrix(request, pk: int, office: int):
 
     # Targets, levels and tasks of the branches shown: each of their writes moves that branch's version (a change
     # of standard, or of which branches there are, moves the epoch).
-    body = cached(request, "office-matrix", lambda: (campaign.pk, office.pk, *versions.of_units(
-        selectors.visible_branches(request.user, campaign, office).values("pk"))), build)
+    body = cached(request, "office-matrix", lambda: (campaign.pk, office.pk, *subtree_numbers(office.path)),
+                  build)
     return render(request, "creation/office_matrix.html", {
         "campaign": campaign, "office": office, "body": body,
         "may_import": policy.may(request.user, "area.manage", office)})
@@ -228,7 +234,7 @@ def plan_template(request, pk: int):
 
 @login_required
 def branch_workspace(request, pk: int, branch: int):
-    campaign = _campaign(request, pk)
+    campaign = campaign_or_404(request.user, pk, branch=branch)
     branch = _branch(request, campaign, branch)
 
     def build():
@@ -254,7 +260,8 @@ def branch_workspace(request, pk: int, branch: int):
 
     # Everything the body shows is the branch's own work, whose every write moves its version (wuxing.core.versions);
     # a change of the campaign's standard moves the epoch.
-    body = cached(request, "workspace", lambda: (campaign.pk, branch.pk, *versions.of(branch.pk)), build, csrf=True)
+    body = cached(request, "workspace", lambda: (campaign.pk, branch.pk, *branch_numbers(campaign, branch.pk)), build,
+                  csrf=True)
     return render(request, "creation/branch.html", {"campaign": campaign, "branch": branch, "body": body})
 
 

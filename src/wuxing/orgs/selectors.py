@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 
+from django.db import connection, connections, router
 from django.db.models import Count, Q, QuerySet
 
-from wuxing.core import policy
+from wuxing.core import policy, versions
+from wuxing.core.models import UnitVersion
 from wuxing.core.roles import Role
 from wuxing.orgs.models import Assignment, OrgUnit, RoleAssignment, User
 
@@ -20,7 +22,8 @@ KEPT_UNITS = 10_000
 def seen_unit(user, pk, *, epoch: int, levels=None, under: str = "") -> OrgUnit | None:
     """The unit `pk` if `user` sees it (`OrgUnit.objects.for_user`'s rule: the policy's "unit.view", decided on
     the row), of one of `levels` and inside the subtree `under` (a path), else None — what
-    `get_object_or_404(OrgUnit.objects.for_user(user).filter(...), pk=pk)` decides, without its query.
+    `get_object_or_404(OrgUnit.objects.for_user(user).filter(...), pk=pk)` decides, without its query; its parent
+    comes with it (a rename of the parent moves the epoch as well).
 
     `epoch`: the org tree's version (wuxing.core.versions.EPOCH) as read in this request — a campaign page has it
     from campaign_or_404 (`campaign.numbers[0]`; campaigns.selectors.campaign_unit says it for a campaign). Each
@@ -31,13 +34,15 @@ def seen_unit(user, pk, *, epoch: int, levels=None, under: str = "") -> OrgUnit 
         return None
     known = _KEPT.get(pk)
     if known is None or known[0] != epoch:
-        unit = OrgUnit.objects.filter(pk=pk).first()
+        unit = OrgUnit.objects.select_related("parent").filter(pk=pk).first()
         if unit is None:
             return None
         if len(_KEPT) >= KEPT_UNITS:
             _KEPT.clear()
         known = _KEPT[pk] = (epoch, unit)
     unit = copy.copy(known[1])
+    if unit.parent_id is not None:
+        unit.parent = copy.copy(known[1].parent)  # its own copy too: a view may change what it was given
     if (levels is not None and unit.level not in levels) or not unit.path.startswith(under):
         return None
     return unit if policy.may(user, "unit.view", unit) else None
@@ -99,3 +104,21 @@ def is_admin(user) -> bool:
 def level_counts(user) -> dict[str, int]:
     rows = OrgUnit.objects.for_user(user).values("level").annotate(n=Count("id"))
     return {row["level"]: row["n"] for row in rows}
+
+
+def subtree_numbers(path: str) -> tuple[int, int, int]:
+    """(epoch, the sum of the version numbers (wuxing.core.versions) of the units under `path`, how many have one),
+    in one query, for a part drawn from several branches (an office's matrix). The sum grows with every touch of any
+    of them; which units are under the path is fixed until the org tree changes, which moves the epoch. It counts
+    every unit of the subtree, also those a viewer does not see: a write there moves it too, which only rebuilds the
+    part once more. Plain SQL, on the database the ORM would read the rows from."""
+    quote = connection.ops.quote_name
+    table, units = quote(UnitVersion._meta.db_table), quote(OrgUnit._meta.db_table)
+    # A join from the path's index, not "unit_id = 0 OR unit_id IN (...)": PostgreSQL reads that by scanning every
+    # number (3.6 ms with 53,000 of them, against 0.09 ms). Paths are digits and slashes: nothing to escape.
+    with connections[router.db_for_read(UnitVersion)].cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT version FROM {table} WHERE unit_id = %s), SUM(v.version), COUNT(*) "
+                       f"FROM {units} u JOIN {table} v ON v.unit_id = u.id WHERE u.path LIKE %s",
+                       [versions.EPOCH, path + "%"])
+        epoch, total, n = cursor.fetchone()
+    return epoch or 0, total or 0, n

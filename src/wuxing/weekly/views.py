@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import (
+    branch_numbers,
     campaign_or_404,
     campaign_unit_or_404,
     campaigns_for,
     place,
     weeks_state,
 )
-from wuxing.core import policy, versions
+from wuxing.core import policy
 from wuxing.core import weeks as deadlines
 from wuxing.core.exports import document_response, export_response
 from wuxing.core.files import serve
@@ -75,7 +76,7 @@ def weekly_home(request):
 
 @login_required
 def branch_history(request, pk, branch):
-    campaign = _campaign(request, pk)
+    campaign = campaign_or_404(request.user, pk, branch=branch)
     branch = _unit(request, campaign, branch, BRANCH_LEVELS)
     weeks = list(reversed(selectors.report_weeks(campaign)))
 
@@ -92,7 +93,7 @@ def branch_history(request, pk, branch):
 
     # The branch's reports (every write of them moves its version) and the weeks shown with their deadlines.
     table = cached(request, "history", lambda: (
-        campaign.pk, branch.pk, *versions.of(branch.pk), *weeks_state(campaign, weeks)), build)
+        campaign.pk, branch.pk, *branch_numbers(campaign, branch.pk), *weeks_state(campaign, weeks)), build)
     return render(request, "weekly/branch.html", {"campaign": campaign, "branch": branch, "table": table})
 
 
