@@ -485,6 +485,9 @@ CASES = [
          api=True),
     Case("help", _c("help"), SIGNED_IN),
     Case("notifications", _c("notifications"), SIGNED_IN),
+    Case("exports", _c("exports"), SIGNED_IN),
+    # A finished long export is its owner's alone, whatever the others' roles (the superuser's too).
+    Case("export_download", lambda w: reverse("export_download", args=[_export(w)]), frozenset({"branch_user"})),
     Case("notifications_read", _c("notifications_read"), SIGNED_IN, method="post", ok_status=302,
          effect="any"),  # marks the persona's own notifications read, if it has any
     Case("weekly:home", _c("weekly:home"), SIGNED_IN, reach_only=True),
@@ -708,6 +711,17 @@ def _notice(w) -> int:
     from wuxing.core.models import Notification
 
     return Notification.objects.create(user=w.branch_user, title="第1周动态被退回", url="/weekly/").pk
+
+
+def _export(w) -> int:
+    from django.core.files.base import ContentFile
+
+    from wuxing.core.models import ExportJob
+
+    job = ExportJob.objects.create(user=w.branch_user, kind="creation.plans", name="创建规划_东城社区_2026", fmt="csv",
+                                   status=ExportJob.DONE, rows=1)
+    job.file.save(job.filename, ContentFile("\ufeff支部,任务\n东城社区,完善网格\n".encode()))
+    return job.pk
 
 
 def _channel(w) -> int:

@@ -245,6 +245,9 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# A list export longer than this many rows is built outside the request (`wuxing exports run`) and kept this long.
+EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", 20_000, minimum=1)
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 # Scanned case-file dossiers: one upload (PDF or image), one page of it, a bulk zip and what it may unpack to.
 SCAN_MAX_BYTES = env_int("SCAN_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 SCAN_MAX_PAGE_BYTES = env_int("SCAN_MAX_PAGE_BYTES", 10 * 1024 * 1024, minimum=1024)

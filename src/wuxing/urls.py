@@ -16,6 +16,8 @@ urlpatterns = [
     path("notifications/", core_views.notifications, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", core_views.notification_open, name="notification_open"),
+    path("exports/", core_views.exports, name="exports"),
+    path("exports/<int:pk>/download/", core_views.export_download, name="export_download"),
     path("messaging/", include("wuxing.messaging.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

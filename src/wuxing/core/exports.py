@@ -102,14 +102,18 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     return response
 
 
-def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(buffer)
     writer.writerow([csv_safe(h) for h in headers])
     for row in rows:
         writer.writerow([csv_safe(v) for v in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
+    response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _disposition(filename)
     return response
 

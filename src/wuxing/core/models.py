@@ -103,3 +103,49 @@ class UnitVersion(models.Model):
     class Meta:
         verbose_name = _("支部版本号")
         verbose_name_plural = verbose_name
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def for_user(self, user) -> ExportJobQuerySet:
+        """A person's own exports: nobody else's, whatever their role (the file holds what its owner may read)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class ExportJob(models.Model):
+    """A list too long to build inside a request (wuxing.core.services.queue_export), built by `wuxing exports run`
+    with its owner's scope as it is then, kept for EXPORT_KEEP_DAYS and downloaded by its owner only."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUS_CHOICES = [(QUEUED, _("排队中")), (RUNNING, _("生成中")), (DONE, _("已完成")), (FAILED, _("失败"))]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("类别"), max_length=60)
+    params = models.JSONField(_("参数"), default=dict)
+    name = models.CharField(_("文件名"), max_length=200)
+    fmt = models.CharField(_("格式"), max_length=8, default="xlsx")
+    status = models.CharField(_("状态"), max_length=10, choices=STATUS_CHOICES, default=QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(_("行数"), null=True, blank=True)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    size = models.PositiveBigIntegerField(_("大小"), null=True, blank=True)
+    error = models.CharField(_("原因"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["status", "created_at"], name="core_exportjob_queue")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.{self.fmt}"

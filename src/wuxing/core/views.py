@@ -68,6 +68,48 @@ def notification_open(request, pk: int):
     return redirect("notifications")
 
 
+def queued_export(request, kind: str, params: dict, name: str, fmt: str):
+    """A list export too long for the request, queued (wuxing.core.services): the reader is sent to 我的导出."""
+    from django.conf import settings
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from wuxing.core.services import queue_export
+
+    queue_export(request.user, kind, params, name, fmt)
+    messages.info(request, _("“{name}”超过 {rows} 行，已转入后台生成：完成后会通知您，并可在本页下载。").format(
+        name=name, rows=f"{settings.EXPORT_INLINE_ROWS:,}"))
+    return redirect("exports")
+
+
+@login_required
+def exports(request):
+    """我的导出: the reader's own long exports, newest first; the page refreshes itself while one is being built."""
+    from wuxing.core.forms import query_of
+    from wuxing.core.models import ExportJob
+
+    page = page_or_404(ExportJob.objects.for_user(request.user), 50, query_of(request)["page"])
+    busy = any(job.status in (ExportJob.QUEUED, ExportJob.RUNNING) for job in page)
+    from django.conf import settings
+
+    return render(request, "core/exports.html", {"page": page, "busy": busy, "keep_days": settings.EXPORT_KEEP_DAYS})
+
+
+@login_required
+def export_download(request, pk: int):
+    """A finished export, to its owner only (ExportAuditMiddleware records the download)."""
+    from django.shortcuts import get_object_or_404
+
+    from wuxing.core.exports import XLSX_TYPE
+    from wuxing.core.files import serve
+    from wuxing.core.models import ExportJob
+
+    job = get_object_or_404(ExportJob.objects.for_user(request.user), pk=pk, status=ExportJob.DONE)
+    content_type = "text/csv; charset=utf-8" if job.fmt == "csv" else XLSX_TYPE
+    return serve(job.file, content_type, job.filename, inline=False)
+
+
 class NotificationReadForm(forms.Form):
     """Which notification to mark read; none (or a bad id) marks them all."""
 

@@ -44,6 +44,29 @@ _SPLIT = re.compile(r"[、,，;；\s]+")
 _USER_IN_NAME = re.compile(r"^(?P<name>.+?)[（(](?P<username>[\w.@+-]+)[）)]$")
 
 
+def export_tasks(campaign: Campaign, branches):
+    """The tasks an export of `branches` lists (to tell whether it is too long for a request)."""
+    return PlanTask.objects.filter(campaign=campaign, branch__in=branches.values("pk"))
+
+
+def export_job(user, params: dict):
+    """The export as a background job (wuxing.core.services, "creation.plans"): read with `user`'s scope as it is
+    when the job runs, as the page would."""
+    from wuxing.campaigns.selectors import visible_campaign
+    from wuxing.core.services import ExportGone
+    from wuxing.creation.selectors import visible_branches
+
+    campaign = visible_campaign(user, params.get("campaign"))
+    unit = None
+    if campaign is not None and params.get("unit") is not None:
+        unit = OrgUnit.objects.for_user(user).filter(pk=params["unit"]).first()
+        if unit is None:
+            campaign = None
+    if campaign is None:
+        raise ExportGone(_("要导出的创建规划已不存在，或您已无权查看。"))
+    return [c.header for c in COLUMNS], export_rows(campaign, visible_branches(user, campaign, unit)), _("创建规划")
+
+
 def export_rows(campaign: Campaign, branches) -> Iterator[list]:
     """The plan rows of `branches` (a queryset: it stays a subquery), yielded as read: a province's half a
     million tasks stream into the workbook in chunks instead of being held as objects."""

@@ -63,19 +63,21 @@ class Command(BaseCommand):
         self.stdout.write(str(drain()))
 
     def keep_sending(self, stop: threading.Event) -> None:
-        """What the scheduled commands do beside a real server: send the outbox, and read the scanned case files'
-        pages (`casefiles ocr`) where Tesseract is installed."""
+        """What the scheduled commands do beside a real server: send the outbox, build the long exports (`exports
+        run`), and read the scanned case files' pages (`casefiles ocr`) where Tesseract is installed."""
         import shutil
 
         from django.db import close_old_connections
 
         from wuxing.casefiles.services import ocr_pending
+        from wuxing.core.services import run_exports
         from wuxing.messaging.sending import drain
 
         ocr = shutil.which("tesseract") is not None
         while not stop.wait(5):
             try:
                 drain()
+                run_exports(limit=1)
                 if ocr:
                     ocr_pending(limit=2)
             finally:
