@@ -153,3 +153,30 @@ def test_finished_exports_go_after_the_keeping_days(world, campaign, tasks, sett
     import os
 
     assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize("name, kind", [("orgs:unit_export", "orgs.units"), ("orgs:user_export", "orgs.users")])
+def test_the_unit_and_user_sheets_are_queued_past_the_limit_and_built_the_same(world, login, settings, name, kind):
+    client = login(world.district_admin)
+    url = reverse(name) + "?q=城"
+    inline = client.get(url)
+    assert inline.status_code == 200
+    settings.EXPORT_INLINE_ROWS = 1
+    assert client.get(url)["Location"] == reverse("exports")
+    job = ExportJob.objects.get()
+    assert (job.kind, job.params) == (kind, {"q": "城"})
+    jobs.run_exports()
+    job.refresh_from_db()
+    assert job.status == "done" and job.rows == len(_rows(inline.content)) - 1 > 1
+    assert _rows(client.get(reverse("export_download", args=[job.pk])).content) == _rows(inline.content)
+
+
+def test_a_user_sheet_queued_by_an_admin_who_is_no_longer_one_fails(world, login, settings):
+    settings.EXPORT_INLINE_ROWS = 1
+    login(world.office_admin).get(reverse("orgs:user_export"))
+    for grant in world.office_admin.role_assignments.all():
+        orgs.revoke_role(SYSTEM, grant)
+    jobs.run_exports()
+    job = ExportJob.objects.get()
+    assert (job.kind, job.status, job.file.name) == ("orgs.users", "failed", "")
+    assert "无权导出用户" in job.error

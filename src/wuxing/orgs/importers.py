@@ -435,3 +435,26 @@ def user_rows(queryset):
     for g in grants.iterator(chunk_size=2000):
         yield [g.user.username, g.user.real_name, g.user.masked_mobile, str(Role(g.role).label), g.unit.code,
                g.unit.name, "是" if g.user.is_active else "否"]
+
+
+def user_export_headers() -> list[str]:
+    return [_("用户名"), _("姓名"), _("手机号码"), _("角色"), _("单位编码"), _("单位名称"), _("启用")]
+
+
+def units_export_job(user, params: dict):
+    """The unit sheet as a background export (wuxing.core.services, "orgs.units"), read with `user`'s scope as it is
+    when the job runs."""
+    from wuxing.orgs.selectors import visible_units
+
+    return ([c.header for c in UNIT_COLUMNS], unit_rows(visible_units(user, q=params.get("q") or "")),
+            _("组织架构"))
+
+
+def users_export_job(user, params: dict):
+    """The user sheet as a background export ("orgs.users"): for administrators only, as the page is."""
+    from wuxing.core.services import ExportGone
+    from wuxing.orgs.selectors import is_admin, visible_users
+
+    if not is_admin(user):
+        raise ExportGone(_("您已无权导出用户。"))
+    return user_export_headers(), user_rows(visible_users(user, q=params.get("q") or "")), _("用户")

@@ -16,6 +16,8 @@ from wuxing.core.forms import apply_errors, choice_query, query_of
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level, Role
+from wuxing.core.services import too_long
+from wuxing.core.views import queued_export
 from wuxing.orgs import importers, search, selectors, services
 from wuxing.orgs.forms import (
     AssignmentForm,
@@ -65,9 +67,11 @@ def unit_list(request):
 def unit_export(request):
     query = query_of(request)
     units = selectors.visible_units(request.user, q=query["q"])
+    fmt, stem = query["format"] or "xlsx", f"组织架构_{_stamp()}"
+    if too_long(units):
+        return queued_export(request, "orgs.units", {"q": query["q"]}, stem, fmt)
     headers = [c.header for c in importers.UNIT_COLUMNS]
-    return export_response(query["format"] or "xlsx", f"组织架构_{_stamp()}", headers,
-                           importers.unit_rows(units), title=_("组织架构"))
+    return export_response(fmt, stem, headers, importers.unit_rows(units), title=_("组织架构"))
 
 
 @login_required
@@ -177,9 +181,10 @@ def user_export(request):
     _require_admin(request)
     query = query_of(request)
     users = selectors.visible_users(request.user, q=query["q"])
-    headers = [_("用户名"), _("姓名"), _("手机号码"), _("角色"), _("单位编码"), _("单位名称"), _("启用")]
-    return export_response(query["format"] or "xlsx", f"用户_{_stamp()}", headers,
-                           importers.user_rows(users), title=_("用户"))
+    fmt, stem = query["format"] or "xlsx", f"用户_{_stamp()}"
+    if too_long(users):
+        return queued_export(request, "orgs.users", {"q": query["q"]}, stem, fmt)
+    return export_response(fmt, stem, importers.user_export_headers(), importers.user_rows(users), title=_("用户"))
 
 
 @login_required
