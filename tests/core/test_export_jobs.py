@@ -180,3 +180,40 @@ def test_a_user_sheet_queued_by_an_admin_who_is_no_longer_one_fails(world, login
     job = ExportJob.objects.get()
     assert (job.kind, job.status, job.file.name) == ("orgs.users", "failed", "")
     assert "无权导出用户" in job.error
+
+
+@pytest.mark.parametrize("name, kind, query", [
+    ("contest:rankings", "contest.branch_ranking", "?format=xlsx"),
+    ("evaluation:queue", "evaluation.claims", "?format=xlsx"),
+    ("evaluation:awards", "evaluation.awards", "?format=csv"),
+])
+def test_the_ranking_claims_and_naming_sheets_are_queued_past_the_limit_and_built_the_same(
+        world, campaign, login, settings, name, kind, query):
+    """A province's ranking, claims and named branches are about 50,000 rows each (6-8 s in the request)."""
+    from tests.conftest import proposed
+    from wuxing.evaluation import services as evaluation
+
+    proposed(world, campaign)
+    proposed(world, campaign, branch=world.village)
+    if kind == "evaluation.awards":  # both named: the notice published and closed
+        with at(2026, 10, 13, 9):
+            notice = evaluation.publish_notice(world.district_admin, campaign, "", dt.date(2026, 10, 13))
+        with at(2026, 10, 20, 9):
+            assert len(evaluation.close_notice(world.district_admin, notice)) == 2
+    client = login(world.district_admin)
+    url = reverse(name, args=[campaign.pk]) + query
+    inline = client.get(url)
+    assert inline.status_code == 200
+    settings.EXPORT_INLINE_ROWS = 1
+    expected = inline.content
+    assert client.get(url)["Location"] == reverse("exports")
+    job = ExportJob.objects.get()
+    assert job.kind == kind and job.params["campaign"] == campaign.pk
+    assert jobs.run_exports() == 1
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    got = client.get(reverse("export_download", args=[job.pk])).content
+    if query.endswith("csv"):
+        assert got == expected
+    else:
+        assert _rows(got) == _rows(expected) and len(_rows(got)) >= 2

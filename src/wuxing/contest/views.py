@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuxing.campaigns.selectors import campaign_or_404, campaign_unit_or_404, campaigns_for, place
-from wuxing.contest import selectors, services
+from wuxing.contest import exporting, selectors, services
 from wuxing.contest.forms import (
     ActivityForm,
     ConferForm,
@@ -48,6 +49,7 @@ from wuxing.core.forms import action_of, apply_errors, form_failure, query_of, r
 from wuxing.core.pagecache import CSRF_SENTINEL, cached
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
+from wuxing.core.views import queued_export
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import metrics
 from wuxing.rollups import selectors as rollups
@@ -185,7 +187,7 @@ def rankings(request, pk):
 
     def groups_and_area():
         groups = rollups.groups(request.user, root)
-        return groups, next((g for g in groups if g.pk == query["office"]), None) or root
+        return groups, exporting.pick_area(groups, root, query["office"])
 
     if fmt in ("xlsx", "csv"):
         _groups, area = groups_and_area()
@@ -194,11 +196,13 @@ def rankings(request, pk):
                                                                      "四星以上占比%", "夺旗"],
                                    [[i, o.name, n, p3, p4, "是" if f.won else "否"] for i, (o, n, p3, p4, f)
                                     in enumerate(rollups.office_ranking(request.user, campaign, root), start=1)])
+        stem = f"支部排名_{campaign.year}"
+        _ranked, total, _page, _pages = rollups.ranking_page(request.user, campaign, area, kind, 1, per_page=1)
+        if total > settings.EXPORT_INLINE_ROWS:
+            return queued_export(request, "contest.branch_ranking", {
+                "campaign": campaign.pk, "unit": query["unit"], "office": query["office"], "kind": kind}, stem, fmt)
         ranked, _total, _page, _pages = rollups.ranking_page(request.user, campaign, area, kind, 1, per_page=10 ** 7)
-        return export_response(fmt, f"支部排名_{campaign.year}", ["名次", "支部", "办事处", "星级", "星数", "任务完成率%",
-                                                                "星级来源"],
-                               [[r, s.branch.name, s.office.name if s.office else "", s.level, s.star_count,
-                                 float(s.progress), "命名" if s.named else "评估"] for r, s in ranked])
+        return export_response(fmt, stem, exporting.BRANCH_HEADERS, exporting.branch_rows(ranked))
 
     def build():  # on a cache miss only: the groups are read here, not on every request
         groups, area = groups_and_area()

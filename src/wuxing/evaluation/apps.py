@@ -12,3 +12,9 @@ class EvaluationConfig(AppConfig):
         from wuxing.evaluation.integrity import check_rows
 
         audit.register_row_check(check_rows)
+        # A province's claims and named branches (about 50,000 each) are too long to export inside a request.
+        from wuxing.core.services import register_export
+        from wuxing.evaluation import exporting
+
+        register_export("evaluation.claims", exporting.claims_job)
+        register_export("evaluation.awards", exporting.awards_job)

@@ -28,7 +28,9 @@ from wuxing.core.levels import star_level
 from wuxing.core.net import client_ip
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
-from wuxing.evaluation import selectors, services
+from wuxing.core.services import too_long
+from wuxing.core.views import queued_export
+from wuxing.evaluation import exporting, selectors, services
 from wuxing.evaluation.forms import (
     ClaimForm,
     CorrectForm,
@@ -242,11 +244,12 @@ def queue(request, pk):
     subs = selectors.submissions_in_scope(request.user, campaign, status, q=query["q"], office=query["office"],
                                           star=query["star"])
     if query["format"] in ("xlsx", "csv"):
-        rows = [[s.branch.parent.name if s.branch.parent else "", s.branch.name, s.get_status_display(),
-                 len(s.claimed_star_codes), len(s.office_star_codes), s.proposed_level if s.status in (
-                     "proposed", "notice", "awarded") else ""] for s in subs]
-        return export_response(query["format"], f"评星申报_{campaign.year}",
-                               ["办事处", "支部", "状态", "申报星数", "初审通过星数", "拟命名星级"], rows)
+        stem = f"评星申报_{campaign.year}"
+        if too_long(subs):
+            return queued_export(request, "evaluation.claims", {
+                "campaign": campaign.pk, "status": status, "q": query["q"], "office": query["office"],
+                "star": query["star"]}, stem, query["format"])
+        return export_response(query["format"], stem, exporting.CLAIM_HEADERS, exporting.claim_rows(subs))
     page = page_or_404(subs, 100, query["page"])
     counts = selectors.status_counts(request.user, campaign)
     stars = star_names(campaign)
@@ -498,10 +501,10 @@ def awards(request, pk):
     items = selectors.awards_in_scope(request.user, campaign)
     query = query_of(request)
     if query["format"] in ("xlsx", "csv"):
-        rows = [[a.branch.parent.name if a.branch.parent else "", a.branch.name, a.level, a.effective_level,
-                 "、".join(a.effective_star_codes), a.awarded_at.date()] for a in items]
-        return export_response(query["format"], f"命名名单_{campaign.year}",
-                               ["办事处", "支部", "命名星级", "现有星级", "现有的星", "命名日期"], rows)
+        stem = f"命名名单_{campaign.year}"
+        if too_long(items):
+            return queued_export(request, "evaluation.awards", {"campaign": campaign.pk}, stem, query["format"])
+        return export_response(query["format"], stem, exporting.AWARD_HEADERS, exporting.award_rows(items))
     return render(request, "evaluation/awards.html", {"campaign": campaign, "page": page_or_404(items, 100, query["page"])})
 
 
