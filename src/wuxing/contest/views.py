@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,7 +48,7 @@ from wuxing.core.forms import action_of, apply_errors, form_failure, query_of, r
 from wuxing.core.pagecache import CSRF_SENTINEL, cached
 from wuxing.core.paging import Page, page_or_404
 from wuxing.core.roles import BRANCH_LEVELS, Level
-from wuxing.core.views import queued_export
+from wuxing.core.views import export_sheet
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import metrics
 from wuxing.rollups import selectors as rollups
@@ -190,19 +189,14 @@ def rankings(request, pk):
         return groups, exporting.pick_area(groups, root, query["office"])
 
     if fmt in ("xlsx", "csv"):
-        _groups, area = groups_and_area()
         if query["table"] == "offices":
             return export_response(fmt, f"办事处排名_{campaign.year}", ["名次", "办事处", "支部数", "三星以上占比%",
                                                                      "四星以上占比%", "夺旗"],
                                    [[i, o.name, n, p3, p4, "是" if f.won else "否"] for i, (o, n, p3, p4, f)
                                     in enumerate(rollups.office_ranking(request.user, campaign, root), start=1)])
-        stem = f"支部排名_{campaign.year}"
-        _ranked, total, _page, _pages = rollups.ranking_page(request.user, campaign, area, kind, 1, per_page=1)
-        if total > settings.EXPORT_INLINE_ROWS:
-            return queued_export(request, "contest.branch_ranking", {
-                "campaign": campaign.pk, "unit": query["unit"], "office": query["office"], "kind": kind}, stem, fmt)
-        ranked, _total, _page, _pages = rollups.ranking_page(request.user, campaign, area, kind, 1, per_page=10 ** 7)
-        return export_response(fmt, stem, exporting.BRANCH_HEADERS, exporting.branch_rows(ranked))
+        return export_sheet(request, "contest.branch_ranking", {
+            "campaign": campaign.pk, "unit": query["unit"], "office": query["office"], "kind": kind},
+            f"支部排名_{campaign.year}", fmt)
 
     def build():  # on a cache miss only: the groups are read here, not on every request
         groups, area = groups_and_area()

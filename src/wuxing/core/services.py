@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -24,8 +25,21 @@ from wuxing.core.exports import csv_bytes, sheet_name, xlsx_bytes
 from wuxing.core.models import ExportJob
 from wuxing.core.notify import notify
 
-# kind -> build(user, params) -> (headers, rows, sheet title); raises ExportGone when the owner may no longer read it.
-Builder = Callable[[object, dict], tuple[Sequence[str], Iterable[Sequence], str]]
+
+@dataclass
+class Sheet:
+    """What an export builder gives: the header row, the rows (lazy: read only when the file is written), the sheet's
+    title (None: the file's name) and `size`, what tells whether it is too long for a request — a queryset of the
+    rows (counted no further than the limit) or their number."""
+
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    title: str | None
+    size: object
+
+
+# kind -> build(user, params) -> Sheet, read with `user`'s scope as it is; raises ExportGone when it is out of it.
+Builder = Callable[[object, dict], Sheet]
 _BUILDERS: dict[str, Builder] = {}
 STALE = dt.timedelta(minutes=30)  # a job "running" this long was left by a process that died: built again
 MAX_ATTEMPTS = 3
@@ -39,11 +53,15 @@ def register_export(kind: str, build: Builder) -> None:
     _BUILDERS[kind] = build
 
 
-def too_long(rows) -> bool:
-    """Whether a list (a queryset of its rows) is too long to export inside the request. Counts no further than the
-    limit, so asking costs the same for a district and a province."""
+def build_export(kind: str, user, params: dict) -> Sheet:
+    return _BUILDERS[kind](user, params)
+
+
+def too_long(size) -> bool:
+    """Whether a sheet of `size` (a queryset of its rows, or their number) is too long to build inside a request.
+    A queryset is counted no further than the limit, so asking costs the same for a district and a province."""
     limit = settings.EXPORT_INLINE_ROWS
-    return rows[:limit + 1].count() > limit
+    return (size if isinstance(size, int) else size[:limit + 1].count()) > limit
 
 
 def queue_export(user, kind: str, params: dict, name: str, fmt: str) -> ExportJob:
@@ -81,22 +99,22 @@ def run_one(job: ExportJob) -> None:
     """Build a claimed job's file, store it and tell its owner; a failure is recorded and told, never raised."""
     if job.attempts > MAX_ATTEMPTS:
         return _fail(job, _("多次生成未完成，请缩小范围后重新导出。"))
-    build = _BUILDERS.get(job.kind)
-    if build is None:
+    if job.kind not in _BUILDERS:
         return _fail(job, _("此类导出已不再提供。"))
+    counted = 0
+
+    def counting(rows):
+        nonlocal counted
+        for row in rows:
+            counted += 1
+            yield row
+
     try:
-        headers, rows, title = build(job.user, job.params)
-        counted = [0]
-
-        def counting(source):
-            for row in source:
-                counted[0] += 1
-                yield row
-
+        sheet = build_export(job.kind, job.user, job.params)
         if job.fmt == "csv":
-            data = csv_bytes(headers, counting(rows))
+            data = csv_bytes(sheet.headers, counting(sheet.rows))
         else:
-            data = xlsx_bytes([(sheet_name(title), headers, counting(rows))])
+            data = xlsx_bytes([(sheet_name(sheet.title or job.name), sheet.headers, counting(sheet.rows))])
     except ExportGone as exc:
         return _fail(job, str(exc) or _("要导出的内容已不存在，或您已无权查看。"))
     except Exception as exc:  # noqa: BLE001 - the owner is told; the operator sees the traceback in the log
@@ -104,28 +122,18 @@ def run_one(job: ExportJob) -> None:
 
         logging.getLogger(__name__).exception("export job %s failed", job.pk)
         return _fail(job, _("生成失败（{error}），请稍后重新导出或联系管理员。").format(error=type(exc).__name__))
-    old = job.file.name if job.file else ""
     job.file.save(job.filename, ContentFile(data), save=False)
-    try:
-        with transaction.atomic():
-            updated = ExportJob.objects.filter(pk=job.pk, status=ExportJob.RUNNING, started_at=job.started_at).update(
-                status=ExportJob.DONE, file=job.file.name, rows=counted[0], size=len(data), error="",
-                finished_at=timezone.now())
-            if not updated:  # taken over meanwhile (this run outlived STALE): the other run's file stands
-                raise _Superseded
+    with transaction.atomic():
+        done = ExportJob.objects.filter(pk=job.pk, status=ExportJob.RUNNING, started_at=job.started_at).update(
+            status=ExportJob.DONE, file=job.file.name, rows=counted, size=len(data), error="",
+            finished_at=timezone.now())
+        if done:
             notify([job.user], _("导出已完成：{name}").format(name=job.name),
-                   _("共 {rows} 行，保留 {days} 天。").format(rows=counted[0], days=settings.EXPORT_KEEP_DAYS),
+                   _("共 {rows} 行，保留 {days} 天。").format(rows=counted, days=settings.EXPORT_KEEP_DAYS),
                    reverse("export_download", args=[job.pk]))
-    except _Superseded:
+    if not done:  # taken over meanwhile (this run outlived STALE): the other run's file stands
         job.file.storage.delete(job.file.name)
-        return None
-    if old and old != job.file.name:
-        job.file.storage.delete(old)
     return None
-
-
-class _Superseded(Exception):
-    pass
 
 
 def run_exports(limit: int = 5) -> int:

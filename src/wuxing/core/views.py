@@ -68,15 +68,24 @@ def notification_open(request, pk: int):
     return redirect("notifications")
 
 
-def queued_export(request, kind: str, params: dict, name: str, fmt: str):
-    """A list export too long for the request, queued (wuxing.core.services): the reader is sent to 我的导出."""
+def export_sheet(request, kind: str, params: dict, name: str, fmt: str):
+    """A list's export (wuxing.core.services: the builder registered as `kind`, read with the reader's scope): as a
+    file in this response, or — past EXPORT_INLINE_ROWS — queued, the reader sent to 我的导出."""
     from django.conf import settings
     from django.contrib import messages
+    from django.http import Http404
     from django.shortcuts import redirect
     from django.utils.translation import gettext as _
 
-    from wuxing.core.services import queue_export
+    from wuxing.core.exports import export_response
+    from wuxing.core.services import ExportGone, build_export, queue_export, too_long
 
+    try:
+        sheet = build_export(kind, request.user, params)
+    except ExportGone:
+        raise Http404 from None
+    if not too_long(sheet.size):
+        return export_response(fmt, name, sheet.headers, sheet.rows, title=sheet.title)
     queue_export(request.user, kind, params, name, fmt)
     messages.info(request, _("“{name}”超过 {rows} 行，已转入后台生成：完成后会通知您，并可在本页下载。").format(
         name=name, rows=f"{settings.EXPORT_INLINE_ROWS:,}"))
@@ -86,13 +95,13 @@ def queued_export(request, kind: str, params: dict, name: str, fmt: str):
 @login_required
 def exports(request):
     """我的导出: the reader's own long exports, newest first; the page refreshes itself while one is being built."""
+    from django.conf import settings
+
     from wuxing.core.forms import query_of
     from wuxing.core.models import ExportJob
 
     page = page_or_404(ExportJob.objects.for_user(request.user), 50, query_of(request)["page"])
     busy = any(job.status in (ExportJob.QUEUED, ExportJob.RUNNING) for job in page)
-    from django.conf import settings
-
     return render(request, "core/exports.html", {"page": page, "busy": busy, "keep_days": settings.EXPORT_KEEP_DAYS})
 
 

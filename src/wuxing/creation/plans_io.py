@@ -44,16 +44,11 @@ _SPLIT = re.compile(r"[、,，;；\s]+")
 _USER_IN_NAME = re.compile(r"^(?P<name>.+?)[（(](?P<username>[\w.@+-]+)[）)]$")
 
 
-def export_tasks(campaign: Campaign, branches):
-    """The tasks an export of `branches` lists (to tell whether it is too long for a request)."""
-    return PlanTask.objects.filter(campaign=campaign, branch__in=branches.values("pk"))
-
-
 def export_job(user, params: dict):
-    """The export as a background job (wuxing.core.services, "creation.plans"): read with `user`'s scope as it is
-    when the job runs, as the page would."""
+    """The plans of one unit's branches (`unit`), or of every branch `user` sees, as an export (wuxing.core.services,
+    "creation.plans"): read with `user`'s scope, for the page and the background job alike."""
     from wuxing.campaigns.selectors import visible_campaign
-    from wuxing.core.services import ExportGone
+    from wuxing.core.services import ExportGone, Sheet
     from wuxing.creation.selectors import visible_branches
 
     campaign = visible_campaign(user, params.get("campaign"))
@@ -64,7 +59,9 @@ def export_job(user, params: dict):
             campaign = None
     if campaign is None:
         raise ExportGone(_("要导出的创建规划已不存在，或您已无权查看。"))
-    return [c.header for c in COLUMNS], export_rows(campaign, visible_branches(user, campaign, unit)), _("创建规划")
+    branches = visible_branches(user, campaign, unit)
+    return Sheet([c.header for c in COLUMNS], export_rows(campaign, branches), _("创建规划"),
+                 size=PlanTask.objects.filter(campaign=campaign, branch__in=branches.values("pk")))
 
 
 def export_rows(campaign: Campaign, branches) -> Iterator[list]:

@@ -25,12 +25,10 @@ from wuxing.campaigns.selectors import (
     star_names,
 )
 from wuxing.core import policy
-from wuxing.core.exports import export_response
 from wuxing.core.forms import apply_errors, form_failure, query_of, report_failure
 from wuxing.core.pagecache import CSRF_SENTINEL, cached
 from wuxing.core.roles import BRANCH_LEVELS, Level, Role
-from wuxing.core.services import too_long
-from wuxing.core.views import queued_export
+from wuxing.core.views import export_sheet
 from wuxing.creation import plans_io, selectors, services
 from wuxing.creation.forms import (
     MATRIX_TABS,
@@ -200,14 +198,9 @@ def plan_export(request, pk: int, unit: int | None = None):
     """The plans of one unit's branches, or (no unit) of every branch the reader sees."""
     campaign = _campaign(request, pk)
     unit = get_object_or_404(OrgUnit.objects.for_user(request.user), pk=unit) if unit is not None else None
-    branches = selectors.visible_branches(request.user, campaign, unit)
-    headers = [c.header for c in plans_io.COLUMNS]
     name = unit.name if unit else campaign.unit.name
-    fmt, stem = query_of(request)["format"] or "xlsx", f"创建规划_{name}_{campaign.year}"
-    if too_long(plans_io.export_tasks(campaign, branches)):
-        return queued_export(request, "creation.plans", {"campaign": campaign.pk, "unit": unit.pk if unit else None},
-                             stem, fmt)
-    return export_response(fmt, stem, headers, plans_io.export_rows(campaign, branches), title=_("创建规划"))
+    return export_sheet(request, "creation.plans", {"campaign": campaign.pk, "unit": unit.pk if unit else None},
+                        f"创建规划_{name}_{campaign.year}", query_of(request)["format"] or "xlsx")
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""The queue's and the naming list's sheets, in the request or, past EXPORT_INLINE_ROWS, as background exports
-(wuxing.core.services: "evaluation.claims", "evaluation.awards"), read with the owner's scope when the job runs."""
+"""The 评星 queue's and the naming list's sheets as exports (wuxing.core.services: "evaluation.claims",
+"evaluation.awards"): read with the reader's scope, in the request or, past EXPORT_INLINE_ROWS, by the job runner."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ AWARD_HEADERS = ["办事处", "支部", "命名星级", "现有星级", "现有�
 
 
 def claim_rows(subs):
-    for s in subs.iterator(chunk_size=2000) if hasattr(subs, "iterator") else subs:
+    for s in subs.iterator(chunk_size=2000):
         yield [s.branch.parent.name if s.branch.parent else "", s.branch.name, s.get_status_display(),
                len(s.claimed_star_codes), len(s.office_star_codes),
                s.proposed_level if s.status in ("proposed", "notice", "awarded") else ""]
 
 
 def award_rows(items):
-    for a in items.iterator(chunk_size=2000) if hasattr(items, "iterator") else items:
+    for a in items.iterator(chunk_size=2000):
         yield [a.branch.parent.name if a.branch.parent else "", a.branch.name, a.level, a.effective_level,
                "、".join(a.effective_star_codes), a.awarded_at.date()]
 
@@ -33,15 +33,17 @@ def _campaign(user, params):
 
 
 def claims_job(user, params: dict):
+    from wuxing.core.services import Sheet
     from wuxing.evaluation.selectors import submissions_in_scope
 
-    campaign = _campaign(user, params)
-    subs = submissions_in_scope(user, campaign, params.get("status") or "", q=params.get("q") or "",
+    subs = submissions_in_scope(user, _campaign(user, params), params.get("status") or "", q=params.get("q") or "",
                                 office=params.get("office"), star=params.get("star") or "")
-    return CLAIM_HEADERS, claim_rows(subs), _("评星申报")
+    return Sheet(CLAIM_HEADERS, claim_rows(subs), None, size=subs)
 
 
 def awards_job(user, params: dict):
+    from wuxing.core.services import Sheet
     from wuxing.evaluation.selectors import awards_in_scope
 
-    return AWARD_HEADERS, award_rows(awards_in_scope(user, _campaign(user, params))), _("命名名单")
+    items = awards_in_scope(user, _campaign(user, params))
+    return Sheet(AWARD_HEADERS, award_rows(items), None, size=items)

@@ -28,9 +28,8 @@ from wuxing.core.levels import star_level
 from wuxing.core.net import client_ip
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import BRANCH_LEVELS
-from wuxing.core.services import too_long
-from wuxing.core.views import queued_export
-from wuxing.evaluation import exporting, selectors, services
+from wuxing.core.views import export_sheet
+from wuxing.evaluation import selectors, services
 from wuxing.evaluation.forms import (
     ClaimForm,
     CorrectForm,
@@ -244,12 +243,9 @@ def queue(request, pk):
     subs = selectors.submissions_in_scope(request.user, campaign, status, q=query["q"], office=query["office"],
                                           star=query["star"])
     if query["format"] in ("xlsx", "csv"):
-        stem = f"评星申报_{campaign.year}"
-        if too_long(subs):
-            return queued_export(request, "evaluation.claims", {
-                "campaign": campaign.pk, "status": status, "q": query["q"], "office": query["office"],
-                "star": query["star"]}, stem, query["format"])
-        return export_response(query["format"], stem, exporting.CLAIM_HEADERS, exporting.claim_rows(subs))
+        return export_sheet(request, "evaluation.claims", {
+            "campaign": campaign.pk, "status": status, "q": query["q"], "office": query["office"],
+            "star": query["star"]}, f"评星申报_{campaign.year}", query["format"])
     page = page_or_404(subs, 100, query["page"])
     counts = selectors.status_counts(request.user, campaign)
     stars = star_names(campaign)
@@ -501,10 +497,8 @@ def awards(request, pk):
     items = selectors.awards_in_scope(request.user, campaign)
     query = query_of(request)
     if query["format"] in ("xlsx", "csv"):
-        stem = f"命名名单_{campaign.year}"
-        if too_long(items):
-            return queued_export(request, "evaluation.awards", {"campaign": campaign.pk}, stem, query["format"])
-        return export_response(query["format"], stem, exporting.AWARD_HEADERS, exporting.award_rows(items))
+        return export_sheet(request, "evaluation.awards", {"campaign": campaign.pk}, f"命名名单_{campaign.year}",
+                            query["format"])
     return render(request, "evaluation/awards.html", {"campaign": campaign, "page": page_or_404(items, 100, query["page"])})
 
 

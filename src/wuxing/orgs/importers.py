@@ -437,24 +437,22 @@ def user_rows(queryset):
                g.unit.name, "是" if g.user.is_active else "否"]
 
 
-def user_export_headers() -> list[str]:
-    return [_("用户名"), _("姓名"), _("手机号码"), _("角色"), _("单位编码"), _("单位名称"), _("启用")]
-
-
 def units_export_job(user, params: dict):
-    """The unit sheet as a background export (wuxing.core.services, "orgs.units"), read with `user`'s scope as it is
-    when the job runs."""
+    """The unit sheet (re-importable) as an export (wuxing.core.services, "orgs.units"), read with `user`'s scope."""
+    from wuxing.core.services import Sheet
     from wuxing.orgs.selectors import visible_units
 
-    return ([c.header for c in UNIT_COLUMNS], unit_rows(visible_units(user, q=params.get("q") or "")),
-            _("组织架构"))
+    units = visible_units(user, q=params.get("q") or "")
+    return Sheet([c.header for c in UNIT_COLUMNS], unit_rows(units), _("组织架构"), size=units)
 
 
 def users_export_job(user, params: dict):
-    """The user sheet as a background export ("orgs.users"): for administrators only, as the page is."""
-    from wuxing.core.services import ExportGone
+    """The user sheet as an export ("orgs.users"): for administrators only, as the page is."""
+    from wuxing.core.services import ExportGone, Sheet
     from wuxing.orgs.selectors import is_admin, visible_users
 
     if not is_admin(user):
         raise ExportGone(_("您已无权导出用户。"))
-    return user_export_headers(), user_rows(visible_users(user, q=params.get("q") or "")), _("用户")
+    users = visible_users(user, q=params.get("q") or "")
+    headers = [_("用户名"), _("姓名"), _("手机号码"), _("角色"), _("单位编码"), _("单位名称"), _("启用")]
+    return Sheet(headers, user_rows(users), _("用户"), size=users)

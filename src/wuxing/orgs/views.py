@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxing.core.exports import XLSX_TYPE, export_response
+from wuxing.core.exports import XLSX_TYPE
 from wuxing.core.forms import apply_errors, choice_query, query_of
 from wuxing.core.importing import template_bytes
 from wuxing.core.paging import page_or_404
 from wuxing.core.roles import Level, Role
-from wuxing.core.services import too_long
-from wuxing.core.views import queued_export
+from wuxing.core.views import export_sheet
 from wuxing.orgs import importers, search, selectors, services
 from wuxing.orgs.forms import (
     AssignmentForm,
@@ -66,12 +65,7 @@ def unit_list(request):
 @login_required
 def unit_export(request):
     query = query_of(request)
-    units = selectors.visible_units(request.user, q=query["q"])
-    fmt, stem = query["format"] or "xlsx", f"组织架构_{_stamp()}"
-    if too_long(units):
-        return queued_export(request, "orgs.units", {"q": query["q"]}, stem, fmt)
-    headers = [c.header for c in importers.UNIT_COLUMNS]
-    return export_response(fmt, stem, headers, importers.unit_rows(units), title=_("组织架构"))
+    return export_sheet(request, "orgs.units", {"q": query["q"]}, f"组织架构_{_stamp()}", query["format"] or "xlsx")
 
 
 @login_required
@@ -180,11 +174,7 @@ def user_list(request):
 def user_export(request):
     _require_admin(request)
     query = query_of(request)
-    users = selectors.visible_users(request.user, q=query["q"])
-    fmt, stem = query["format"] or "xlsx", f"用户_{_stamp()}"
-    if too_long(users):
-        return queued_export(request, "orgs.users", {"q": query["q"]}, stem, fmt)
-    return export_response(fmt, stem, importers.user_export_headers(), importers.user_rows(users), title=_("用户"))
+    return export_sheet(request, "orgs.users", {"q": query["q"]}, f"用户_{_stamp()}", query["format"] or "xlsx")
 
 
 @login_required
