@@ -39,7 +39,7 @@ def visible_campaign(user, pk: int, *, branch=None) -> Campaign | None:
     costs a join's compilation on every request; the row itself is read again only after a write moved them.
     Each call gets its own copy, so a view changing its campaign (an edit form) changes nothing kept here; the copy
     carries the numbers it was checked against as `numbers`. `branch`: a unit id (from the URL, not yet checked)
-    whose own number a page keys on, read in the same statement (`branch_numbers`)."""
+    whose own number a page keys on, read in the same statement and kept with the others read (`branch_numbers`)."""
     try:
         pk = int(pk)
         branch = int(branch) if branch is not None else None
@@ -54,21 +54,21 @@ def visible_campaign(user, pk: int, *, branch=None) -> Campaign | None:
         if campaign is None:
             return None
         known = _KNOWN[pk] = ((campaign.epoch or 0, campaign.unit_number or 0), campaign)
-        found = None
+        found = {}
     campaign = copy.copy(known[1])
     campaign.unit = copy.copy(known[1].unit)
     # The numbers just read (the epoch, the campaign unit's): a part of a campaign page that changes only with them
     # (names, the org tree, flag awards) keys on them at no further cost.
     campaign.numbers = known[0]
-    campaign.branch_numbers = (branch, (found[versions.EPOCH], found[branch])) if found and branch is not None else None
+    campaign.read_numbers = found
     return campaign if Campaign.objects.admits(user, campaign) else None
 
 
 def branch_numbers(campaign: Campaign, branch_id: int) -> tuple[int, int]:
     """(epoch, the branch's number) for a cache key: as read with the campaign when it was asked for that branch,
     else read now (versions.of)."""
-    kept = getattr(campaign, "branch_numbers", None)
-    return kept[1] if kept and kept[0] == branch_id else versions.of(branch_id)
+    found = getattr(campaign, "read_numbers", {})
+    return (found[versions.EPOCH], found[branch_id]) if branch_id in found else versions.of(branch_id)
 
 
 def campaign_or_404(user, pk: int, *, branch=None) -> Campaign:

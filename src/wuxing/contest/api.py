@@ -20,15 +20,13 @@ from wuxing.core.api import (
     StrictCharField,
     StrictModelSerializer,
     code_list,
-    json_answer,
-    json_body,
     not_found,
 )
 from wuxing.core.forms import api_query
 from wuxing.core.roles import Level
 from wuxing.orgs.models import OrgUnit
 from wuxing.rollups import selectors as rollups
-from wuxing.rollups.caching import cached_body
+from wuxing.rollups.caching import cached_json
 
 CAMPAIGN = OpenApiParameter("campaign", int, required=True)
 
@@ -66,8 +64,7 @@ class DashboardView(APIView):
                 return {"office": office.pk, "flag": {"won": flag.won, "reasons": [str(r) for r in flag.reasons]},
                         "datasets": _datasets(datasets)}
 
-            return json_answer(request, cached_body(request, campaign, office, "api-office-json",
-                                                    lambda: json_body(office_data())))
+            return cached_json(request, campaign, office, "api-office", office_data)
         root = rollups.area(request.user, campaign, query["unit"])
 
         def data():
@@ -76,7 +73,7 @@ class DashboardView(APIView):
                     "named": summary["named"], "datasets": _datasets(datasets)}
 
         # The same numbers as the pages, cached the same way (under the rollups' stamp).
-        return json_answer(request, cached_body(request, campaign, root, "api-dash-json", lambda: json_body(data())))
+        return cached_json(request, campaign, root, "api-dash", data)
 
 
 class RankingView(APIView):
@@ -105,7 +102,7 @@ class RankingView(APIView):
                             for o, _n, _p3, _p4, f in office_rows]}
 
         # Like the ranking page, cached under the rollups' stamp (the office ranking is a sort of every office).
-        return json_answer(request, cached_body(request, campaign, root, "api-rank-json", lambda: json_body(data())))
+        return cached_json(request, campaign, root, "api-rank", data)
 
 
 class PairingSerializer(StrictModelSerializer):

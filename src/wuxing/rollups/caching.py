@@ -20,3 +20,11 @@ def cached_body(request, campaign, root, name: str, build) -> str:
     return cached(request, name, lambda: (
         campaign.pk, *campaign.numbers, root.pk, version(), *weeks_state(campaign, report_weeks(campaign, last=12))),
         build)
+
+
+def cached_json(request, campaign, root, name: str, build):
+    """An API answer drawn from the rollups, cached like cached_body as the JSON bytes it is sent as, so a hit
+    encodes nothing again (core.api.json_answer; a browser asking for HTML still gets DRF's page)."""
+    from wuxing.core.api import json_answer, json_body
+
+    return json_answer(request, cached_body(request, campaign, root, f"{name}-json", lambda: json_body(build())))

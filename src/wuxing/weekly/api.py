@@ -23,15 +23,13 @@ from wuxing.core.api import (
     StrictModelSerializer,
     ValueRowsList,
     code_list,
-    json_answer,
-    json_body,
     time_text,
 )
 from wuxing.core.api import note_of as _note
 from wuxing.core.forms import api_query
 from wuxing.creation.models import PlanTask
 from wuxing.orgs.models import OrgUnit
-from wuxing.rollups.caching import cached_body
+from wuxing.rollups.caching import cached_json
 from wuxing.weekly import selectors, services
 from wuxing.weekly.models import WeeklyReport, WorkItem
 
@@ -186,5 +184,4 @@ class ComplianceView(APIView):
 
         # Like the weekly compliance page: first submissions and the org tree move the rollups' stamp, and the key
         # counts the deadlines passed (every week before the last twelve is past its own).
-        return json_answer(request, cached_body(request, campaign, unit, "api-compliance-json",
-                                                lambda: json_body(data())))
+        return cached_json(request, campaign, unit, "api-compliance", data)
