@@ -211,25 +211,40 @@ def test_an_offices_cached_matrix_follows_each_of_its_branches_writes(world, cam
     assert cells("李家新村") == ["hit"] and cells("李家村") is None
 
 
-@pytest.mark.parametrize("page", ["creation:branch", "weekly:branch"])
-def test_a_cached_branch_page_reads_its_numbers_with_the_campaigns(world, campaign, login, page):
+def _target(world, campaign):
+    creation.save_target(world.branch_user, campaign, world.community, star_codes=["zbgy"], strengths="还在研判")
+
+
+def _draft(world, campaign):
+    weekly.save_report(world.branch_user, campaign, world.community, 2026, 20, summary="本周开展主题党日")
+
+
+def _without_tokens(html: bytes) -> str:
+    """A page without its CSRF tokens (masked afresh on every response)."""
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", html.decode())
+
+
+@pytest.mark.parametrize("page, write", [("creation:branch", _target), ("weekly:branch", _draft)])
+def test_a_cached_branch_page_reads_its_numbers_with_the_campaigns(world, campaign, login, page, write):
     """Served from the cache, a branch's workspace or history reads the session, its user and, in one statement, the
-    epoch, the campaign unit's number and the branch's — not the epoch twice."""
+    epoch, the campaign unit's number and the branch's — not the epoch twice; and a write of the branch still shows
+    on the next read."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = login(world.branch_user)
-    url = reverse(page, args=[campaign.pk, world.community.pk])
-    client.get(url)
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    numbers = [q["sql"] for q in ctx.captured_queries if "core_unitversion" in q["sql"]]
-    assert len(numbers) == 1, numbers
-    others = [q["sql"][:80] for q in ctx.captured_queries if "django_session" not in q["sql"]]
-    assert len(others) == 2, others
-    creation.save_target(world.branch_user, campaign, world.community, star_codes=["zbgy"], strengths="还在研判")
-    assert page != "creation:branch" or "还在研判" in client.get(url).content.decode()
+    with at(2026, 5, 20, 9):
+        client = login(world.branch_user)
+        url = reverse(page, args=[campaign.pk, world.community.pk])
+        client.get(url)
+        before = _without_tokens(client.get(url).content)
+        with CaptureQueriesContext(connection) as ctx:
+            assert _without_tokens(client.get(url).content) == before
+        numbers = [q["sql"] for q in ctx.captured_queries if "core_unitversion" in q["sql"]]
+        assert len(numbers) == 1, numbers
+        others = [q["sql"][:80] for q in ctx.captured_queries if "django_session" not in q["sql"]]
+        assert len(others) == 2, others
+        write(world, campaign)
+        assert _without_tokens(client.get(url).content) != before
 
 
 def test_a_new_week_shows_on_the_cached_history_at_midnight_without_any_write(world, campaign, login):
